@@ -1,0 +1,2 @@
+//! The boot bundle archive format.
+#![no_std]

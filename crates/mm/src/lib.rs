@@ -1,0 +1,2 @@
+//! Physical frame allocator over the boot memory map.
+#![no_std]

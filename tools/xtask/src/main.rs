@@ -1,0 +1,2 @@
+//! `cargo xtask`: build, image, run, test and benchmark AIOS.
+fn main() {}
