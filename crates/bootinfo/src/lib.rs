@@ -6,9 +6,11 @@
 //! byte. The kernel reads the structures through the direct map.
 #![no_std]
 
+mod builder;
 mod measurement;
 mod memory;
 
+pub use builder::{MapError, MemoryMapBuilder};
 pub use measurement::{Measurement, NAME_LEN};
 pub use memory::{MemoryKind, MemoryRegion};
 
@@ -22,6 +24,8 @@ pub const DIRECT_MAP_OFFSET: u64 = 0xFFFF_8000_0000_0000;
 pub const KERNEL_VIRT_BASE: u64 = 0xFFFF_FFFF_8000_0000;
 /// Physical load address of the kernel image on the PVH path (its ELF LMA).
 pub const KERNEL_PVH_PHYS_BASE: u64 = 0x0010_0000;
+/// Virtual address of the first byte of the kernel image (its lowest VMA).
+pub const KERNEL_IMAGE_VIRT: u64 = KERNEL_VIRT_BASE + KERNEL_PVH_PHYS_BASE;
 
 /// Which path booted the kernel.
 #[repr(u32)]
@@ -119,8 +123,9 @@ pub struct BootInfo {
     pub bundle: PhysSlice,
     /// Kernel command line (UTF-8 bytes, no terminator).
     pub cmdline: PhysSlice,
-    /// Physical extent of the kernel image (`count` bytes), mapped linearly
-    /// at [`KERNEL_VIRT_BASE`] + (its offset in the image).
+    /// Physical extent of the kernel image (`count` bytes). Its first byte is
+    /// the lowest `PT_LOAD` address of the ELF, always
+    /// [`KERNEL_IMAGE_VIRT`], and the image is mapped linearly from there.
     pub kernel_image: PhysSlice,
     /// Fingerprint (SHA3-256) of the public key that verified the kernel;
     /// zero on the PVH path.
