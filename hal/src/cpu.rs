@@ -127,3 +127,13 @@ pub(crate) fn invlpg(virt: u64) {
     // SAFETY: INVLPG only drops a cached translation.
     unsafe { asm!("invlpg [{}]", in(reg) virt, options(nostack, preserves_flags)) }
 }
+
+/// Turns on no-execute page protection (EFER.NXE) if the CPU has it.
+pub(crate) fn enable_nx() {
+    const IA32_EFER: u32 = 0xC000_0080;
+    if has_nx() {
+        // SAFETY: EFER exists on every x86_64 CPU, and NXE is supported
+        // (checked); setting it only enables the NX page bit.
+        unsafe { wrmsr(IA32_EFER, rdmsr(IA32_EFER) | (1 << 11)) }
+    }
+}

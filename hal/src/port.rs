@@ -31,23 +31,3 @@ pub(crate) unsafe fn outw(port: u16, value: u16) {
     // SAFETY: the caller guarantees the port write is meaningful and safe.
     unsafe { asm!("out dx, ax", in("dx") port, in("ax") value, options(nomem, nostack, preserves_flags)) }
 }
-
-/// Writes a 32-bit word to an I/O port.
-///
-/// # Safety
-/// As for [`outb`].
-pub(crate) unsafe fn outl(port: u16, value: u32) {
-    // SAFETY: the caller guarantees the port write is meaningful and safe.
-    unsafe { asm!("out dx, eax", in("dx") port, in("eax") value, options(nomem, nostack, preserves_flags)) }
-}
-
-/// Reads a 32-bit word from an I/O port.
-///
-/// # Safety
-/// As for [`inb`].
-pub(crate) unsafe fn inl(port: u16) -> u32 {
-    let value: u32;
-    // SAFETY: the caller guarantees the port read is meaningful and safe.
-    unsafe { asm!("in eax, dx", out("eax") value, in("dx") port, options(nomem, nostack, preserves_flags)) }
-    value
-}

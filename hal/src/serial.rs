@@ -78,3 +78,14 @@ impl core::fmt::Write for SerialWriter {
         Ok(())
     }
 }
+
+/// A `core::fmt::Write` sink that never takes the serial lock: for fault
+/// and panic reports.
+pub struct UnlockedWriter;
+
+impl core::fmt::Write for UnlockedWriter {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        write_bytes_unlocked(s.as_bytes());
+        Ok(())
+    }
+}

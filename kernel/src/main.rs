@@ -1,18 +1,132 @@
-//! The AIOS kernel: assembles the subsystems and runs the main loop.
+//! The AIOS kernel: assembles the subsystems and runs the main loop of
+//! every CPU.
 #![no_std]
 #![no_main]
 
+extern crate alloc;
+
+mod acpi;
+mod cmdline;
+mod console;
+mod log;
+mod power;
+mod system;
+
+#[cfg(feature = "ktest")]
+mod ktest;
+
 use aios_hal::BootInfo;
+use cmdline::Cmdline;
+use core::fmt::Write;
 
 aios_hal::kernel_entry!(kernel_main);
 
-fn kernel_main(_info: &'static BootInfo) -> ! {
-    aios_hal::serial::write_bytes(b"AIOS 0.1.0 ready\n");
-    aios_hal::power::qemu_exit(0);
-    aios_hal::cpu::halt_forever()
+fn kernel_main(info: &'static BootInfo) -> ! {
+    let boot_cpu = match aios_hal::init_boot_cpu(info) {
+        Ok(cpu) => cpu,
+        Err(e) => {
+            let mut line = log::LineBuffer::new();
+            let _ = write!(line, "boot: bringing up the boot CPU failed: {:?}", e);
+            aios_hal::fatal(core::str::from_utf8(line.as_bytes()).unwrap_or("boot failed"))
+        }
+    };
+    let cmdline = aios_hal::memory::boot_bytes(info.cmdline.phys, info.cmdline.count)
+        .ok()
+        .and_then(|bytes| Cmdline::new(bytes).ok())
+        .unwrap_or(Cmdline::empty());
+    if let Some(level) = cmdline.value("loglevel").and_then(log::Level::parse) {
+        log::set_level(level);
+    }
+    info!(
+        "AIOS {} booting via {:?}, tsc {} MHz",
+        system::VERSION,
+        info.boot_path,
+        boot_cpu.calibration.tsc_hz / 1_000_000
+    );
+    info!(
+        "memory: {} MiB usable, {} MiB free",
+        boot_cpu.frames.total * 4096 >> 20,
+        boot_cpu.frames.free * 4096 >> 20
+    );
+
+    let cpus_present = if cmdline.has_flag("nosmp") {
+        info!("smp: disabled by the nosmp flag");
+        1
+    } else {
+        start_cpus(info)
+    };
+    aios_hal::finish_boot();
+
+    let bundle = aios_hal::memory::boot_bytes(info.bundle.phys, info.bundle.count).unwrap_or(&[]);
+    match aios_bundle::Bundle::parse(bundle) {
+        Ok(b) => info!("bundle: {} entries", b.len()),
+        Err(_) if bundle.is_empty() => info!("bundle: none"),
+        Err(e) => warn!("bundle: malformed, ignored: {}", e),
+    }
+
+    let boot_ticks = aios_hal::cpu::rdtsc().saturating_sub(aios_hal::entry::entry_tsc());
+    let sys = system::set(system::System {
+        boot_info: info,
+        cmdline,
+        boot_cpu,
+        cpus_present,
+        bundle,
+        boot_ticks,
+    });
+    println!("bootstat: entry_to_ready_tsc={}", sys.boot_ticks);
+    println!("AIOS {} ready", system::VERSION);
+
+    #[cfg(feature = "ktest")]
+    if cmdline.has_flag("ktest") {
+        ktest::run_all();
+    }
+    if let Some(text) = bundle_motd(bundle) {
+        println!("{}", text.trim_end());
+    }
+    console::run()
+}
+
+/// Parses ACPI and starts every other CPU; returns the CPUs present.
+fn start_cpus(info: &BootInfo) -> usize {
+    let tables = match acpi::init(info) {
+        Ok(t) => t,
+        Err(e) => {
+            error!("acpi: {}; running on the boot CPU only", e);
+            return 1;
+        }
+    };
+    let ids: alloc::vec::Vec<u32> = tables.enabled_cpus().map(|c| c.apic_id).collect();
+    match aios_hal::smp::start_aps(&ids, ap_main) {
+        Ok(started) => info!("smp: {} of {} CPUs online", started + 1, ids.len()),
+        Err(e) => error!("smp: {:?}; continuing with the CPUs that started", e),
+    }
+    ids.len().max(1)
+}
+
+/// The main loop of an application processor: idle until there is work.
+fn ap_main(_cpu: usize) -> ! {
+    loop {
+        aios_hal::cpu::wait_for_interrupt();
+    }
+}
+
+fn bundle_motd(bundle: &[u8]) -> Option<&str> {
+    let parsed = aios_bundle::Bundle::parse(bundle).ok()?;
+    core::str::from_utf8(parsed.get("motd")?).ok()
 }
 
 #[panic_handler]
-fn panic(_info: &core::panic::PanicInfo) -> ! {
-    aios_hal::fatal("panic")
+fn panic(panic: &core::panic::PanicInfo) -> ! {
+    aios_hal::cpu::disable_interrupts();
+    let mut out = aios_hal::serial::UnlockedWriter;
+    let cpu = aios_hal::percpu::try_index().map_or(-1, |i| i as i64);
+    let _ = write!(out, "\nPANIC on cpu {}: {}", cpu, panic.message());
+    if let Some(location) = panic.location() {
+        let _ = write!(out, " at {}:{}", location.file(), location.line());
+    }
+    let _ = writeln!(out);
+    #[cfg(feature = "ktest")]
+    ktest::report_panic();
+    aios_hal::power::qemu_exit(aios_hal::power::EXIT_PANIC);
+    aios_hal::cpu::halt_forever()
 }

@@ -15,11 +15,6 @@ impl<'a> Bytes<'a> {
         Bytes { signature, data }
     }
 
-    /// The signature of the table the bytes belong to.
-    pub(crate) fn signature(&self) -> [u8; 4] {
-        self.signature
-    }
-
     /// Number of bytes.
     pub(crate) fn len(&self) -> usize {
         self.data.len()
@@ -27,19 +22,27 @@ impl<'a> Bytes<'a> {
 
     /// The error for a field that does not fit.
     pub(crate) fn truncated(&self) -> Error {
-        Error::Truncated { signature: self.signature }
+        Error::Truncated {
+            signature: self.signature,
+        }
     }
 
     /// The error for inconsistent contents.
     pub(crate) fn malformed(&self, reason: &'static str) -> Error {
-        Error::Malformed { signature: self.signature, reason }
+        Error::Malformed {
+            signature: self.signature,
+            reason,
+        }
     }
 
     /// The `len` bytes at `offset`, still tagged with the signature.
     pub(crate) fn sub(&self, offset: usize, len: usize) -> Result<Bytes<'a>, Error> {
         let end = offset.checked_add(len).ok_or(self.truncated())?;
         let data = self.data.get(offset..end).ok_or(self.truncated())?;
-        Ok(Bytes { signature: self.signature, data })
+        Ok(Bytes {
+            signature: self.signature,
+            data,
+        })
     }
 
     /// The bytes from `offset` to the end.

@@ -67,21 +67,32 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::OutOfRange { phys, len } => {
-                write!(f, "physical read of {len} bytes at {phys:#x} is out of range")
+                write!(
+                    f,
+                    "physical read of {len} bytes at {phys:#x} is out of range"
+                )
             }
             Error::BadRsdp => write!(f, "no valid RSDP (signature, checksum or length)"),
             Error::BadRootTable => write!(f, "RSDP does not point at a valid RSDT/XSDT"),
             Error::BadChecksum { signature } => {
                 write!(f, "table {} has a bad checksum", Signature(signature))
             }
-            Error::Truncated { signature } => write!(f, "table {} is truncated", Signature(signature)),
+            Error::Truncated { signature } => {
+                write!(f, "table {} is truncated", Signature(signature))
+            }
             Error::TooLarge { signature, length } => {
-                write!(f, "table {} claims {length} bytes, above the 1 MiB cap", Signature(signature))
+                write!(
+                    f,
+                    "table {} claims {length} bytes, above the 1 MiB cap",
+                    Signature(signature)
+                )
             }
             Error::Malformed { signature, reason } => {
                 write!(f, "table {} is malformed: {reason}", Signature(signature))
             }
-            Error::TooManyTables { count } => write!(f, "root table lists {count} tables, too many"),
+            Error::TooManyTables { count } => {
+                write!(f, "root table lists {count} tables, too many")
+            }
         }
     }
 }

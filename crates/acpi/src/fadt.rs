@@ -55,7 +55,10 @@ struct GenericAddress {
 fn generic_address(table: Bytes<'_>, offset: usize) -> Option<GenericAddress> {
     let gas = table.sub(offset, 12).ok()?;
     let address = gas.u64(4).ok()?;
-    (address != 0).then_some(GenericAddress { space: gas.u8(0).ok()?, address })
+    (address != 0).then_some(GenericAddress {
+        space: gas.u8(0).ok()?,
+        address,
+    })
 }
 
 /// The port of an extended register block, if it is in I/O space.
@@ -85,7 +88,11 @@ pub(crate) fn parse_fadt(table: Bytes<'_>) -> Result<Fadt, Error> {
     };
     let reset = if flags & RESET_REG_SUP != 0 {
         match (generic_address(table, RESET_REG), table.u8(RESET_VALUE)) {
-            (Some(gas), Ok(value)) => Some(ResetRegister { address_space: gas.space, address: gas.address, value }),
+            (Some(gas), Ok(value)) => Some(ResetRegister {
+                address_space: gas.space,
+                address: gas.address,
+                value,
+            }),
             _ => None,
         }
     } else {
@@ -100,7 +107,10 @@ pub(crate) fn parse_fadt(table: Bytes<'_>) -> Result<Fadt, Error> {
             .or(legacy_port(table.u32(PM1A_CNT_BLK)?)),
         pm1b_control: extended_port(table, X_PM1B_CNT_BLK)
             .or(legacy_port(table.u32(PM1B_CNT_BLK)?)),
-        pm_timer: timer_port.map(|port| PmTimer { port, extended_32bit: flags & TMR_VAL_EXT != 0 }),
+        pm_timer: timer_port.map(|port| PmTimer {
+            port,
+            extended_32bit: flags & TMR_VAL_EXT != 0,
+        }),
         century: table.u8(CENTURY)?,
         reset,
     })
@@ -127,7 +137,13 @@ mod tests {
         assert_eq!(parsed.dsdt, Some(0x1234_5000));
         assert_eq!(parsed.pm1a_control, Some(0x604));
         assert_eq!(parsed.pm1b_control, None);
-        assert_eq!(parsed.pm_timer, Some(PmTimer { port: 0x608, extended_32bit: false }));
+        assert_eq!(
+            parsed.pm_timer,
+            Some(PmTimer {
+                port: 0x608,
+                extended_32bit: false
+            })
+        );
         assert_eq!(parsed.reset, None);
     }
 
@@ -144,7 +160,8 @@ mod tests {
         let mut table = fadt(244);
         table[PM1A_CNT_BLK..PM1A_CNT_BLK + 4].copy_from_slice(&0xB004u32.to_le_bytes());
         table[X_PM1A_CNT_BLK] = 0;
-        table[X_PM1A_CNT_BLK + 4..X_PM1A_CNT_BLK + 12].copy_from_slice(&0xFED0_0000u64.to_le_bytes());
+        table[X_PM1A_CNT_BLK + 4..X_PM1A_CNT_BLK + 12]
+            .copy_from_slice(&0xFED0_0000u64.to_le_bytes());
         let parsed = parse_fadt(Bytes::new(*b"FACP", &table)).unwrap();
         assert_eq!(parsed.pm1a_control, Some(0xB004));
     }
@@ -153,6 +170,11 @@ mod tests {
     fn shorter_than_acpi_1_is_truncated() {
         let table = fadt(MIN_LEN - 1);
         let result = parse_fadt(Bytes::new(*b"FACP", &table));
-        assert_eq!(result.err(), Some(Error::Truncated { signature: *b"FACP" }));
+        assert_eq!(
+            result.err(),
+            Some(Error::Truncated {
+                signature: *b"FACP"
+            })
+        );
     }
 }

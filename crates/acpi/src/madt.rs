@@ -74,7 +74,9 @@ pub(crate) fn parse_madt(table: Bytes<'_>) -> Result<Madt, Error> {
                 let address = entry.u64(4)?;
                 address_override.get_or_insert(address);
             }
-            LOCAL_X2APIC => madt.cpus.push(cpu(entry.u32(12)?, entry.u32(4)?, entry.u32(8)?)),
+            LOCAL_X2APIC => madt
+                .cpus
+                .push(cpu(entry.u32(12)?, entry.u32(4)?, entry.u32(8)?)),
             _ => {}
         }
         offset += length;
@@ -109,21 +111,39 @@ mod tests {
     fn known_entry_shorter_than_its_fields_is_truncated() {
         let table = madt(&[IO_APIC, 6, 1, 0, 0, 0]);
         let result = parse_madt(Bytes::new(*b"APIC", &table));
-        assert_eq!(result.err(), Some(Error::Truncated { signature: *b"APIC" }));
+        assert_eq!(
+            result.err(),
+            Some(Error::Truncated {
+                signature: *b"APIC"
+            })
+        );
     }
 
     #[test]
     fn entry_running_past_the_table_is_truncated() {
         let table = madt(&[LOCAL_APIC, 8, 0, 0]);
         let result = parse_madt(Bytes::new(*b"APIC", &table));
-        assert_eq!(result.err(), Some(Error::Truncated { signature: *b"APIC" }));
+        assert_eq!(
+            result.err(),
+            Some(Error::Truncated {
+                signature: *b"APIC"
+            })
+        );
     }
 
     #[test]
     fn unknown_entries_are_skipped_by_length() {
         let table = madt(&[0x42, 4, 0xFF, 0xFF, LOCAL_APIC, 8, 3, 7, 1, 0, 0, 0]);
         let parsed = parse_madt(Bytes::new(*b"APIC", &table)).unwrap();
-        assert_eq!(parsed.cpus, [Cpu { uid: 3, apic_id: 7, enabled: true, online_capable: false }]);
+        assert_eq!(
+            parsed.cpus,
+            [Cpu {
+                uid: 3,
+                apic_id: 7,
+                enabled: true,
+                online_capable: false
+            }]
+        );
         assert_eq!(parsed.local_apic_address, 0xFEE0_0000);
         assert!(parsed.legacy_pics);
     }

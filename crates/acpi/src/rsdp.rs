@@ -40,7 +40,12 @@ pub(crate) fn read_rsdp(mem: &impl PhysMemory, phys: u64) -> Result<Rsdp, Error>
     }
     let fields = Bytes::new(*b"RSDP", &v1);
     let revision = fields.u8(15)?;
-    let rsdp = Rsdp { revision, oem_id: fields.array(9)?, rsdt: fields.u32(16)?, xsdt: None };
+    let rsdp = Rsdp {
+        revision,
+        oem_id: fields.array(9)?,
+        rsdt: fields.u32(16)?,
+        xsdt: None,
+    };
     if revision < 2 {
         return Ok(rsdp);
     }
@@ -55,13 +60,18 @@ pub(crate) fn read_rsdp(mem: &impl PhysMemory, phys: u64) -> Result<Rsdp, Error>
         return Err(Error::BadRsdp);
     }
     let xsdt = Bytes::new(*b"RSDP", &v2).u64(24)?;
-    Ok(Rsdp { xsdt: (xsdt != 0).then_some(xsdt), ..rsdp })
+    Ok(Rsdp {
+        xsdt: (xsdt != 0).then_some(xsdt),
+        ..rsdp
+    })
 }
 
 /// Searches the first KiB of the EBDA, then the BIOS area 0xE0000..0xFFFFF,
 /// for a valid RSDP and returns its physical address.
 pub fn find_rsdp(mem: &impl PhysMemory) -> Option<u64> {
-    let ebda = read_u16(mem, EBDA_SEGMENT_PTR).ok().map(|segment| u64::from(segment) << 4);
+    let ebda = read_u16(mem, EBDA_SEGMENT_PTR)
+        .ok()
+        .map(|segment| u64::from(segment) << 4);
     if let Some(base) = ebda.filter(|&base| base != 0)
         && let Some(found) = scan(mem, base, EBDA_SCAN_LEN)
     {

@@ -61,7 +61,9 @@ impl Table {
         if self.checksum_ok() {
             Ok(())
         } else {
-            Err(Error::BadChecksum { signature: self.signature() })
+            Err(Error::BadChecksum {
+                signature: self.signature(),
+            })
         }
     }
 

@@ -1,0 +1,79 @@
+//! Per-CPU data, found through the GS base of each CPU.
+
+use crate::cpu::{rdmsr, wrmsr};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+
+/// Most CPUs AIOS brings up.
+pub const MAX_CPUS: usize = 64;
+const IA32_GS_BASE: u32 = 0xC000_0101;
+
+/// What the kernel keeps per CPU. All fields are atomics so other CPUs can
+/// read them (e.g. for `info`) without locks.
+pub struct PerCpu {
+    /// Dense CPU index (0 = boot CPU).
+    pub index: usize,
+    /// Local APIC ID.
+    pub apic_id: AtomicU32,
+    /// Set once the CPU runs its idle loop.
+    pub online: AtomicBool,
+    /// Timer interrupts taken.
+    pub ticks: AtomicU64,
+    /// Interrupts of any kind taken.
+    pub interrupts: AtomicU64,
+    /// Nanoseconds spent halted in the idle loop.
+    pub idle_ns: AtomicU64,
+}
+
+const fn cpu(index: usize) -> PerCpu {
+    PerCpu {
+        index,
+        apic_id: AtomicU32::new(0),
+        online: AtomicBool::new(false),
+        ticks: AtomicU64::new(0),
+        interrupts: AtomicU64::new(0),
+        idle_ns: AtomicU64::new(0),
+    }
+}
+
+static CPUS: [PerCpu; MAX_CPUS] = {
+    let mut cpus = [const { cpu(0) }; MAX_CPUS];
+    let mut i = 0;
+    while i < MAX_CPUS {
+        cpus[i] = cpu(i);
+        i += 1;
+    }
+    cpus
+};
+
+/// Points this CPU's GS base at its `PerCpu` entry.
+pub(crate) fn install(index: usize, apic_id: u32) {
+    let Some(entry) = CPUS.get(index) else {
+        return;
+    };
+    entry.apic_id.store(apic_id, Ordering::Relaxed);
+    // SAFETY: IA32_GS_BASE exists on every x86_64 CPU; AIOS never uses GS
+    // for anything else.
+    unsafe { wrmsr(IA32_GS_BASE, entry as *const PerCpu as u64) }
+}
+
+/// This CPU's entry, if `install` ran on it.
+pub fn try_current() -> Option<&'static PerCpu> {
+    // SAFETY: reading IA32_GS_BASE has no side effects.
+    let base = unsafe { rdmsr(IA32_GS_BASE) };
+    CPUS.iter().find(|c| *c as *const PerCpu as u64 == base)
+}
+
+/// This CPU's dense index, if known.
+pub fn try_index() -> Option<usize> {
+    try_current().map(|c| c.index)
+}
+
+/// All per-CPU entries (including CPUs that are not online).
+pub fn all() -> &'static [PerCpu] {
+    &CPUS
+}
+
+/// The number of CPUs online.
+pub fn online_count() -> usize {
+    CPUS.iter().filter(|c| c.online.load(Ordering::Acquire)).count()
+}
