@@ -137,3 +137,20 @@ pub(crate) fn enable_nx() {
         unsafe { wrmsr(IA32_EFER, rdmsr(IA32_EFER) | (1 << 11)) }
     }
 }
+
+/// Executes `int3`: the breakpoint handler reports it and resumes here.
+pub fn breakpoint() {
+    // SAFETY: the IDT handles vector 3 by counting and returning.
+    unsafe { asm!("int3", options(nomem, nostack)) }
+}
+
+/// Reads from virtual address 0, which is unmapped once boot finishes:
+/// deliberately takes a page fault, to test the fault report path.
+pub fn fault_injection_null_read() -> u64 {
+    let value: u64;
+    // SAFETY: an asm read of address 0 is not a Rust-level null
+    // dereference; after `finish_boot` it faults into the exception
+    // handler, which reports it and stops the kernel.
+    unsafe { asm!("mov {}, qword ptr [0]", out(reg) value, options(nostack, readonly)) }
+    value
+}

@@ -22,6 +22,7 @@ pub mod smp;
 
 mod apic;
 mod gdt;
+mod pic;
 mod port;
 mod pvh;
 
@@ -60,6 +61,7 @@ pub fn init_boot_cpu(info: &BootInfo) -> Result<BootCpu, InitError> {
     serial::init();
     spin::MutexGuard::leak(BOOT_CPU_TABLES.lock()).load();
     interrupts::load();
+    pic::disable();
     cpu::enable_nx();
     let frames = frames::init(info).map_err(InitError::Frames)?;
     heap::init().map_err(|_| InitError::Heap)?;

@@ -77,6 +77,11 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     println!("AIOS {} ready", system::VERSION);
 
     #[cfg(feature = "ktest")]
+    if cmdline.has_flag("ktest-fault") {
+        let value = aios_hal::cpu::fault_injection_null_read();
+        error!("ktest-fault: reading address 0 returned {:#x} instead of faulting", value);
+    }
+    #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest") {
         ktest::run_all();
     }

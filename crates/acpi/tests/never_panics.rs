@@ -24,28 +24,63 @@ fn signature() -> impl Strategy<Value = [u8; 4]> {
 }
 
 /// A table with a random body: either a consistent header and checksum
-/// (so the table reaches its parser) or raw random bytes.
-fn table_bytes() -> impl Strategy<Value = Vec<u8>> {
-    (
-        signature(),
-        proptest::collection::vec(any::<u8>(), 0..400),
-        any::<bool>(),
-        any::<u32>(),
-    )
-        .prop_map(|(signature, mut body, consistent, raw_length)| {
-            if consistent {
-                // Plant S5-like and MADT-like byte patterns often enough to matter.
-                if body.len() > 12 {
-                    body[2..7].copy_from_slice(&[0x08, b'_', b'S', b'5', b'_']);
-                    body[7] = 0x12;
-                }
-                table(&signature, body.first().copied().unwrap_or(0), &body)
-            } else {
-                let mut data = table(&signature, 1, &body);
+/// (so the table reaches its parser) or a random length field.
+fn random_table() -> impl Strategy<Value = Vec<u8>> {
+    (signature(), proptest::collection::vec(any::<u8>(), 0..400), any::<bool>(), any::<u32>())
+        .prop_map(|(signature, body, consistent, raw_length)| {
+            let mut data = table(&signature, 1, &body);
+            if !consistent {
                 data[4..8].copy_from_slice(&raw_length.to_le_bytes());
-                data
             }
+            data
         })
+}
+
+/// A checksummed MADT of random entries whose length bytes are consistent,
+/// so parsing gets past the framing into the entry decoders.
+fn random_madt() -> impl Strategy<Value = Vec<u8>> {
+    let kind = prop_oneof![Just(0u8), Just(1), Just(2), Just(5), Just(9), any::<u8>()];
+    let entry = (kind, proptest::collection::vec(any::<u8>(), 0..18));
+    (any::<u32>(), any::<u32>(), proptest::collection::vec(entry, 0..12)).prop_map(
+        |(local_apic, flags, entries)| {
+            let entries: Vec<Vec<u8>> = entries
+                .into_iter()
+                .map(|(kind, payload)| {
+                    let mut entry = vec![kind, u8::try_from(payload.len() + 2).unwrap()];
+                    entry.extend_from_slice(&payload);
+                    entry
+                })
+                .collect();
+            madt(local_apic, flags, &entries)
+        },
+    )
+}
+
+/// An SSDT holding a `_S5_` package with random integer encodings and a
+/// PkgLength that is right, or random.
+fn random_s5_ssdt() -> impl Strategy<Value = Vec<u8>> {
+    let element = prop_oneof![
+        Just(vec![0x00]),
+        Just(vec![0x01]),
+        Just(vec![0xFF]),
+        any::<u8>().prop_map(|b| vec![0x0A, b]),
+        any::<[u8; 2]>().prop_map(|w| vec![0x0B, w[0], w[1]]),
+        any::<[u8; 4]>().prop_map(|d| [&[0x0C][..], &d].concat()),
+        any::<[u8; 8]>().prop_map(|q| [&[0x0E][..], &q].concat()),
+        any::<u8>().prop_map(|b| vec![b]),
+    ];
+    let elements = proptest::collection::vec(element, 0..5);
+    (elements, any::<u8>(), proptest::option::of(any::<u8>())).prop_map(|(elements, count, length)| {
+        let contents: Vec<u8> = elements.concat();
+        let length = length.unwrap_or(u8::try_from((2 + contents.len()).min(63)).unwrap());
+        let mut aml = vec![0x08, b'_', b'S', b'5', b'_', 0x12, length, count];
+        aml.extend_from_slice(&contents);
+        table(b"SSDT", 2, &aml)
+    })
+}
+
+fn any_table() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![random_table(), random_madt(), random_s5_ssdt()]
 }
 
 fn memory_with(tables: &[Vec<u8>], fadt_dsdt: Option<u32>) -> FakeMemory {
@@ -69,7 +104,7 @@ fn memory_with(tables: &[Vec<u8>], fadt_dsdt: Option<u32>) -> FakeMemory {
 
 proptest! {
     #[test]
-    fn random_tables_never_panic(tables in proptest::collection::vec(table_bytes(), 1..=3)) {
+    fn random_tables_never_panic(tables in proptest::collection::vec(any_table(), 1..=3)) {
         let mem = memory_with(&tables, None);
         let info = parse(&mem, RSDP).unwrap();
         prop_assert_eq!(info.tables[0].signature, *b"XSDT");

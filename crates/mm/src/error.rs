@@ -36,7 +36,9 @@ impl fmt::Display for Error {
                 write!(f, "frame bitmap has {provided} words, {needed} needed")
             }
             Error::Unaligned { phys } => write!(f, "freed address {phys:#x} is not frame aligned"),
-            Error::OutOfRange { phys } => write!(f, "freed address {phys:#x} is beyond tracked memory"),
+            Error::OutOfRange { phys } => {
+                write!(f, "freed address {phys:#x} is beyond tracked memory")
+            }
             Error::DoubleFree { phys } => write!(f, "frame {phys:#x} freed twice"),
         }
     }

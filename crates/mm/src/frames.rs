@@ -37,9 +37,17 @@ impl<'a> FrameAllocator<'a> {
     pub fn new(bitmap: &'a mut [u64], max_phys: u64) -> Result<Self, Error> {
         let needed = Self::bitmap_words(max_phys);
         let provided = bitmap.len();
-        let bitmap = bitmap.get_mut(..needed).ok_or(Error::BitmapTooSmall { needed, provided })?;
+        let bitmap = bitmap
+            .get_mut(..needed)
+            .ok_or(Error::BitmapTooSmall { needed, provided })?;
         bitmap.fill(u64::MAX);
-        Ok(FrameAllocator { bitmap, frames: max_phys / FRAME_SIZE, free: 0, total: 0, next_word: 0 })
+        Ok(FrameAllocator {
+            bitmap,
+            frames: max_phys / FRAME_SIZE,
+            free: 0,
+            total: 0,
+            next_word: 0,
+        })
     }
 
     /// Makes the whole frames inside `[start, start + len)` available,
@@ -64,7 +72,10 @@ impl<'a> FrameAllocator<'a> {
             return;
         }
         let first = start / FRAME_SIZE;
-        let end = start.saturating_add(len).div_ceil(FRAME_SIZE).min(self.frames);
+        let end = start
+            .saturating_add(len)
+            .div_ceil(FRAME_SIZE)
+            .min(self.frames);
         let mut removed = 0;
         self.for_each_word(first, end, |word, mask| {
             removed += u64::from((!*word & mask).count_ones());
@@ -98,7 +109,12 @@ impl<'a> FrameAllocator<'a> {
     /// Allocates `frames` contiguous frames whose first frame number is a
     /// multiple of `align_frames` (0 counts as 1) and which all end at or
     /// below physical address `below`; returns the first frame's address.
-    pub fn alloc_contiguous(&mut self, frames: usize, align_frames: usize, below: u64) -> Option<u64> {
+    pub fn alloc_contiguous(
+        &mut self,
+        frames: usize,
+        align_frames: usize,
+        below: u64,
+    ) -> Option<u64> {
         let count = u64::try_from(frames).ok().filter(|&count| count != 0)?;
         let align = u64::try_from(align_frames).ok()?.max(1);
         if count > self.free {
@@ -129,7 +145,7 @@ impl<'a> FrameAllocator<'a> {
     /// allocated (reserved, or never added) cannot be told apart and is
     /// accepted.
     pub fn free(&mut self, phys: u64) -> Result<(), Error> {
-        if phys % FRAME_SIZE != 0 {
+        if !phys.is_multiple_of(FRAME_SIZE) {
             return Err(Error::Unaligned { phys });
         }
         let frame = phys / FRAME_SIZE;
@@ -138,7 +154,10 @@ impl<'a> FrameAllocator<'a> {
         }
         let index = usize::try_from(frame / BITS).map_err(|_| Error::OutOfRange { phys })?;
         let bit = 1u64 << (frame % BITS);
-        let word = self.bitmap.get_mut(index).ok_or(Error::OutOfRange { phys })?;
+        let word = self
+            .bitmap
+            .get_mut(index)
+            .ok_or(Error::OutOfRange { phys })?;
         if *word & bit == 0 {
             return Err(Error::DoubleFree { phys });
         }
@@ -178,8 +197,12 @@ impl<'a> FrameAllocator<'a> {
     fn for_each_word(&mut self, first: u64, end: u64, mut apply: impl FnMut(&mut u64, u64)) {
         let mut frame = first;
         while frame < end {
-            let Some((index, mask, span)) = word_span(frame, end) else { return };
-            let Some(word) = self.bitmap.get_mut(index) else { return };
+            let Some((index, mask, span)) = word_span(frame, end) else {
+                return;
+            };
+            let Some(word) = self.bitmap.get_mut(index) else {
+                return;
+            };
             apply(word, mask);
             frame += span;
         }
@@ -191,6 +214,10 @@ impl<'a> FrameAllocator<'a> {
 fn word_span(frame: u64, end: u64) -> Option<(usize, u64, u64)> {
     let bit = frame % BITS;
     let span = (BITS - bit).min(end - frame);
-    let mask = if span == BITS { u64::MAX } else { ((1 << span) - 1) << bit };
+    let mask = if span == BITS {
+        u64::MAX
+    } else {
+        ((1 << span) - 1) << bit
+    };
     Some((usize::try_from(frame / BITS).ok()?, mask, span))
 }

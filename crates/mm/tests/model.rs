@@ -53,7 +53,10 @@ impl Model {
         if len == 0 {
             return;
         }
-        let end = start.saturating_add(len).div_ceil(FRAME_SIZE).min(self.frames);
+        let end = start
+            .saturating_add(len)
+            .div_ceil(FRAME_SIZE)
+            .min(self.frames);
         for frame in start / FRAME_SIZE..end {
             if self.free.remove(&frame) {
                 self.total -= 1;
@@ -64,9 +67,9 @@ impl Model {
     /// Whether a run the allocator refused really does not exist.
     fn has_run(&self, count: u64, align: u64, below: u64) -> bool {
         let limit = (below / FRAME_SIZE).min(self.frames);
-        (0..limit)
-            .step_by(align as usize)
-            .any(|first| first + count <= limit && (first..first + count).all(|f| self.free.contains(&f)))
+        (0..limit).step_by(align as usize).any(|first| {
+            first + count <= limit && (first..first + count).all(|f| self.free.contains(&f))
+        })
     }
 }
 

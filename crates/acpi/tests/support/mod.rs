@@ -3,6 +3,10 @@
 
 use aios_acpi::{Error, PhysMemory};
 
+mod machine;
+#[allow(unused_imports)]
+pub use machine::*;
+
 /// Size of the fake physical memory: everything below 2 MiB.
 pub const MEMORY_SIZE: usize = 2 << 20;
 

@@ -1,0 +1,49 @@
+//! Console output: the banner, progress lines, and the refusal that ends a
+//! failed boot. OVMF mirrors the console to the serial port.
+
+use core::fmt::{self, Write};
+
+use uefi::{boot, system};
+
+use crate::error::BootError;
+
+/// Prints `AIOS boot: loader <version>`.
+pub fn banner() {
+    note(format_args!("loader {}", env!("CARGO_PKG_VERSION")));
+}
+
+/// Prints one `AIOS boot: ...` line while boot services are up.
+pub fn note(args: fmt::Arguments) {
+    if !boot::are_boot_services_active() {
+        return;
+    }
+    system::with_stdout(|out| {
+        // A console that fails to print leaves nothing better to do.
+        let _ = writeln!(out, "AIOS boot: {args}");
+    });
+}
+
+/// The first eight bytes of a digest as 16 hex digits.
+pub struct HexPrefix<'a>(pub &'a [u8; 32]);
+
+impl fmt::Display for HexPrefix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0[..8].iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+/// Prints `AIOS boot: REFUSED: <reason>` and halts forever: a refused boot
+/// never reaches the kernel.
+pub fn refuse(error: &BootError) -> ! {
+    note(format_args!("REFUSED: {error}"));
+    halt_forever()
+}
+
+/// Stops this CPU for good (the watchdog is disarmed).
+fn halt_forever() -> ! {
+    loop {
+        // SAFETY: `hlt` only waits for the next interrupt; it touches no
+        // memory and the loop resumes halting after each wake-up.
+        unsafe { core::arch::asm!("hlt", options(nomem, nostack, preserves_flags)) };
+    }
+}
