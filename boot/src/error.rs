@@ -7,7 +7,7 @@ use uefi::Status;
 use crate::elf::ElfError;
 
 /// Every reason the loader stops instead of entering the kernel.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum BootError<'a> {
     /// A file could not be read from the ESP.
     ReadFile {

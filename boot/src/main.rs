@@ -31,21 +31,19 @@ fn main() -> Status {
     if let Err(e) = boot::set_watchdog_timer(0, WATCHDOG_CODE, None) {
         report::note(format_args!("cannot disarm the watchdog ({:?})", e.status()));
     }
-    match boot_kernel() {
-        Ok(never) => match never {},
+    match prepare_boot() {
+        Ok(prepared) => handoff::enter(prepared),
         Err(error) => report::refuse(&error),
     }
 }
 
-/// Everything between the banner and the jump; returns only on failure.
-fn boot_kernel() -> Result<core::convert::Infallible, error::BootError> {
+/// Reads, verifies and loads everything the kernel needs.
+fn prepare_boot() -> Result<handoff::Prepared, error::BootError<'static>> {
     let files = files::read_all()?;
     let measurements = verify::verify(&files)?;
     let image = elf::KernelElf::parse(&files.kernel)?;
     let kernel = load::load_kernel(&files.kernel, &image)?;
-    let prepared = handoff::prepare(&files, &measurements, &kernel)?;
-    drop(files);
-    handoff::enter(prepared)
+    handoff::prepare(&files, &measurements, &kernel)
 }
 
 #[panic_handler]

@@ -2,10 +2,19 @@
 //! failed boot. OVMF mirrors the console to the serial port.
 
 use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicBool, Ordering};
 
-use uefi::{boot, system};
+use uefi::system;
 
 use crate::error::BootError;
+
+/// Set once boot services are exited: the console is gone with them.
+static CONSOLE_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Stops all printing; called just before exiting boot services.
+pub fn console_gone() {
+    CONSOLE_GONE.store(true, Ordering::SeqCst);
+}
 
 /// Prints `AIOS boot: loader <version>`.
 pub fn banner() {
@@ -14,7 +23,7 @@ pub fn banner() {
 
 /// Prints one `AIOS boot: ...` line while boot services are up.
 pub fn note(args: fmt::Arguments) {
-    if !boot::are_boot_services_active() {
+    if CONSOLE_GONE.load(Ordering::SeqCst) {
         return;
     }
     system::with_stdout(|out| {

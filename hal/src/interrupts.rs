@@ -253,6 +253,9 @@ const EXCEPTION_NAMES: [&str; 32] = [
 
 extern "sysv64" fn dispatch(frame: &mut InterruptFrame) {
     let vector = frame.vector as usize;
+    if let Some(cpu) = crate::percpu::try_current() {
+        cpu.interrupts.fetch_add(1, Ordering::Relaxed);
+    }
     if vector == 3 {
         BREAKPOINTS.fetch_add(1, Ordering::Relaxed);
         crate::serial::write_bytes(b"hal: breakpoint trap handled\n");

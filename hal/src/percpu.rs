@@ -73,6 +73,17 @@ pub fn all() -> &'static [PerCpu] {
     &CPUS
 }
 
+/// Halts the calling CPU until the next interrupt, charging the time to
+/// its idle counter. The per-CPU main loops call this when there is no work.
+pub fn idle() {
+    let start = crate::clock::now_ns();
+    crate::cpu::wait_for_interrupt();
+    if let Some(cpu) = try_current() {
+        cpu.idle_ns
+            .fetch_add(crate::clock::now_ns().saturating_sub(start), Ordering::Relaxed);
+    }
+}
+
 /// The number of CPUs online.
 pub fn online_count() -> usize {
     CPUS.iter().filter(|c| c.online.load(Ordering::Acquire)).count()

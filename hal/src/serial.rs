@@ -10,7 +10,11 @@ const LINE_STATUS: u16 = COM1 + 5;
 static INITIALISED: AtomicBool = AtomicBool::new(false);
 static WRITER: Mutex<()> = Mutex::new(());
 
-/// Programs COM1 for 115200 baud, 8N1, FIFOs on, no interrupts. Idempotent.
+/// Programs COM1 for 115200 baud, 8N1, no interrupts. Idempotent.
+///
+/// The FIFO control register is left as the firmware set it: toggling the
+/// FIFO enable bit clears the receive FIFO, which would lose console input
+/// typed (or piped) before the kernel started.
 pub fn init() {
     if INITIALISED.swap(true, Ordering::AcqRel) {
         return;
@@ -22,7 +26,6 @@ pub fn init() {
         outb(COM1, 0x01);
         outb(COM1 + 1, 0x00);
         outb(COM1 + 3, 0x03);
-        outb(COM1 + 2, 0xC7);
         outb(COM1 + 4, 0x03);
     }
 }

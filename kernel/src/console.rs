@@ -3,6 +3,7 @@
 
 use crate::{println, system};
 use aios_hal::serial;
+use core::sync::atomic::Ordering;
 
 const MAX_LINE: usize = 256;
 const PROMPT: &[u8] = b"aios> ";
@@ -15,7 +16,7 @@ pub fn run() -> ! {
     serial::write_bytes(PROMPT);
     loop {
         let Some(byte) = serial::try_read() else {
-            aios_hal::cpu::wait_for_interrupt();
+            aios_hal::percpu::idle();
             continue;
         };
         match byte {
@@ -103,6 +104,20 @@ fn info() {
     );
     let ns = aios_hal::clock::now_ns();
     println!("uptime: {}.{:03} s", ns / 1_000_000_000, (ns / 1_000_000) % 1000);
+    for cpu in aios_hal::percpu::all() {
+        if !cpu.online.load(Ordering::Acquire) {
+            continue;
+        }
+        let idle = cpu.idle_ns.load(Ordering::Relaxed);
+        println!(
+            "  cpu {} apic {}: idle {}%, {} timer ticks, {} interrupts",
+            cpu.index,
+            cpu.apic_id.load(Ordering::Relaxed),
+            (u128::from(idle) * 100 / u128::from(ns.max(1))) as u64,
+            cpu.ticks.load(Ordering::Relaxed),
+            cpu.interrupts.load(Ordering::Relaxed)
+        );
+    }
     println!(
         "clock: tsc {} MHz, boot took {} ms",
         sys.boot_cpu.calibration.tsc_hz / 1_000_000,

@@ -111,7 +111,7 @@ fn start_cpus(info: &BootInfo) -> usize {
 /// The main loop of an application processor: idle until there is work.
 fn ap_main(_cpu: usize) -> ! {
     loop {
-        aios_hal::cpu::wait_for_interrupt();
+        aios_hal::percpu::idle();
     }
 }
 

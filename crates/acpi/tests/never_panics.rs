@@ -26,7 +26,12 @@ fn signature() -> impl Strategy<Value = [u8; 4]> {
 /// A table with a random body: either a consistent header and checksum
 /// (so the table reaches its parser) or a random length field.
 fn random_table() -> impl Strategy<Value = Vec<u8>> {
-    (signature(), proptest::collection::vec(any::<u8>(), 0..400), any::<bool>(), any::<u32>())
+    (
+        signature(),
+        proptest::collection::vec(any::<u8>(), 0..400),
+        any::<bool>(),
+        any::<u32>(),
+    )
         .prop_map(|(signature, body, consistent, raw_length)| {
             let mut data = table(&signature, 1, &body);
             if !consistent {
@@ -41,8 +46,12 @@ fn random_table() -> impl Strategy<Value = Vec<u8>> {
 fn random_madt() -> impl Strategy<Value = Vec<u8>> {
     let kind = prop_oneof![Just(0u8), Just(1), Just(2), Just(5), Just(9), any::<u8>()];
     let entry = (kind, proptest::collection::vec(any::<u8>(), 0..18));
-    (any::<u32>(), any::<u32>(), proptest::collection::vec(entry, 0..12)).prop_map(
-        |(local_apic, flags, entries)| {
+    (
+        any::<u32>(),
+        any::<u32>(),
+        proptest::collection::vec(entry, 0..12),
+    )
+        .prop_map(|(local_apic, flags, entries)| {
             let entries: Vec<Vec<u8>> = entries
                 .into_iter()
                 .map(|(kind, payload)| {
@@ -52,8 +61,7 @@ fn random_madt() -> impl Strategy<Value = Vec<u8>> {
                 })
                 .collect();
             madt(local_apic, flags, &entries)
-        },
-    )
+        })
 }
 
 /// An SSDT holding a `_S5_` package with random integer encodings and a
@@ -70,13 +78,15 @@ fn random_s5_ssdt() -> impl Strategy<Value = Vec<u8>> {
         any::<u8>().prop_map(|b| vec![b]),
     ];
     let elements = proptest::collection::vec(element, 0..5);
-    (elements, any::<u8>(), proptest::option::of(any::<u8>())).prop_map(|(elements, count, length)| {
-        let contents: Vec<u8> = elements.concat();
-        let length = length.unwrap_or(u8::try_from((2 + contents.len()).min(63)).unwrap());
-        let mut aml = vec![0x08, b'_', b'S', b'5', b'_', 0x12, length, count];
-        aml.extend_from_slice(&contents);
-        table(b"SSDT", 2, &aml)
-    })
+    (elements, any::<u8>(), proptest::option::of(any::<u8>())).prop_map(
+        |(elements, count, length)| {
+            let contents: Vec<u8> = elements.concat();
+            let length = length.unwrap_or(u8::try_from((2 + contents.len()).min(63)).unwrap());
+            let mut aml = vec![0x08, b'_', b'S', b'5', b'_', 0x12, length, count];
+            aml.extend_from_slice(&contents);
+            table(b"SSDT", 2, &aml)
+        },
+    )
 }
 
 fn any_table() -> impl Strategy<Value = Vec<u8>> {
