@@ -56,7 +56,10 @@ pub(crate) fn calibrate() -> Calibration {
     TSC_HZ.store(tsc_hz, Ordering::Release);
     APIC_TICKS_PER_PERIOD.store(apic_timer_hz / TIMER_HZ, Ordering::Release);
     TSC_AT_BOOT.store(crate::entry::entry_tsc(), Ordering::Release);
-    Calibration { tsc_hz, apic_timer_hz }
+    Calibration {
+        tsc_hz,
+        apic_timer_hz,
+    }
 }
 
 /// Starts the periodic timer interrupt on the calling CPU.

@@ -195,8 +195,9 @@ unsafe extern "Rust" {
 extern "sysv64" fn uefi_entry(boot_info: *const BootInfo) -> ! {
     crate::serial::init();
     let addr = boot_info as u64;
-    let aligned = addr % core::mem::align_of::<BootInfo>() as u64 == 0;
-    let in_direct_map = addr >= aios_bootinfo::DIRECT_MAP_OFFSET && addr < crate::memory::DIRECT_MAP_END;
+    let aligned = addr.is_multiple_of(core::mem::align_of::<BootInfo>() as u64);
+    let in_direct_map =
+        (aios_bootinfo::DIRECT_MAP_OFFSET..crate::memory::DIRECT_MAP_END).contains(&addr);
     if !aligned || !in_direct_map {
         crate::fatal("boot: the loader passed a BootInfo pointer outside the direct map");
     }

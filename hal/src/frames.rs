@@ -39,7 +39,10 @@ pub(crate) fn init(info: &BootInfo) -> Result<FrameStats, FramesError> {
             .filter(|r| r.kind() == MemoryKind::Usable)
             .map(|r| (r.start, r.len))
     };
-    let max_phys = usable().map(|(s, l)| s.saturating_add(l)).max().unwrap_or(0);
+    let max_phys = usable()
+        .map(|(s, l)| s.saturating_add(l))
+        .max()
+        .unwrap_or(0);
     let words = FrameAllocator::bitmap_words(max_phys);
     let bytes = (words as u64) * 8;
     let place = aios_mm::place_bitmap(usable(), bytes).ok_or(FramesError::NoRoomForBitmap)?;
@@ -58,7 +61,8 @@ pub(crate) fn init(info: &BootInfo) -> Result<FrameStats, FramesError> {
         frames.add_free_range(start, len);
     }
     frames.reserve_range(place, bytes);
-    let trampoline_usable = usable().any(|(s, l)| s <= TRAMPOLINE_PHYS && TRAMPOLINE_PHYS + 4096 <= s + l);
+    let trampoline_usable =
+        usable().any(|(s, l)| s <= TRAMPOLINE_PHYS && TRAMPOLINE_PHYS + 4096 <= s + l);
     if !trampoline_usable {
         return Err(FramesError::NoTrampolinePage);
     }
@@ -108,8 +112,11 @@ pub fn free(phys: u64) -> Result<(), aios_mm::Error> {
 
 /// Current counts (zero before `init`).
 pub fn stats() -> FrameStats {
-    FRAMES.lock().as_ref().map_or(FrameStats { total: 0, free: 0 }, |f| FrameStats {
-        total: f.total_frames(),
-        free: f.free_frames(),
-    })
+    FRAMES
+        .lock()
+        .as_ref()
+        .map_or(FrameStats { total: 0, free: 0 }, |f| FrameStats {
+            total: f.total_frames(),
+            free: f.free_frames(),
+        })
 }

@@ -1,7 +1,7 @@
 //! The kernel heap: a linked-list allocator over a virtual window that
 //! grows on demand by mapping fresh frames.
 
-use crate::paging::{map_4k, PageFlags};
+use crate::paging::{PageFlags, map_4k};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
 use linked_list_allocator::Heap;

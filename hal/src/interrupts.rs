@@ -150,8 +150,7 @@ static IDT: Once<Idt> = Once::new();
 /// Handler for a device interrupt vector; runs with interrupts off.
 pub type Handler = fn(&InterruptFrame);
 
-const NO_HANDLER: AtomicUsize = AtomicUsize::new(0);
-static HANDLERS: [AtomicUsize; 256] = [NO_HANDLER; 256];
+static HANDLERS: [AtomicUsize; 256] = [const { AtomicUsize::new(0) }; 256];
 
 /// Number of breakpoint (`int3`) traps taken; breakpoints are reported and
 /// resumed, which makes them the safe way to test the exception path.
@@ -268,7 +267,9 @@ extern "sysv64" fn dispatch(frame: &mut InterruptFrame) {
             vector, EXCEPTION_NAMES[vector], frame.rip
         );
     }
-    let raw = HANDLERS.get(vector).map_or(0, |h| h.load(Ordering::Acquire));
+    let raw = HANDLERS
+        .get(vector)
+        .map_or(0, |h| h.load(Ordering::Acquire));
     if raw != 0 {
         // SAFETY: only `set_handler` stores non-zero values, and it stores
         // `Handler` function pointers, so transmuting back is sound.
@@ -297,18 +298,54 @@ fn report_exception(frame: &InterruptFrame) {
             out,
             "  faulting address {:#018x} ({} {} {})",
             crate::cpu::read_cr2(),
-            if frame.error_code & 1 != 0 { "protection" } else { "not present" },
-            if frame.error_code & 2 != 0 { "write" } else { "read" },
-            if frame.error_code & 16 != 0 { "fetch" } else { "data" },
+            if frame.error_code & 1 != 0 {
+                "protection"
+            } else {
+                "not present"
+            },
+            if frame.error_code & 2 != 0 {
+                "write"
+            } else {
+                "read"
+            },
+            if frame.error_code & 16 != 0 {
+                "fetch"
+            } else {
+                "data"
+            },
         );
     }
     let f = frame;
-    let _ = writeln!(out, "  rip {:#018x} cs {:#06x} rflags {:#010x}", f.rip, f.cs, f.rflags);
+    let _ = writeln!(
+        out,
+        "  rip {:#018x} cs {:#06x} rflags {:#010x}",
+        f.rip, f.cs, f.rflags
+    );
     let _ = writeln!(out, "  rsp {:#018x} ss {:#06x}", f.rsp, f.ss);
-    let _ = writeln!(out, "  rax {:#018x} rbx {:#018x} rcx {:#018x}", f.rax, f.rbx, f.rcx);
-    let _ = writeln!(out, "  rdx {:#018x} rsi {:#018x} rdi {:#018x}", f.rdx, f.rsi, f.rdi);
-    let _ = writeln!(out, "  rbp {:#018x} r8  {:#018x} r9  {:#018x}", f.rbp, f.r8, f.r9);
-    let _ = writeln!(out, "  r10 {:#018x} r11 {:#018x} r12 {:#018x}", f.r10, f.r11, f.r12);
-    let _ = writeln!(out, "  r13 {:#018x} r14 {:#018x} r15 {:#018x}", f.r13, f.r14, f.r15);
+    let _ = writeln!(
+        out,
+        "  rax {:#018x} rbx {:#018x} rcx {:#018x}",
+        f.rax, f.rbx, f.rcx
+    );
+    let _ = writeln!(
+        out,
+        "  rdx {:#018x} rsi {:#018x} rdi {:#018x}",
+        f.rdx, f.rsi, f.rdi
+    );
+    let _ = writeln!(
+        out,
+        "  rbp {:#018x} r8  {:#018x} r9  {:#018x}",
+        f.rbp, f.r8, f.r9
+    );
+    let _ = writeln!(
+        out,
+        "  r10 {:#018x} r11 {:#018x} r12 {:#018x}",
+        f.r10, f.r11, f.r12
+    );
+    let _ = writeln!(
+        out,
+        "  r13 {:#018x} r14 {:#018x} r15 {:#018x}",
+        f.r13, f.r14, f.r15
+    );
     let _ = writeln!(out, "  cr3 {:#018x}", crate::cpu::read_cr3());
 }

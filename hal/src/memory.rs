@@ -41,9 +41,16 @@ pub struct NotMapped {
 }
 
 fn check(phys: u64, len: usize) -> Result<(), NotMapped> {
-    let err = NotMapped { phys, len: len as u64 };
+    let err = NotMapped {
+        phys,
+        len: len as u64,
+    };
     let end = phys.checked_add(len as u64).ok_or(err)?;
-    if end > mapped_limit() { Err(err) } else { Ok(()) }
+    if end > mapped_limit() {
+        Err(err)
+    } else {
+        Ok(())
+    }
 }
 
 /// Copies physical memory into `buf`.
@@ -98,7 +105,8 @@ pub fn boot_memory_map(
     if raw.is_empty() {
         return Ok(&[]);
     }
-    if raw.as_ptr() as usize % core::mem::align_of::<aios_bootinfo::MemoryRegion>() != 0 {
+    if !(raw.as_ptr() as usize).is_multiple_of(core::mem::align_of::<aios_bootinfo::MemoryRegion>())
+    {
         return Err(NotMapped {
             phys: info.memory_map.phys,
             len: bytes,
@@ -127,7 +135,8 @@ pub fn boot_log(
     if raw.is_empty() {
         return Ok(&[]);
     }
-    if raw.as_ptr() as usize % core::mem::align_of::<aios_bootinfo::Measurement>() != 0 {
+    if !(raw.as_ptr() as usize).is_multiple_of(core::mem::align_of::<aios_bootinfo::Measurement>())
+    {
         return Err(NotMapped {
             phys: info.boot_log.phys,
             len: bytes,

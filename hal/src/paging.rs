@@ -120,7 +120,7 @@ fn walk_create(virt: u64, level: u32) -> Result<u64, MapError> {
 
 /// Maps the 4 KiB page at `virt` to the frame at `phys`.
 pub fn map_4k(virt: u64, phys: u64, flags: PageFlags) -> Result<(), MapError> {
-    if virt % 4096 != 0 || phys % 4096 != 0 {
+    if !virt.is_multiple_of(4096) || !phys.is_multiple_of(4096) {
         return Err(MapError::Unaligned);
     }
     let _guard = LOCK.lock();
@@ -135,7 +135,7 @@ pub fn map_4k(virt: u64, phys: u64, flags: PageFlags) -> Result<(), MapError> {
 
 /// Maps the 2 MiB page at `virt` to `phys` (both 2 MiB aligned).
 pub fn map_2m(virt: u64, phys: u64, flags: PageFlags) -> Result<(), MapError> {
-    if virt % (2 << 20) != 0 || phys % (2 << 20) != 0 {
+    if !virt.is_multiple_of(2 << 20) || !phys.is_multiple_of(2 << 20) {
         return Err(MapError::Unaligned);
     }
     let _guard = LOCK.lock();

@@ -79,12 +79,16 @@ pub fn idle() {
     let start = crate::clock::now_ns();
     crate::cpu::wait_for_interrupt();
     if let Some(cpu) = try_current() {
-        cpu.idle_ns
-            .fetch_add(crate::clock::now_ns().saturating_sub(start), Ordering::Relaxed);
+        cpu.idle_ns.fetch_add(
+            crate::clock::now_ns().saturating_sub(start),
+            Ordering::Relaxed,
+        );
     }
 }
 
 /// The number of CPUs online.
 pub fn online_count() -> usize {
-    CPUS.iter().filter(|c| c.online.load(Ordering::Acquire)).count()
+    CPUS.iter()
+        .filter(|c| c.online.load(Ordering::Acquire))
+        .count()
 }

@@ -9,7 +9,9 @@ use core::arch::asm;
 /// any side effect the device defines.
 pub(crate) unsafe fn outb(port: u16, value: u8) {
     // SAFETY: the caller guarantees the port write is meaningful and safe.
-    unsafe { asm!("out dx, al", in("dx") port, in("al") value, options(nomem, nostack, preserves_flags)) }
+    unsafe {
+        asm!("out dx, al", in("dx") port, in("al") value, options(nomem, nostack, preserves_flags))
+    }
 }
 
 /// Reads a byte from an I/O port.
@@ -19,7 +21,9 @@ pub(crate) unsafe fn outb(port: u16, value: u8) {
 pub(crate) unsafe fn inb(port: u16) -> u8 {
     let value: u8;
     // SAFETY: the caller guarantees the port read is meaningful and safe.
-    unsafe { asm!("in al, dx", out("al") value, in("dx") port, options(nomem, nostack, preserves_flags)) }
+    unsafe {
+        asm!("in al, dx", out("al") value, in("dx") port, options(nomem, nostack, preserves_flags))
+    }
     value
 }
 
@@ -29,5 +33,7 @@ pub(crate) unsafe fn inb(port: u16) -> u8 {
 /// As for [`outb`].
 pub(crate) unsafe fn outw(port: u16, value: u16) {
     // SAFETY: the caller guarantees the port write is meaningful and safe.
-    unsafe { asm!("out dx, ax", in("dx") port, in("ax") value, options(nomem, nostack, preserves_flags)) }
+    unsafe {
+        asm!("out dx, ax", in("dx") port, in("ax") value, options(nomem, nostack, preserves_flags))
+    }
 }

@@ -44,16 +44,21 @@ pub fn acpi_soft_off(regs: &SoftOff) {
     // defined way to power off. The SMI command write is the FADT's own
     // ACPI-enable handshake.
     unsafe {
-        if let Some((smi_port, value)) = regs.acpi_enable {
-            if inb_w(regs.pm1a_control) & SCI_EN == 0 && smi_port != 0 && value != 0 {
-                outb(smi_port, value);
-                let mut spins = 0;
-                while inb_w(regs.pm1a_control) & SCI_EN == 0 && spins < 1_000_000 {
-                    spins += 1;
-                }
+        if let Some((smi_port, value)) = regs.acpi_enable
+            && inb_w(regs.pm1a_control) & SCI_EN == 0
+            && smi_port != 0
+            && value != 0
+        {
+            outb(smi_port, value);
+            let mut spins = 0;
+            while inb_w(regs.pm1a_control) & SCI_EN == 0 && spins < 1_000_000 {
+                spins += 1;
             }
         }
-        outw(regs.pm1a_control, (u16::from(regs.slp_typ_a & 7) << 10) | SLP_EN);
+        outw(
+            regs.pm1a_control,
+            (u16::from(regs.slp_typ_a & 7) << 10) | SLP_EN,
+        );
         if let Some(port) = regs.pm1b_control {
             outw(port, (u16::from(regs.slp_typ_b & 7) << 10) | SLP_EN);
         }

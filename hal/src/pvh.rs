@@ -3,8 +3,8 @@
 
 use crate::memory::read_phys_value;
 use aios_bootinfo::{
-    BootInfo, BootPath, Framebuffer, KERNEL_PVH_PHYS_BASE, KERNEL_VIRT_BASE, MemoryKind,
-    MemoryMapBuilder, PhysSlice, BOOTINFO_MAGIC, BOOTINFO_VERSION, DIRECT_MAP_OFFSET,
+    BOOTINFO_MAGIC, BOOTINFO_VERSION, BootInfo, BootPath, DIRECT_MAP_OFFSET, Framebuffer,
+    KERNEL_PVH_PHYS_BASE, KERNEL_VIRT_BASE, MemoryKind, MemoryMapBuilder, PhysSlice,
 };
 use spin::Once;
 
@@ -106,13 +106,15 @@ fn build(start_info: u64) -> Result<&'static BootInfo, &'static str> {
     map.carve(0, 0x1000, MemoryKind::Reserved).map_err(full)?;
     let kernel_end_virt = core::ptr::addr_of!(__kernel_end) as u64;
     let kernel_size = kernel_end_virt - (KERNEL_VIRT_BASE + KERNEL_PVH_PHYS_BASE);
-    map.carve(KERNEL_PVH_PHYS_BASE, kernel_size, MemoryKind::Kernel).map_err(full)?;
+    map.carve(KERNEL_PVH_PHYS_BASE, kernel_size, MemoryKind::Kernel)
+        .map_err(full)?;
 
     let mut bundle = PhysSlice::EMPTY;
     if si.nr_modules > 0 && si.modlist_paddr != 0 {
         let m: ModlistEntry =
             read_phys_value(si.modlist_paddr).map_err(|_| "pvh: module list is not mapped")?;
-        map.carve(m.paddr, m.size, MemoryKind::BootInfo).map_err(full)?;
+        map.carve(m.paddr, m.size, MemoryKind::BootInfo)
+            .map_err(full)?;
         bundle = PhysSlice {
             phys: m.paddr,
             count: m.size,

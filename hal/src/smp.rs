@@ -114,14 +114,12 @@ pub fn start_aps(apic_ids: &[u32], ap_main: fn(usize) -> !) -> Result<usize, Smp
     install_trampoline();
     let own = crate::percpu::try_current().map_or(0, |c| c.apic_id.load(Ordering::Relaxed));
     let mut started = 0;
-    let mut index = 1;
-    for &apic_id in apic_ids.iter().filter(|&&id| id != own) {
+    for (index, &apic_id) in (1..).zip(apic_ids.iter().filter(|&&id| id != own)) {
         if index >= crate::percpu::MAX_CPUS {
             return Err(SmpError::TooManyCpus);
         }
         start_one(index, apic_id, cr3)?;
         started += 1;
-        index += 1;
     }
     Ok(started)
 }
@@ -148,7 +146,11 @@ fn start_one(index: usize, apic_id: u32, cr3: u64) -> Result<(), SmpError> {
     let stack_top = (stack.as_ptr() as u64 + AP_STACK_SIZE as u64) & !0xF;
     // The stack belongs to the AP for its whole life.
     Box::leak(stack);
-    let efer_bits = if crate::cpu::has_nx() { (1 << 8) | (1 << 11) } else { 1 << 8 };
+    let efer_bits = if crate::cpu::has_nx() {
+        (1 << 8) | (1 << 11)
+    } else {
+        1 << 8
+    };
     write_parameter(0x40, 0);
     write_parameter(0x48, 0x00CF_9A00_0000_FFFF);
     write_parameter(0x50, 0x00CF_9200_0000_FFFF);
@@ -201,7 +203,9 @@ extern "sysv64" fn ap_entry(index: u64) -> ! {
     let apic_id = crate::apic::enable().unwrap_or(0);
     crate::percpu::install(index, apic_id);
     crate::clock::start_timer();
-    crate::percpu::all()[index].online.store(true, Ordering::Release);
+    crate::percpu::all()[index]
+        .online
+        .store(true, Ordering::Release);
     match AP_MAIN.get() {
         Some(main) => main(index),
         None => crate::cpu::halt_forever(),

@@ -12,7 +12,10 @@ struct DirectMap;
 
 impl PhysMemory for DirectMap {
     fn read(&self, phys: u64, buf: &mut [u8]) -> Result<(), aios_acpi::Error> {
-        aios_hal::memory::read_phys(phys, buf).map_err(|_| aios_acpi::Error::OutOfRange { phys, len: buf.len() })
+        aios_hal::memory::read_phys(phys, buf).map_err(|_| aios_acpi::Error::OutOfRange {
+            phys,
+            len: buf.len(),
+        })
     }
 }
 

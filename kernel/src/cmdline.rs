@@ -37,6 +37,6 @@ impl Cmdline {
             .filter_map(|w| w.split_once('='))
             .filter(|(k, _)| *k == key)
             .map(|(_, v)| v)
-            .last()
+            .next_back()
     }
 }

@@ -34,11 +34,9 @@ pub fn run() -> ! {
                 overflow = false;
                 serial::write_bytes(PROMPT);
             }
-            0x08 | 0x7F => {
-                if len > 0 {
-                    len -= 1;
-                    serial::write_bytes(b"\x08 \x08");
-                }
+            0x08 | 0x7F if len > 0 => {
+                len -= 1;
+                serial::write_bytes(b"\x08 \x08");
             }
             0x20..=0x7E | 0x80..=0xFF => {
                 if len < MAX_LINE {
@@ -93,8 +91,8 @@ fn info() {
     let frames = aios_hal::frames::stats();
     println!(
         "memory: total {} MiB, free {} MiB",
-        frames.total * 4096 >> 20,
-        frames.free * 4096 >> 20
+        (frames.total * 4096) >> 20,
+        (frames.free * 4096) >> 20
     );
     let heap = aios_hal::heap::stats();
     println!(
@@ -103,7 +101,11 @@ fn info() {
         heap.used >> 10
     );
     let ns = aios_hal::clock::now_ns();
-    println!("uptime: {}.{:03} s", ns / 1_000_000_000, (ns / 1_000_000) % 1000);
+    println!(
+        "uptime: {}.{:03} s",
+        ns / 1_000_000_000,
+        (ns / 1_000_000) % 1000
+    );
     for cpu in aios_hal::percpu::all() {
         if !cpu.online.load(Ordering::Acquire) {
             continue;
@@ -146,7 +148,11 @@ fn info() {
     }
     match aios_bundle::Bundle::parse(sys.bundle) {
         Ok(bundle) => {
-            println!("bundle: {} entries, {} bytes", bundle.len(), sys.bundle.len());
+            println!(
+                "bundle: {} entries, {} bytes",
+                bundle.len(),
+                sys.bundle.len()
+            );
             for entry in bundle.iter() {
                 println!("  {} ({} bytes)", entry.name, entry.data.len());
             }

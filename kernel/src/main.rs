@@ -45,8 +45,8 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     );
     info!(
         "memory: {} MiB usable, {} MiB free",
-        boot_cpu.frames.total * 4096 >> 20,
-        boot_cpu.frames.free * 4096 >> 20
+        (boot_cpu.frames.total * 4096) >> 20,
+        (boot_cpu.frames.free * 4096) >> 20
     );
 
     let cpus_present = if cmdline.has_flag("nosmp") {
@@ -79,7 +79,10 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest-fault") {
         let value = aios_hal::cpu::fault_injection_null_read();
-        error!("ktest-fault: reading address 0 returned {:#x} instead of faulting", value);
+        error!(
+            "ktest-fault: reading address 0 returned {:#x} instead of faulting",
+            value
+        );
     }
     #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest") {

@@ -73,7 +73,10 @@ impl<const N: usize> MemoryMapBuilder<N> {
                 i += 1;
                 continue;
             }
-            let left = (rs < start).then(|| MemoryRegion { len: start - rs, ..r });
+            let left = (rs < start).then(|| MemoryRegion {
+                len: start - rs,
+                ..r
+            });
             let right = (re > end).then(|| MemoryRegion {
                 start: end,
                 len: re - end,
@@ -150,7 +153,10 @@ mod tests {
         assert_eq!(r.len(), 3);
         assert_eq!(r[0], MemoryRegion::new(0, 0x1_0000, Usable));
         assert_eq!(r[1], MemoryRegion::new(0x1_0000, 0x2000, Kernel));
-        assert_eq!(r[2], MemoryRegion::new(0x1_2000, 0x30_0000 - 0x1_2000, Usable));
+        assert_eq!(
+            r[2],
+            MemoryRegion::new(0x1_2000, 0x30_0000 - 0x1_2000, Usable)
+        );
     }
 
     #[test]

@@ -45,9 +45,16 @@ fn kernel_image_is_reserved() -> Result<(), String> {
     let map = aios_hal::memory::boot_memory_map(info).map_err(|e| alloc::format!("{:?}", e))?;
     let image = info.kernel_image;
     let covered = map.iter().any(|r| {
-        r.kind() == MemoryKind::Kernel && r.start <= image.phys && image.phys + image.count <= r.end()
+        r.kind() == MemoryKind::Kernel
+            && r.start <= image.phys
+            && image.phys + image.count <= r.end()
     });
-    ensure!(covered, "kernel image {:#x}+{:#x} not in a Kernel region", image.phys, image.count);
+    ensure!(
+        covered,
+        "kernel image {:#x}+{:#x} not in a Kernel region",
+        image.phys,
+        image.count
+    );
     let text_phys = aios_hal::paging::translate(kernel_image_is_reserved as *const () as u64);
     ensure!(
         text_phys.is_some_and(|p| p >= image.phys && p < image.phys + image.count),
@@ -58,13 +65,20 @@ fn kernel_image_is_reserved() -> Result<(), String> {
 }
 
 fn command_line_parses_flags_and_values() -> Result<(), String> {
-    let cmdline = Cmdline::new(b"ktest loglevel=debug x=1 x=2").map_err(|e| alloc::format!("{e}"))?;
+    let cmdline =
+        Cmdline::new(b"ktest loglevel=debug x=1 x=2").map_err(|e| alloc::format!("{e}"))?;
     ensure!(cmdline.has_flag("ktest"), "flag not found");
     ensure!(!cmdline.has_flag("ktes"), "prefix matched as a flag");
-    ensure!(cmdline.value("loglevel") == Some("debug"), "value not parsed");
+    ensure!(
+        cmdline.value("loglevel") == Some("debug"),
+        "value not parsed"
+    );
     ensure!(cmdline.value("x") == Some("2"), "last value should win");
     ensure!(cmdline.value("missing").is_none(), "missing key found");
-    ensure!(Cmdline::new(&[0xFF, 0xFE]).is_err(), "invalid UTF-8 accepted");
+    ensure!(
+        Cmdline::new(&[0xFF, 0xFE]).is_err(),
+        "invalid UTF-8 accepted"
+    );
     Ok(())
 }
 

@@ -18,13 +18,21 @@ fn clock_is_monotonic() -> Result<(), String> {
 
 fn calibration_agrees_with_the_timer() -> Result<(), String> {
     let hz = aios_hal::clock::tsc_hz();
-    ensure!((50_000_000..20_000_000_000).contains(&hz), "implausible TSC rate {} Hz", hz);
+    ensure!(
+        (50_000_000..20_000_000_000).contains(&hz),
+        "implausible TSC rate {} Hz",
+        hz
+    );
     // Over 200 ms of the TSC clock, the independently calibrated 100 Hz
     // APIC timer must tick about 20 times.
     let cpu = aios_hal::percpu::try_current().ok_or("no per-CPU data")?;
     let before = cpu.ticks.load(Ordering::Relaxed);
     aios_hal::clock::spin_ns(200_000_000);
     let ticks = cpu.ticks.load(Ordering::Relaxed) - before;
-    ensure!((10..=40).contains(&ticks), "{} timer ticks in 200 ms, expected about 20", ticks);
+    ensure!(
+        (10..=40).contains(&ticks),
+        "{} timer ticks in 200 ms, expected about 20",
+        ticks
+    );
     Ok(())
 }

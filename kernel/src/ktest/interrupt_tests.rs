@@ -5,14 +5,21 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
 
-ktests!(breakpoint_is_reported_and_resumed, timer_ticks_on_every_online_cpu);
+ktests!(
+    breakpoint_is_reported_and_resumed,
+    timer_ticks_on_every_online_cpu
+);
 
 fn breakpoint_is_reported_and_resumed() -> Result<(), String> {
     let before = aios_hal::interrupts::breakpoint_count();
     aios_hal::cpu::breakpoint();
     aios_hal::cpu::breakpoint();
     let after = aios_hal::interrupts::breakpoint_count();
-    ensure!(after == before + 2, "expected 2 more breakpoints, saw {}", after - before);
+    ensure!(
+        after == before + 2,
+        "expected 2 more breakpoints, saw {}",
+        after - before
+    );
     Ok(())
 }
 
@@ -21,7 +28,10 @@ fn timer_ticks_on_every_online_cpu() -> Result<(), String> {
         .iter()
         .filter(|c| c.online.load(Ordering::Acquire))
         .collect();
-    let before: Vec<u64> = cpus.iter().map(|c| c.ticks.load(Ordering::Relaxed)).collect();
+    let before: Vec<u64> = cpus
+        .iter()
+        .map(|c| c.ticks.load(Ordering::Relaxed))
+        .collect();
     aios_hal::clock::spin_ns(50_000_000);
     for (cpu, was) in cpus.iter().zip(before) {
         let now = cpu.ticks.load(Ordering::Relaxed);

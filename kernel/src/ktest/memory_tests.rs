@@ -31,15 +31,24 @@ fn frames_are_distinct_aligned_and_returned() -> Result<(), String> {
     for f in frames {
         aios_hal::frames::free(f).map_err(|e| alloc::format!("free failed: {e:?}"))?;
     }
-    ensure!(aios_hal::frames::stats().free == before, "frames not returned");
+    ensure!(
+        aios_hal::frames::stats().free == before,
+        "frames not returned"
+    );
     Ok(())
 }
 
 fn double_free_is_refused() -> Result<(), String> {
     let frame = aios_hal::frames::alloc().ok_or("out of frames")?;
     aios_hal::frames::free(frame).map_err(|e| alloc::format!("{e:?}"))?;
-    ensure!(aios_hal::frames::free(frame).is_err(), "double free accepted");
-    ensure!(aios_hal::frames::free(frame + 1).is_err(), "unaligned free accepted");
+    ensure!(
+        aios_hal::frames::free(frame).is_err(),
+        "double free accepted"
+    );
+    ensure!(
+        aios_hal::frames::free(frame + 1).is_err(),
+        "unaligned free accepted"
+    );
     Ok(())
 }
 
@@ -49,7 +58,10 @@ const TEST_PAGE: u64 = 0xFFFF_E000_0000_0000;
 fn page_map_translate_unmap() -> Result<(), String> {
     let frame = aios_hal::frames::alloc().ok_or("out of frames")?;
     paging::map_4k(TEST_PAGE, frame, PageFlags::DATA).map_err(|e| alloc::format!("{e:?}"))?;
-    ensure!(paging::translate(TEST_PAGE + 0x123) == Some(frame + 0x123), "wrong translation");
+    ensure!(
+        paging::translate(TEST_PAGE + 0x123) == Some(frame + 0x123),
+        "wrong translation"
+    );
     ensure!(
         paging::map_4k(TEST_PAGE, frame, PageFlags::DATA) == Err(MapError::AlreadyMapped),
         "double mapping accepted"
@@ -58,16 +70,28 @@ fn page_map_translate_unmap() -> Result<(), String> {
         paging::map_4k(TEST_PAGE + 1, frame, PageFlags::DATA) == Err(MapError::Unaligned),
         "unaligned mapping accepted"
     );
-    ensure!(paging::unmap_4k(TEST_PAGE) == Ok(frame), "unmap returned the wrong frame");
-    ensure!(paging::translate(TEST_PAGE).is_none(), "still mapped after unmap");
-    ensure!(paging::unmap_4k(TEST_PAGE) == Err(MapError::NotMapped), "unmapped twice");
+    ensure!(
+        paging::unmap_4k(TEST_PAGE) == Ok(frame),
+        "unmap returned the wrong frame"
+    );
+    ensure!(
+        paging::translate(TEST_PAGE).is_none(),
+        "still mapped after unmap"
+    );
+    ensure!(
+        paging::unmap_4k(TEST_PAGE) == Err(MapError::NotMapped),
+        "unmapped twice"
+    );
     aios_hal::frames::free(frame).map_err(|e| alloc::format!("{e:?}"))?;
     Ok(())
 }
 
 fn null_page_is_unmapped() -> Result<(), String> {
     ensure!(paging::translate(0).is_none(), "address 0 is mapped");
-    ensure!(paging::translate(0x8000).is_none(), "low memory is still identity mapped");
+    ensure!(
+        paging::translate(0x8000).is_none(),
+        "low memory is still identity mapped"
+    );
     Ok(())
 }
 
@@ -75,7 +99,8 @@ fn heap_grows_beyond_its_initial_size() -> Result<(), String> {
     let before = aios_hal::heap::stats().mapped;
     let len = 8 << 20;
     let mut big: Vec<u64> = Vec::new();
-    big.try_reserve_exact(len / 8).map_err(|_| "8 MiB allocation refused")?;
+    big.try_reserve_exact(len / 8)
+        .map_err(|_| "8 MiB allocation refused")?;
     big.extend((0..len as u64 / 8).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
     ensure!(aios_hal::heap::stats().mapped > before, "heap did not grow");
     let ok = big
