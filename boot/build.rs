@@ -19,13 +19,15 @@ fn main() -> ExitCode {
 }
 
 fn embed_public_key() -> Result<(), String> {
-    let path = std::env::var_os("AIOS_BOOT_PUBKEY").map(PathBuf::from).ok_or(
-        "AIOS_BOOT_PUBKEY is not set: it must name the 1952-byte ML-DSA-65 public key \
+    let path = std::env::var_os("AIOS_BOOT_PUBKEY")
+        .map(PathBuf::from)
+        .ok_or(
+            "AIOS_BOOT_PUBKEY is not set: it must name the 1952-byte ML-DSA-65 public key \
          the loader trusts (`cargo xtask` sets it; see docs/boot.md)",
-    )?;
+        )?;
     println!("cargo:rerun-if-changed={}", path.display());
-    let key = std::fs::read(&path)
-        .map_err(|e| format!("AIOS_BOOT_PUBKEY={}: {e}", path.display()))?;
+    let key =
+        std::fs::read(&path).map_err(|e| format!("AIOS_BOOT_PUBKEY={}: {e}", path.display()))?;
     if key.len() != PUBLIC_KEY_LEN {
         return Err(format!(
             "AIOS_BOOT_PUBKEY={} is {} bytes; an ML-DSA-65 public key is {PUBLIC_KEY_LEN}",

@@ -71,7 +71,9 @@ impl fmt::Display for ElfError {
                 f,
                 "the image starts at {at:#x}, not at {KERNEL_IMAGE_VIRT:#x}"
             ),
-            ElfError::TooLarge(span) => write!(f, "the image spans {span} bytes (at most {MAX_SPAN})"),
+            ElfError::TooLarge(span) => {
+                write!(f, "the image spans {span} bytes (at most {MAX_SPAN})")
+            }
             ElfError::EntryOutsideImage(at) => {
                 write!(f, "the entry point {at:#x} is outside every segment")
             }
@@ -117,7 +119,8 @@ impl KernelElf {
             return Err(ElfError::WrongMachine);
         }
         let entry = u64_at(header, 24);
-        let table_offset = usize::try_from(u64_at(header, 32)).map_err(|_| ElfError::BadProgramHeaders)?;
+        let table_offset =
+            usize::try_from(u64_at(header, 32)).map_err(|_| ElfError::BadProgramHeaders)?;
         let entry_size = usize::from(u16_at(header, 54));
         let count = usize::from(u16_at(header, 56));
         if entry_size != PROGRAM_HEADER_LEN {
@@ -127,7 +130,9 @@ impl KernelElf {
             .checked_mul(PROGRAM_HEADER_LEN)
             .and_then(|len| len.checked_add(table_offset))
             .ok_or(ElfError::BadProgramHeaders)?;
-        let table = file.get(table_offset..table_end).ok_or(ElfError::BadProgramHeaders)?;
+        let table = file
+            .get(table_offset..table_end)
+            .ok_or(ElfError::BadProgramHeaders)?;
 
         let mut segments = Vec::new();
         for header in table.chunks_exact(PROGRAM_HEADER_LEN) {
@@ -151,8 +156,10 @@ impl KernelElf {
 
 /// Decodes and bounds-checks one `PT_LOAD` program header.
 fn segment(file: &[u8], header: &[u8]) -> Result<Segment, ElfError> {
-    let file_offset = usize::try_from(u64_at(header, 8)).map_err(|_| ElfError::SegmentOutsideFile)?;
-    let file_size = usize::try_from(u64_at(header, 32)).map_err(|_| ElfError::SegmentOutsideFile)?;
+    let file_offset =
+        usize::try_from(u64_at(header, 8)).map_err(|_| ElfError::SegmentOutsideFile)?;
+    let file_size =
+        usize::try_from(u64_at(header, 32)).map_err(|_| ElfError::SegmentOutsideFile)?;
     let virt = u64_at(header, 16);
     let mem_size = u64_at(header, 40);
     let file_end = file_offset
@@ -167,7 +174,8 @@ fn segment(file: &[u8], header: &[u8]) -> Result<Segment, ElfError> {
     if virt < KERNEL_IMAGE_VIRT {
         return Err(ElfError::BelowKernelBase(virt));
     }
-    virt.checked_add(mem_size).ok_or(ElfError::AddressOverflow)?;
+    virt.checked_add(mem_size)
+        .ok_or(ElfError::AddressOverflow)?;
     Ok(Segment {
         file_offset,
         file_size,

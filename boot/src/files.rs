@@ -28,10 +28,26 @@ pub fn read_all() -> Result<BootFiles, BootError<'static>> {
         })?;
     let mut volume = FileSystem::new(protocol);
     Ok(BootFiles {
-        manifest: read(&mut volume, cstr16!("\\aios\\kernel.sig"), "\\aios\\kernel.sig")?,
-        kernel: read(&mut volume, cstr16!("\\aios\\kernel.elf"), "\\aios\\kernel.elf")?,
-        bundle: read(&mut volume, cstr16!("\\aios\\bundle.bin"), "\\aios\\bundle.bin")?,
-        cmdline: read(&mut volume, cstr16!("\\aios\\cmdline.txt"), "\\aios\\cmdline.txt")?,
+        manifest: read(
+            &mut volume,
+            cstr16!("\\aios\\kernel.sig"),
+            "\\aios\\kernel.sig",
+        )?,
+        kernel: read(
+            &mut volume,
+            cstr16!("\\aios\\kernel.elf"),
+            "\\aios\\kernel.elf",
+        )?,
+        bundle: read(
+            &mut volume,
+            cstr16!("\\aios\\bundle.bin"),
+            "\\aios\\bundle.bin",
+        )?,
+        cmdline: read(
+            &mut volume,
+            cstr16!("\\aios\\cmdline.txt"),
+            "\\aios\\cmdline.txt",
+        )?,
     })
 }
 

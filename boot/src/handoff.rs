@@ -51,7 +51,11 @@ pub fn prepare(
 
     let log_offset = size_of::<BootInfo>().next_multiple_of(align_of::<Measurement>());
     let log_bytes = size_of::<Measurement>() * COMPONENT_COUNT;
-    let mut info_page = pages::allocate(MemoryKind::BootInfo, (log_offset + log_bytes) as u64, "boot info")?;
+    let mut info_page = pages::allocate(
+        MemoryKind::BootInfo,
+        (log_offset + log_bytes) as u64,
+        "boot info",
+    )?;
     for (i, m) in measurements.iter().enumerate() {
         let at = info_page.bytes()[log_offset + i * size_of::<Measurement>()..].as_mut_ptr();
         // SAFETY: the page holds `log_offset + log_bytes` bytes, so entry `i`
@@ -59,10 +63,11 @@ pub fn prepare(
         unsafe { at.cast::<Measurement>().write(*m) };
     }
 
-    let firmware_map = boot::memory_map(MemoryType::LOADER_DATA).map_err(|e| BootError::OutOfMemory {
-        what: "firmware memory map",
-        status: e.status(),
-    })?;
+    let firmware_map =
+        boot::memory_map(MemoryType::LOADER_DATA).map_err(|e| BootError::OutOfMemory {
+            what: "firmware memory map",
+            status: e.status(),
+        })?;
     let regions = RegionArray::reserve(firmware_map.len())?;
     let phys_end = memmap::physical_end(&firmware_map)
         .max(MIN_PHYS_END)
@@ -102,10 +107,7 @@ pub fn prepare(
 /// Exits boot services, completes the `BootInfo` with the final memory map
 /// and jumps to the kernel. Nothing can be printed after the exit.
 pub fn enter(mut prepared: Prepared) -> ! {
-    report::note(format_args!(
-        "entering the kernel at {:#x}",
-        prepared.entry
-    ));
+    report::note(format_args!("entering the kernel at {:#x}", prepared.entry));
     report::console_gone();
     // SAFETY: nothing refers to boot-services data past this point: the
     // boot files were dropped, and from here on the loader only touches its
@@ -170,7 +172,9 @@ fn halt_forever() -> ! {
 fn read_cr4() -> u64 {
     let cr4: u64;
     // SAFETY: reading CR4 has no side effects at ring 0, where UEFI runs us.
-    unsafe { core::arch::asm!("mov {}, cr4", out(reg) cr4, options(nomem, nostack, preserves_flags)) };
+    unsafe {
+        core::arch::asm!("mov {}, cr4", out(reg) cr4, options(nomem, nostack, preserves_flags))
+    };
     cr4
 }
 
@@ -190,7 +194,12 @@ fn copy_out(bytes: &[u8], what: &'static str) -> Result<PhysSlice, BootError<'st
 /// The ACPI 2.0 RSDP if the firmware has one, else the 1.0 one, else 0.
 fn rsdp() -> u64 {
     system::with_config_table(|entries| {
-        let find = |guid| entries.iter().find(|e| e.guid == guid).map(|e| e.address as u64);
+        let find = |guid| {
+            entries
+                .iter()
+                .find(|e| e.guid == guid)
+                .map(|e| e.address as u64)
+        };
         find(ConfigTableEntry::ACPI2_GUID)
             .or_else(|| find(ConfigTableEntry::ACPI_GUID))
             .unwrap_or(0)
@@ -210,7 +219,9 @@ fn framebuffer() -> Framebuffer {
     // SAFETY: `GetProtocol` leaves the console driver in charge of the GOP;
     // the loader only reads the mode and framebuffer address while the
     // protocol stays installed (boot services are up and nothing else runs).
-    let opened = unsafe { boot::open_protocol::<GraphicsOutput>(params, OpenProtocolAttributes::GetProtocol) };
+    let opened = unsafe {
+        boot::open_protocol::<GraphicsOutput>(params, OpenProtocolAttributes::GetProtocol)
+    };
     let Ok(mut gop) = opened else {
         return Framebuffer::NONE;
     };
@@ -223,9 +234,11 @@ fn framebuffer() -> Framebuffer {
     let (width, height) = mode.resolution();
     let stride = mode.stride();
     let mut buffer = gop.frame_buffer();
-    let (Ok(width), Ok(height), Ok(stride)) =
-        (u32::try_from(width), u32::try_from(height), u32::try_from(stride))
-    else {
+    let (Ok(width), Ok(height), Ok(stride)) = (
+        u32::try_from(width),
+        u32::try_from(height),
+        u32::try_from(stride),
+    ) else {
         return Framebuffer::NONE;
     };
     Framebuffer {

@@ -29,7 +29,10 @@ fn main() -> Status {
     // The firmware resets the machine after 5 minutes unless the watchdog is
     // disarmed; a refused boot must stay on screen instead.
     if let Err(e) = boot::set_watchdog_timer(0, WATCHDOG_CODE, None) {
-        report::note(format_args!("cannot disarm the watchdog ({:?})", e.status()));
+        report::note(format_args!(
+            "cannot disarm the watchdog ({:?})",
+            e.status()
+        ));
     }
     match prepare_boot() {
         Ok(prepared) => handoff::enter(prepared),

@@ -18,9 +18,9 @@ pub fn kind_of(ty: MemoryType) -> MemoryKind {
         return kind;
     }
     match ty {
-        MemoryType::CONVENTIONAL | MemoryType::BOOT_SERVICES_CODE | MemoryType::BOOT_SERVICES_DATA => {
-            MemoryKind::Usable
-        }
+        MemoryType::CONVENTIONAL
+        | MemoryType::BOOT_SERVICES_CODE
+        | MemoryType::BOOT_SERVICES_DATA => MemoryKind::Usable,
         MemoryType::LOADER_CODE | MemoryType::LOADER_DATA => MemoryKind::Bootloader,
         MemoryType::ACPI_RECLAIM => MemoryKind::AcpiReclaimable,
         MemoryType::ACPI_NON_VOLATILE => MemoryKind::AcpiNvs,
@@ -32,7 +32,10 @@ pub fn kind_of(ty: MemoryType) -> MemoryKind {
 /// One past the last byte of the highest range in `map`.
 pub fn physical_end(map: &impl MemoryMap) -> u64 {
     map.entries()
-        .map(|d| d.phys_start.saturating_add(d.page_count.saturating_mul(PAGE_SIZE)))
+        .map(|d| {
+            d.phys_start
+                .saturating_add(d.page_count.saturating_mul(PAGE_SIZE))
+        })
         .max()
         .unwrap_or(0)
 }

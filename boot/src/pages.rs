@@ -44,7 +44,11 @@ impl Pages {
 }
 
 /// Allocates and zeroes enough whole pages for `bytes` bytes (at least one).
-pub fn allocate(kind: MemoryKind, bytes: u64, what: &'static str) -> Result<Pages, BootError<'static>> {
+pub fn allocate(
+    kind: MemoryKind,
+    bytes: u64,
+    what: &'static str,
+) -> Result<Pages, BootError<'static>> {
     let too_large = BootError::OutOfMemory {
         what,
         status: uefi::Status::OUT_OF_RESOURCES,
@@ -52,10 +56,12 @@ pub fn allocate(kind: MemoryKind, bytes: u64, what: &'static str) -> Result<Page
     let count = bytes.div_ceil(PAGE_SIZE).max(1);
     let len = count.checked_mul(PAGE_SIZE).ok_or(too_large)?;
     let pages = usize::try_from(count).map_err(|_| too_large)?;
-    let ptr = boot::allocate_pages(AllocateType::AnyPages, memory_type(kind), pages)
-        .map_err(|e| BootError::OutOfMemory {
-            what,
-            status: e.status(),
+    let ptr =
+        boot::allocate_pages(AllocateType::AnyPages, memory_type(kind), pages).map_err(|e| {
+            BootError::OutOfMemory {
+                what,
+                status: e.status(),
+            }
         })?;
     // SAFETY: the firmware just allocated `pages` pages at `ptr` for us;
     // writing zeroes initialises them without reading anything.

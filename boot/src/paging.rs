@@ -57,7 +57,12 @@ pub fn build(phys_end: u64, kernel: &Pages) -> Result<PageTables, BootError<'sta
     let (low, high) = table.split_at_mut(DIRECT_MAP_SLOT);
     high[..identity_slots].copy_from_slice(&low[..identity_slots]);
     for offset in (0..kernel.len).step_by(PAGE_SIZE as usize) {
-        pool.map(pml4, KERNEL_IMAGE_VIRT + offset, kernel.phys + offset, Level::Pt)?;
+        pool.map(
+            pml4,
+            KERNEL_IMAGE_VIRT + offset,
+            kernel.phys + offset,
+            Level::Pt,
+        )?;
     }
     Ok(PageTables { pml4 })
 }
@@ -94,7 +99,8 @@ impl Pool {
     fn table(&mut self, phys: u64) -> &mut [u64; ENTRIES] {
         let offset = (phys - self.pages.phys) as usize;
         let page = &mut self.pages.bytes()[offset..offset + PAGE_SIZE as usize];
-        let page: &mut [u8; PAGE_SIZE as usize] = page.try_into().unwrap_or_else(|_| unreachable!());
+        let page: &mut [u8; PAGE_SIZE as usize] =
+            page.try_into().unwrap_or_else(|_| unreachable!());
         // SAFETY: the page is 4096 bytes, page-aligned (so 8-byte aligned),
         // initialised (zeroed at allocation), and every bit pattern is a
         // valid `u64`; the borrow of `self` makes it the only view.
@@ -112,7 +118,13 @@ impl Pool {
         Ok(child)
     }
 
-    fn map(&mut self, pml4: u64, virt: u64, phys: u64, level: Level) -> Result<(), BootError<'static>> {
+    fn map(
+        &mut self,
+        pml4: u64,
+        virt: u64,
+        phys: u64,
+        level: Level,
+    ) -> Result<(), BootError<'static>> {
         let pdpt = self.child(pml4, pml4_index(virt))?;
         let pd = self.child(pdpt, index(virt, 30))?;
         match level {

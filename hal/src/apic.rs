@@ -98,3 +98,10 @@ pub(crate) fn send_startup(apic_id: u32, page: u8) {
     write(REG_ICR_LOW, 0x4600 | u32::from(page));
     wait_icr_idle();
 }
+
+/// Sends fixed interrupt `vector` to every CPU except the caller.
+pub(crate) fn send_ipi_all_but_self(vector: u8) {
+    write(REG_ICR_HIGH, 0);
+    write(REG_ICR_LOW, (0b11 << 18) | u32::from(vector));
+    wait_icr_idle();
+}

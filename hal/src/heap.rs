@@ -1,5 +1,9 @@
 //! The kernel heap: a linked-list allocator over a virtual window that
 //! grows on demand by mapping fresh frames.
+//!
+//! Interrupt handlers must not allocate: the heap lock is taken with
+//! interrupts enabled, so that a CPU waiting for it still answers TLB
+//! shoot-downs.
 
 use crate::paging::{PageFlags, map_4k};
 use core::alloc::{GlobalAlloc, Layout};
@@ -82,7 +86,7 @@ struct GrowingAllocator;
 // suitably aligned blocks inside mapped memory, under one lock.
 unsafe impl GlobalAlloc for GrowingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        crate::cpu::without_interrupts(|| {
+        {
             let mut state = HEAP.lock();
             if let Ok(p) = state.heap.allocate_first_fit(layout) {
                 return p.as_ptr();
@@ -102,18 +106,16 @@ unsafe impl GlobalAlloc for GrowingAllocator {
                 .heap
                 .allocate_first_fit(layout)
                 .map_or(core::ptr::null_mut(), |p| p.as_ptr())
-        })
+        }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let Some(ptr) = NonNull::new(ptr) else {
             return;
         };
-        crate::cpu::without_interrupts(|| {
-            // SAFETY: GlobalAlloc's contract: `ptr` came from `alloc` with
-            // this `layout`.
-            unsafe { HEAP.lock().heap.deallocate(ptr, layout) }
-        })
+        // SAFETY: GlobalAlloc's contract: `ptr` came from `alloc` with
+        // this `layout`.
+        unsafe { HEAP.lock().heap.deallocate(ptr, layout) }
     }
 }
 

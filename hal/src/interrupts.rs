@@ -10,8 +10,8 @@ use spin::Once;
 
 /// Vector of the local APIC timer.
 pub const TIMER_VECTOR: u8 = 0x20;
-/// Vector used to wake a halted CPU.
-pub const WAKE_VECTOR: u8 = 0xF0;
+/// Vector of the TLB shoot-down IPI.
+pub const TLB_SHOOTDOWN_VECTOR: u8 = 0xF0;
 /// The local APIC's spurious-interrupt vector.
 pub const SPURIOUS_VECTOR: u8 = 0xFF;
 

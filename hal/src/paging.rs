@@ -169,7 +169,51 @@ pub fn unmap_4k(virt: u64) -> Result<u64, MapError> {
     }
     write_entry(current, i, 0);
     crate::cpu::invlpg(virt);
+    shoot_down();
     Ok(entry & ADDRESS_MASK)
+}
+
+/// Bumped once per shoot-down; every other online CPU acknowledges it.
+static SHOOTDOWN_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Makes every other online CPU flush its TLB, and waits (bounded) until
+/// they have. Called with `LOCK` held, so shoot-downs never overlap.
+fn shoot_down() {
+    let me = crate::percpu::try_index();
+    let others = crate::percpu::all()
+        .iter()
+        .filter(|c| c.online.load(Ordering::Acquire) && Some(c.index) != me);
+    if others.clone().next().is_none() {
+        return;
+    }
+    let generation = SHOOTDOWN_GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
+    crate::apic::send_ipi_all_but_self(crate::interrupts::TLB_SHOOTDOWN_VECTOR);
+    let deadline = crate::clock::now_ns() + 100_000_000;
+    for cpu in others {
+        while cpu.tlb_flushes.load(Ordering::Acquire) < generation {
+            if crate::clock::now_ns() > deadline {
+                crate::serial::write_bytes(b"hal: TLB shoot-down not acknowledged in 100 ms\n");
+                return;
+            }
+            core::hint::spin_loop();
+        }
+    }
+}
+
+/// How many TLB shoot-downs have been requested since boot.
+pub fn shootdown_generation() -> u64 {
+    SHOOTDOWN_GENERATION.load(Ordering::Acquire)
+}
+
+/// The shoot-down IPI handler: flush, then acknowledge the generation.
+pub(crate) fn on_shootdown(_frame: &crate::interrupts::InterruptFrame) {
+    crate::cpu::flush_tlb();
+    if let Some(cpu) = crate::percpu::try_current() {
+        cpu.tlb_flushes.store(
+            SHOOTDOWN_GENERATION.load(Ordering::Acquire),
+            Ordering::Release,
+        );
+    }
 }
 
 /// The physical address `virt` maps to, if any.

@@ -22,6 +22,8 @@ pub struct PerCpu {
     pub interrupts: AtomicU64,
     /// Nanoseconds spent halted in the idle loop.
     pub idle_ns: AtomicU64,
+    /// TLB shoot-down requests this CPU has completed.
+    pub tlb_flushes: AtomicU64,
 }
 
 const fn cpu(index: usize) -> PerCpu {
@@ -32,6 +34,7 @@ const fn cpu(index: usize) -> PerCpu {
         ticks: AtomicU64::new(0),
         interrupts: AtomicU64::new(0),
         idle_ns: AtomicU64::new(0),
+        tlb_flushes: AtomicU64::new(0),
     }
 }
 

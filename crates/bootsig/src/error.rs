@@ -63,9 +63,7 @@ impl fmt::Display for Error {
             Error::BadComponentName => {
                 f.write_str("a component name in the signed manifest is malformed")
             }
-            Error::DuplicateComponent => {
-                f.write_str("the signed manifest lists a component twice")
-            }
+            Error::DuplicateComponent => f.write_str("the signed manifest lists a component twice"),
             Error::TrailingBytes => f.write_str("bytes follow the signature of the manifest"),
             Error::KeyMismatch => f.write_str("the manifest was signed by an untrusted key"),
             Error::BadPublicKey => f.write_str("the trusted public key is not an ML-DSA-65 key"),

@@ -39,7 +39,12 @@ pub fn verify(manifest: &[u8], public_key: &[u8]) -> Result<SignedManifest, Erro
         return Err(Error::TrailingBytes);
     }
 
-    check_signature(&manifest[..signed_len], &key_fingerprint, signature, public_key)?;
+    check_signature(
+        &manifest[..signed_len],
+        &key_fingerprint,
+        signature,
+        public_key,
+    )?;
 
     let mut components = [Component::EMPTY; MAX_COMPONENTS];
     for (i, record) in table.chunks_exact(COMPONENT_LEN).enumerate() {

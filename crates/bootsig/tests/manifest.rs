@@ -19,7 +19,10 @@ fn components() -> [(&'static str, &'static [u8]); 3] {
 }
 
 fn signed() -> (Vec<u8>, Vec<u8>) {
-    (sign(&SEED, &components()).unwrap(), public_key_from_seed(&SEED))
+    (
+        sign(&SEED, &components()).unwrap(),
+        public_key_from_seed(&SEED),
+    )
 }
 
 #[test]
@@ -50,7 +53,12 @@ fn any_flipped_bit_is_rejected() {
     for flip in flips {
         let mut bad = manifest.clone();
         bad[flip / 8] ^= 1 << (flip % 8);
-        assert!(verify(&bad, &key).is_err(), "byte {} bit {}", flip / 8, flip % 8);
+        assert!(
+            verify(&bad, &key).is_err(),
+            "byte {} bit {}",
+            flip / 8,
+            flip % 8
+        );
     }
 }
 
@@ -94,7 +102,10 @@ fn other_key_is_rejected() {
     let (manifest, _) = signed();
     let other = public_key_from_seed(&[8; 32]);
     assert_eq!(verify(&manifest, &other).unwrap_err(), Error::KeyMismatch);
-    assert_eq!(verify(&manifest, &[0; 10]).unwrap_err(), Error::BadPublicKey);
+    assert_eq!(
+        verify(&manifest, &[0; 10]).unwrap_err(),
+        Error::BadPublicKey
+    );
 }
 
 #[test]
@@ -114,13 +125,19 @@ fn header_errors_are_specific() {
     assert_eq!(verify(&bad, &key).unwrap_err(), Error::BadMagic);
     let mut bad = manifest.clone();
     bad[8] = 2;
-    assert_eq!(verify(&bad, &key).unwrap_err(), Error::UnsupportedVersion(2));
+    assert_eq!(
+        verify(&bad, &key).unwrap_err(),
+        Error::UnsupportedVersion(2)
+    );
     let mut bad = manifest.clone();
     bad[12] = 0;
     assert_eq!(verify(&bad, &key).unwrap_err(), Error::BadComponentCount(0));
     let mut bad = manifest.clone();
     bad[12] = 17;
-    assert_eq!(verify(&bad, &key).unwrap_err(), Error::BadComponentCount(17));
+    assert_eq!(
+        verify(&bad, &key).unwrap_err(),
+        Error::BadComponentCount(17)
+    );
 }
 
 #[test]
@@ -130,7 +147,10 @@ fn signing_rejects_bad_component_lists() {
         sign(&SEED, &[(&long, b"")]).unwrap_err(),
         Error::BadComponentName
     );
-    assert_eq!(sign(&SEED, &[("", b"")]).unwrap_err(), Error::BadComponentName);
+    assert_eq!(
+        sign(&SEED, &[("", b"")]).unwrap_err(),
+        Error::BadComponentName
+    );
     assert_eq!(
         sign(&SEED, &[("a", b""), ("a", b"")]).unwrap_err(),
         Error::DuplicateComponent

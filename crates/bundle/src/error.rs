@@ -33,11 +33,9 @@ impl fmt::Display for Error {
             Error::Truncated => f.write_str("the bundle is truncated"),
             Error::BadMagic => f.write_str("the bundle does not start with AIOSBNDL"),
             Error::UnsupportedVersion(v) => write!(f, "bundle format version {v} is not supported"),
-            Error::TooManyEntries => write!(
-                f,
-                "the bundle has more than {} entries",
-                crate::MAX_ENTRIES
-            ),
+            Error::TooManyEntries => {
+                write!(f, "the bundle has more than {} entries", crate::MAX_ENTRIES)
+            }
             Error::BadNameLength(n) => write!(
                 f,
                 "an entry name is {n} bytes long (must be 1..={})",

@@ -66,7 +66,10 @@ fn bad_magic_and_version_are_rejected() {
     assert_eq!(Bundle::parse(&bytes).unwrap_err(), Error::BadMagic);
     let mut bytes = sample();
     bytes[8] = 2;
-    assert_eq!(Bundle::parse(&bytes).unwrap_err(), Error::UnsupportedVersion(2));
+    assert_eq!(
+        Bundle::parse(&bytes).unwrap_err(),
+        Error::UnsupportedVersion(2)
+    );
 }
 
 #[test]
@@ -89,7 +92,10 @@ fn bad_names_are_rejected() {
     let mut b = BundleBuilder::new();
     assert_eq!(b.add("", b"").unwrap_err(), Error::BadNameLength(0));
     let long = "n".repeat(MAX_NAME_LEN + 1);
-    assert_eq!(b.add(&long, b"").unwrap_err(), Error::BadNameLength(MAX_NAME_LEN + 1));
+    assert_eq!(
+        b.add(&long, b"").unwrap_err(),
+        Error::BadNameLength(MAX_NAME_LEN + 1)
+    );
     let mut bytes = sample();
     bytes[18] = 0xff;
     assert_eq!(Bundle::parse(&bytes).unwrap_err(), Error::NameNotUtf8);
@@ -106,7 +112,11 @@ fn non_zero_padding_is_rejected() {
     assert_eq!(Bundle::parse(&one).unwrap_err(), Error::NonZeroPadding);
     // The supervisor's 8-byte data needs no padding; its name (22 + 2 bytes) none either,
     // so change the padding after "policy.cbor"'s one data byte instead.
-    let policy_data = Bundle::parse(&bytes).unwrap().get("policy.cbor").unwrap().as_ptr() as usize
+    let policy_data = Bundle::parse(&bytes)
+        .unwrap()
+        .get("policy.cbor")
+        .unwrap()
+        .as_ptr() as usize
         - bytes.as_ptr() as usize;
     bytes[policy_data + 1] = 7;
     assert_eq!(Bundle::parse(&bytes).unwrap_err(), Error::NonZeroPadding);

@@ -4,6 +4,7 @@ use super::{ensure, ktests};
 use aios_hal::paging::{self, MapError, PageFlags};
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
 
 ktests!(
     frames_are_distinct_aligned_and_returned,
@@ -82,6 +83,18 @@ fn page_map_translate_unmap() -> Result<(), String> {
         paging::unmap_4k(TEST_PAGE) == Err(MapError::NotMapped),
         "unmapped twice"
     );
+    let generation = paging::shootdown_generation();
+    let me = aios_hal::percpu::try_index();
+    for cpu in aios_hal::percpu::all() {
+        if cpu.online.load(Ordering::Acquire) && Some(cpu.index) != me {
+            let seen = cpu.tlb_flushes.load(Ordering::Acquire);
+            ensure!(
+                seen >= generation,
+                "cpu {} did not flush its TLB after the unmap",
+                cpu.index
+            );
+        }
+    }
     aios_hal::frames::free(frame).map_err(|e| alloc::format!("{e:?}"))?;
     Ok(())
 }
