@@ -3,17 +3,15 @@
 use core::mem::{align_of, size_of};
 
 use aios_bootinfo::{
-    BOOTINFO_MAGIC, BOOTINFO_VERSION, BootInfo, BootPath, DIRECT_MAP_OFFSET, Framebuffer,
-    Measurement, MemoryKind, PhysSlice, PixelFormat,
+    BOOTINFO_MAGIC, BOOTINFO_VERSION, BootInfo, BootPath, DIRECT_MAP_OFFSET, Measurement,
+    MemoryKind, PhysSlice,
 };
-use uefi::boot::{self, MemoryType, OpenProtocolAttributes, OpenProtocolParams};
+use uefi::boot::{self, MemoryType};
 use uefi::mem::memory_map::MemoryMap;
-use uefi::proto::console::gop::{self, GraphicsOutput};
-use uefi::system;
-use uefi::table::cfg::ConfigTableEntry;
 
 use crate::error::BootError;
 use crate::files::BootFiles;
+use crate::firmware;
 use crate::load::LoadedKernel;
 use crate::memmap::{self, RegionArray};
 use crate::pages::{self, Pages};
@@ -23,8 +21,6 @@ use crate::verify::{self, COMPONENT_COUNT};
 
 /// The identity map always covers the low 4 GiB (MMIO lives there).
 const MIN_PHYS_END: u64 = 4 << 30;
-/// CR4.LA57: 5-level paging.
-const CR4_LA57: u64 = 1 << 12;
 
 /// Everything the jump needs, allocated while boot services were up.
 pub struct Prepared {
@@ -42,10 +38,10 @@ pub fn prepare(
     measurements: &[Measurement; COMPONENT_COUNT],
     kernel: &LoadedKernel,
 ) -> Result<Prepared, BootError<'static>> {
-    if read_cr4() & CR4_LA57 != 0 {
+    if firmware::five_level_paging() {
         return Err(BootError::FiveLevelPaging);
     }
-    let framebuffer = framebuffer();
+    let framebuffer = firmware::framebuffer();
     let bundle = copy_out(&files.bundle, "boot bundle")?;
     let cmdline = copy_out(&files.cmdline, "command line")?;
 
@@ -81,7 +77,7 @@ pub fn prepare(
         boot_path: BootPath::Uefi,
         direct_map_offset: DIRECT_MAP_OFFSET,
         memory_map: PhysSlice::EMPTY,
-        rsdp: rsdp(),
+        rsdp: firmware::rsdp(),
         framebuffer,
         boot_log: PhysSlice {
             phys: info_page.phys + log_offset as u64,
@@ -115,7 +111,7 @@ pub fn enter(mut prepared: Prepared) -> ! {
     let firmware_map = unsafe { boot::exit_boot_services(Some(MemoryType::LOADER_DATA)) };
     let Some(count) = prepared.regions.fill(&firmware_map) else {
         // Cannot report: the console is gone with boot services.
-        halt_forever()
+        report::halt_forever()
     };
     prepared.info.memory_map = PhysSlice {
         phys: prepared.regions.phys(),
@@ -162,22 +158,6 @@ unsafe fn jump(pml4: u64, entry: u64, boot_info: u64) -> ! {
     }
 }
 
-fn halt_forever() -> ! {
-    loop {
-        // SAFETY: `cli; hlt` stops the CPU; it touches no memory.
-        unsafe { core::arch::asm!("cli", "hlt", options(nomem, nostack)) };
-    }
-}
-
-fn read_cr4() -> u64 {
-    let cr4: u64;
-    // SAFETY: reading CR4 has no side effects at ring 0, where UEFI runs us.
-    unsafe {
-        core::arch::asm!("mov {}, cr4", out(reg) cr4, options(nomem, nostack, preserves_flags))
-    };
-    cr4
-}
-
 /// Copies `bytes` to fresh `BootInfo` pages (none for an empty file).
 fn copy_out(bytes: &[u8], what: &'static str) -> Result<PhysSlice, BootError<'static>> {
     if bytes.is_empty() {
@@ -189,64 +169,4 @@ fn copy_out(bytes: &[u8], what: &'static str) -> Result<PhysSlice, BootError<'st
         phys: pages.phys,
         count: bytes.len() as u64,
     })
-}
-
-/// The ACPI 2.0 RSDP if the firmware has one, else the 1.0 one, else 0.
-fn rsdp() -> u64 {
-    system::with_config_table(|entries| {
-        let find = |guid| {
-            entries
-                .iter()
-                .find(|e| e.guid == guid)
-                .map(|e| e.address as u64)
-        };
-        find(ConfigTableEntry::ACPI2_GUID)
-            .or_else(|| find(ConfigTableEntry::ACPI_GUID))
-            .unwrap_or(0)
-    })
-}
-
-/// The GOP framebuffer in its current mode, or `Framebuffer::NONE`.
-fn framebuffer() -> Framebuffer {
-    let Ok(handle) = boot::get_handle_for_protocol::<GraphicsOutput>() else {
-        return Framebuffer::NONE;
-    };
-    let params = OpenProtocolParams {
-        handle,
-        agent: boot::image_handle(),
-        controller: None,
-    };
-    // SAFETY: `GetProtocol` leaves the console driver in charge of the GOP;
-    // the loader only reads the mode and framebuffer address while the
-    // protocol stays installed (boot services are up and nothing else runs).
-    let opened = unsafe {
-        boot::open_protocol::<GraphicsOutput>(params, OpenProtocolAttributes::GetProtocol)
-    };
-    let Ok(mut gop) = opened else {
-        return Framebuffer::NONE;
-    };
-    let mode = gop.current_mode_info();
-    let format = match mode.pixel_format() {
-        gop::PixelFormat::Rgb => PixelFormat::Rgb,
-        gop::PixelFormat::Bgr => PixelFormat::Bgr,
-        _ => return Framebuffer::NONE,
-    };
-    let (width, height) = mode.resolution();
-    let stride = mode.stride();
-    let mut buffer = gop.frame_buffer();
-    let (Ok(width), Ok(height), Ok(stride)) = (
-        u32::try_from(width),
-        u32::try_from(height),
-        u32::try_from(stride),
-    ) else {
-        return Framebuffer::NONE;
-    };
-    Framebuffer {
-        phys: buffer.as_mut_ptr() as u64,
-        size: buffer.size() as u64,
-        width,
-        height,
-        stride,
-        format,
-    }
 }

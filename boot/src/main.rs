@@ -10,6 +10,7 @@ extern crate alloc;
 mod elf;
 mod error;
 mod files;
+mod firmware;
 mod handoff;
 mod load;
 mod memmap;

@@ -95,16 +95,15 @@ impl Pool {
         Ok(self.pages.phys + offset)
     }
 
-    /// The table at `phys`, which must be a page of this pool.
+    /// The table at `phys`, which must be a page of this pool (a loader
+    /// bug otherwise, caught by the slice bounds check).
     fn table(&mut self, phys: u64) -> &mut [u64; ENTRIES] {
-        let offset = (phys - self.pages.phys) as usize;
+        let offset = phys.wrapping_sub(self.pages.phys) as usize;
         let page = &mut self.pages.bytes()[offset..offset + PAGE_SIZE as usize];
-        let page: &mut [u8; PAGE_SIZE as usize] =
-            page.try_into().unwrap_or_else(|_| unreachable!());
-        // SAFETY: the page is 4096 bytes, page-aligned (so 8-byte aligned),
-        // initialised (zeroed at allocation), and every bit pattern is a
-        // valid `u64`; the borrow of `self` makes it the only view.
-        unsafe { &mut *(page as *mut [u8; PAGE_SIZE as usize]).cast::<[u64; ENTRIES]>() }
+        // SAFETY: `page` is 4096 initialised (zeroed at allocation) bytes at
+        // a page-aligned address, so it is a valid, aligned `[u64; 512]`;
+        // it borrows `self` mutably, so this is the only view.
+        unsafe { &mut *page.as_mut_ptr().cast::<[u64; ENTRIES]>() }
     }
 
     /// The table that entry `index` of `table` points to, created if absent.

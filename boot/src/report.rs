@@ -48,11 +48,11 @@ pub fn refuse(error: &BootError) -> ! {
     halt_forever()
 }
 
-/// Stops this CPU for good (the watchdog is disarmed).
-fn halt_forever() -> ! {
+/// Stops this CPU for good (the watchdog is disarmed, interrupts masked).
+pub fn halt_forever() -> ! {
     loop {
-        // SAFETY: `hlt` only waits for the next interrupt; it touches no
-        // memory and the loop resumes halting after each wake-up.
-        unsafe { core::arch::asm!("hlt", options(nomem, nostack, preserves_flags)) };
+        // SAFETY: `cli; hlt` masks interrupts and stops the CPU; it touches
+        // no memory. The loop only guards against a non-maskable wake-up.
+        unsafe { core::arch::asm!("cli", "hlt", options(nomem, nostack)) };
     }
 }

@@ -257,7 +257,12 @@ extern "sysv64" fn dispatch(frame: &mut InterruptFrame) {
     }
     if vector == 3 {
         BREAKPOINTS.fetch_add(1, Ordering::Relaxed);
-        crate::serial::write_bytes(b"hal: breakpoint trap handled\n");
+        let _ = writeln!(
+            crate::serial::SerialWriter,
+            "hal: breakpoint at {:#x} on cpu {}, resumed",
+            frame.rip,
+            crate::percpu::try_index().map_or(-1, |i| i as i64)
+        );
         return;
     }
     if vector < 32 {

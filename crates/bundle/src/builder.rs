@@ -47,7 +47,8 @@ impl BundleBuilder {
 
     /// The bundle's bytes.
     pub fn finish(&self) -> Vec<u8> {
-        let count = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        // `add` keeps the count at most `MAX_ENTRIES`, which fits a `u32`.
+        let count = self.names.len() as u32;
         let mut out = Vec::with_capacity(16 + self.body.len());
         out.extend_from_slice(&MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());

@@ -42,8 +42,8 @@ pub fn public_key_file(seed_path: &Path, out: &Path) -> Result<(), String> {
 /// Builds the UEFI loader with the public key file `pubkey` built in and
 /// returns the path of its `.efi` file.
 pub fn build_loader(pubkey: &Path) -> Result<PathBuf, String> {
-    let pubkey = fs::canonicalize(pubkey)
-        .map_err(|e| format!("public key {}: {e}", pubkey.display()))?;
+    let pubkey =
+        fs::canonicalize(pubkey).map_err(|e| format!("public key {}: {e}", pubkey.display()))?;
     let root = workspace_root()?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
@@ -64,13 +64,22 @@ pub fn build_loader(pubkey: &Path) -> Result<PathBuf, String> {
     }
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|dir| if dir.is_absolute() { dir } else { root.join(dir) })
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        })
         .unwrap_or_else(|| root.join("target"));
     let efi = target_dir.join("x86_64-unknown-uefi/release/aios-boot.efi");
     if efi.is_file() {
         Ok(efi)
     } else {
-        Err(format!("the loader build did not produce {}", efi.display()))
+        Err(format!(
+            "the loader build did not produce {}",
+            efi.display()
+        ))
     }
 }
 

@@ -1,0 +1,144 @@
+//! Building the artifacts: kernels, the boot bundle, keys, loader and ESP.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cli::ImageOptions;
+use crate::error::Error;
+use crate::esp;
+use crate::paths::Paths;
+use crate::process;
+
+/// The kernel's bare-metal target.
+pub const KERNEL_TARGET: &str = "x86_64-unknown-none";
+/// The welcome text shipped in the bundle as `motd`.
+const MOTD: &str = include_str!("../assets/motd.txt");
+
+/// Which kernel to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    /// The production kernel.
+    Production,
+    /// The kernel with the in-kernel test suite (`--features ktest`).
+    Ktest,
+}
+
+/// Builds the kernel (release) and copies it out of cargo's shared output
+/// path to `target/aios/kernel.elf` or `kernel-ktest.elf`.
+pub fn kernel(paths: &Paths, kernel: Kernel) -> Result<PathBuf, Error> {
+    let (label, destination) = match kernel {
+        Kernel::Production => ("kernel", paths.kernel_elf()),
+        Kernel::Ktest => ("test kernel", paths.ktest_elf()),
+    };
+    println!("xtask: building {label}…");
+    let mut cargo = process::cargo();
+    cargo.current_dir(&paths.root).args([
+        "build",
+        "-p",
+        "aios-kernel",
+        "--release",
+        "--target",
+        KERNEL_TARGET,
+    ]);
+    if kernel == Kernel::Ktest {
+        cargo.args(["--features", "ktest"]);
+    }
+    process::run(&mut cargo, &format!("cargo build ({label})"))?;
+    let built = paths
+        .target
+        .join(KERNEL_TARGET)
+        .join("release")
+        .join("kernel");
+    Paths::create_dir(&paths.aios)?;
+    fs::copy(&built, &destination).map_err(|e| Error::io(&built, e))?;
+    Ok(destination)
+}
+
+/// The boot bundle's bytes, also written to `target/aios/bundle.bin`.
+pub fn bundle(paths: &Paths) -> Result<Vec<u8>, Error> {
+    let bytes = aios_bundle::BundleBuilder::new()
+        .add("motd", MOTD.as_bytes())
+        .map_err(|e| Error::Image(format!("adding motd to the bundle: {e}")))?
+        .finish();
+    Paths::create_dir(&paths.aios)?;
+    let path = paths.bundle();
+    fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
+    Ok(bytes)
+}
+
+/// A signing key: its seed and the public key file the loader embeds.
+#[derive(Debug, Clone)]
+pub struct Key {
+    /// The 32-byte ML-DSA-65 seed.
+    pub seed: PathBuf,
+    /// The encoded public key.
+    pub public: PathBuf,
+}
+
+/// The development key (created on first use), or the key from `--key`.
+pub fn signing_key(paths: &Paths, seed: Option<&Path>) -> Result<Key, Error> {
+    let (seed, public) = match seed {
+        None => {
+            let seed = esp::ensure_dev_key(&paths.target).map_err(Error::Image)?;
+            let public = seed.with_extension("pub");
+            (seed, public)
+        }
+        Some(seed) => (
+            seed.to_path_buf(),
+            paths.aios.join("keys").join("custom-signing.pub"),
+        ),
+    };
+    if let Some(dir) = public.parent() {
+        Paths::create_dir(dir)?;
+    }
+    esp::public_key_file(&seed, &public).map_err(Error::Image)?;
+    Ok(Key { seed, public })
+}
+
+/// What `image` produced.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// The ESP directory.
+    pub esp: PathBuf,
+    /// The key the loader trusts and the manifest is signed with.
+    pub key: Key,
+}
+
+/// Builds the production kernel, bundle, key, loader and the signed ESP
+/// at `target/aios/esp/`.
+pub fn image(paths: &Paths, options: &ImageOptions) -> Result<Image, Error> {
+    let kernel_elf = kernel(paths, Kernel::Production)?;
+    let bundle = bundle(paths)?;
+    let key = signing_key(paths, options.key.as_deref())?;
+    println!("xtask: building loader…");
+    let loader_efi = esp::build_loader(&key.public).map_err(Error::Image)?;
+    println!("xtask: writing signed ESP…");
+    let esp_dir = paths.esp();
+    let input = esp::EspInput {
+        loader_efi: &loader_efi,
+        kernel_elf: &kernel_elf,
+        bundle: &bundle,
+        cmdline: &options.cmdline,
+        seed: &key.seed,
+    };
+    esp::build_esp(&esp_dir, &input).map_err(Error::Image)?;
+    Ok(Image { esp: esp_dir, key })
+}
+
+/// `cargo xtask build`: both kernels, the bundle and the loader.
+pub fn all(paths: &Paths) -> Result<(), Error> {
+    kernel(paths, Kernel::Production)?;
+    kernel(paths, Kernel::Ktest)?;
+    bundle(paths)?;
+    let key = signing_key(paths, None)?;
+    println!("xtask: building loader…");
+    let efi = esp::build_loader(&key.public).map_err(Error::Image)?;
+    println!(
+        "xtask: built {}, {}, {} and {}",
+        paths.kernel_elf().display(),
+        paths.ktest_elf().display(),
+        paths.bundle().display(),
+        efi.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! The command line of `cargo xtask`, parsed by hand into a [`Command`].
+
+use std::path::PathBuf;
+
+use crate::error::Error;
+
+/// The kernel command line used when none is given.
+pub const DEFAULT_CMDLINE: &str = "loglevel=info";
+/// CPUs of `cargo xtask run` when `--smp` is not given.
+pub const DEFAULT_SMP: u32 = 2;
+/// Memory of `cargo xtask run` when `--memory` is not given.
+pub const DEFAULT_MEMORY: &str = "512M";
+/// The most CPUs QEMU's q35 machine accepts.
+const MAX_SMP: u32 = 288;
+
+/// The usage text printed by `help` and after a usage error.
+pub const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup                       add rustup targets; install qemu-system-x86 and ovmf if missing
+  build                       build the kernel, the test kernel, the bundle and the loader
+  image [--key SEED_FILE] [--cmdline TEXT]
+                              build the signed ESP in target/aios/esp/
+  run [--pvh] [--smp N] [--memory SIZE] [--cmdline TEXT] [--key SEED_FILE] [-- QEMU_ARGS...]
+                              build and boot in QEMU (verified UEFI boot unless --pvh)
+  test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
+  bench <suite>               run a benchmark suite (suites: boot)
+  help                        this text";
+
+/// One `cargo xtask` invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Print the usage text.
+    Help,
+    /// Install what the other commands need.
+    Setup,
+    /// Build every artifact without booting.
+    Build,
+    /// Build the signed ESP.
+    Image(ImageOptions),
+    /// Build and boot.
+    Run(RunOptions),
+    /// Run every test tier.
+    Test,
+    /// Run a benchmark suite.
+    Bench(Suite),
+}
+
+/// Options of `image` (and of `run` on the UEFI path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageOptions {
+    /// The signing seed; `None` uses (and creates) the development key.
+    pub key: Option<PathBuf>,
+    /// The kernel command line, signed with the kernel.
+    pub cmdline: String,
+}
+
+/// Options of `run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Boot through QEMU's PVH direct boot instead of the verified UEFI path.
+    pub pvh: bool,
+    /// Number of CPUs.
+    pub smp: u32,
+    /// Guest memory in QEMU's syntax (`512M`, `2G`).
+    pub memory: String,
+    /// The image options: command line and signing key.
+    pub image: ImageOptions,
+    /// Extra arguments appended to QEMU's command line.
+    pub qemu_args: Vec<String>,
+}
+
+/// A benchmark suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suite {
+    /// Boot time: guest instructions and wall time to the ready line.
+    Boot,
+}
+
+/// Every suite, for the error message on an unknown one.
+pub const SUITES: &[&str] = &["boot"];
+
+/// Parses the arguments after `cargo xtask`.
+pub fn parse(args: &[String]) -> Result<Command, Error> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Command::Help);
+    };
+    match command.as_str() {
+        "help" | "--help" | "-h" => no_more(rest, Command::Help),
+        "setup" => no_more(rest, Command::Setup),
+        "build" => no_more(rest, Command::Build),
+        "test" => no_more(rest, Command::Test),
+        "image" => parse_image(rest).map(Command::Image),
+        "run" => parse_run(rest).map(Command::Run),
+        "bench" => parse_bench(rest).map(Command::Bench),
+        other => Err(Error::Usage(format!("unknown command `{other}`"))),
+    }
+}
+
+fn no_more(rest: &[String], command: Command) -> Result<Command, Error> {
+    match rest.first() {
+        None => Ok(command),
+        Some(extra) => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
+    }
+}
+
+fn parse_image(args: &[String]) -> Result<ImageOptions, Error> {
+    let mut image = default_image();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if !image_option(&mut image, arg, &mut args)? {
+            return Err(Error::Usage(format!("unknown option `{arg}` for image")));
+        }
+    }
+    Ok(image)
+}
+
+fn parse_run(args: &[String]) -> Result<RunOptions, Error> {
+    let mut options = RunOptions {
+        pvh: false,
+        smp: DEFAULT_SMP,
+        memory: DEFAULT_MEMORY.to_string(),
+        image: default_image(),
+        qemu_args: Vec::new(),
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--pvh" => options.pvh = true,
+            "--smp" => options.smp = parse_smp(value(arg, &mut args)?)?,
+            "--memory" => options.memory = parse_memory(value(arg, &mut args)?)?,
+            "--" => {
+                options.qemu_args = args.by_ref().cloned().collect();
+            }
+            _ if image_option(&mut options.image, arg, &mut args)? => {}
+            _ => return Err(Error::Usage(format!("unknown option `{arg}` for run"))),
+        }
+    }
+    Ok(options)
+}
+
+fn parse_bench(args: &[String]) -> Result<Suite, Error> {
+    let unknown = |name: &str| {
+        Error::Usage(format!(
+            "unknown benchmark suite `{name}` (suites: {})",
+            SUITES.join(", ")
+        ))
+    };
+    match args {
+        [] => Err(Error::Usage(format!(
+            "bench needs a suite (suites: {})",
+            SUITES.join(", ")
+        ))),
+        [suite] if suite == "boot" => Ok(Suite::Boot),
+        [suite] => Err(unknown(suite)),
+        [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
+    }
+}
+
+fn default_image() -> ImageOptions {
+    ImageOptions {
+        key: None,
+        cmdline: DEFAULT_CMDLINE.to_string(),
+    }
+}
+
+/// Applies `--key` or `--cmdline`; false if `arg` is neither.
+fn image_option<'a>(
+    image: &mut ImageOptions,
+    arg: &str,
+    rest: &mut impl Iterator<Item = &'a String>,
+) -> Result<bool, Error> {
+    match arg {
+        "--key" => image.key = Some(PathBuf::from(value(arg, rest)?)),
+        "--cmdline" => image.cmdline = value(arg, rest)?.to_string(),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn value<'a>(option: &str, rest: &mut impl Iterator<Item = &'a String>) -> Result<&'a str, Error> {
+    rest.next()
+        .map(String::as_str)
+        .ok_or_else(|| Error::Usage(format!("{option} needs a value")))
+}
+
+fn parse_smp(text: &str) -> Result<u32, Error> {
+    match text.parse::<u32>() {
+        Ok(n) if (1..=MAX_SMP).contains(&n) => Ok(n),
+        _ => Err(Error::Usage(format!(
+            "--smp takes a CPU count from 1 to {MAX_SMP}, not `{text}`"
+        ))),
+    }
+}
+
+/// Accepts QEMU's memory sizes: a positive integer with an optional
+/// `K`, `M`, `G` or `T` suffix (no suffix means MiB).
+fn parse_memory(text: &str) -> Result<String, Error> {
+    let digits = text
+        .strip_suffix(['K', 'M', 'G', 'T', 'k', 'm', 'g', 't'])
+        .unwrap_or(text);
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 && digits.bytes().all(|b| b.is_ascii_digit()) => Ok(text.to_string()),
+        _ => Err(Error::Usage(format!(
+            "--memory takes a size such as 512M or 2G, not `{text}`"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn run_defaults_to_verified_boot_with_two_cpus_and_512m() {
+        let Command::Run(run) = parse(&args("run")).unwrap() else {
+            panic!("not a run command");
+        };
+        assert!(!run.pvh);
+        assert_eq!(run.smp, 2);
+        assert_eq!(run.memory, "512M");
+        assert_eq!(run.image.cmdline, "loglevel=info");
+        assert_eq!(run.image.key, None);
+        assert!(run.qemu_args.is_empty());
+    }
+
+    #[test]
+    fn run_options_and_qemu_args_after_double_dash() {
+        let mut list = args("run --pvh --smp 4 --memory 2G --key my.seed --cmdline");
+        list.push("loglevel=debug ktest".to_string());
+        list.extend(args("-- -d int --smp 9"));
+        let Command::Run(run) = parse(&list).unwrap() else {
+            panic!("not a run command");
+        };
+        assert!(run.pvh);
+        assert_eq!(run.smp, 4);
+        assert_eq!(run.memory, "2G");
+        assert_eq!(run.image.key, Some(PathBuf::from("my.seed")));
+        assert_eq!(run.image.cmdline, "loglevel=debug ktest");
+        assert_eq!(run.qemu_args, args("-d int --smp 9"));
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for bad in [
+            "run --smp 0",
+            "run --smp two",
+            "run --smp 100000",
+            "run --memory 0",
+            "run --memory 12X",
+            "run --memory -5M",
+            "run --memory M",
+            "run --smp",
+            "run --fast",
+            "image --pvh",
+            "test now",
+            "frobnicate",
+        ] {
+            assert!(
+                matches!(parse(&args(bad)), Err(Error::Usage(_))),
+                "`{bad}` was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn memory_sizes_in_qemu_syntax_are_accepted() {
+        for good in ["128", "128M", "1G", "65536K", "1t"] {
+            assert_eq!(parse_memory(good).unwrap(), good);
+        }
+    }
+
+    #[test]
+    fn image_takes_key_and_cmdline() {
+        let parsed = parse(&args("image --key k.seed --cmdline quiet")).unwrap();
+        assert_eq!(
+            parsed,
+            Command::Image(ImageOptions {
+                key: Some(PathBuf::from("k.seed")),
+                cmdline: "quiet".to_string(),
+            })
+        );
+    }
+
+    #[test]
+    fn bench_knows_boot_and_lists_suites_for_unknown_ones() {
+        assert_eq!(
+            parse(&args("bench boot")).unwrap(),
+            Command::Bench(Suite::Boot)
+        );
+        let Err(Error::Usage(message)) = parse(&args("bench disk")) else {
+            panic!("unknown suite accepted");
+        };
+        assert!(message.contains("`disk`") && message.contains("boot"));
+        assert!(matches!(parse(&args("bench")), Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn no_arguments_is_help() {
+        assert_eq!(parse(&[]).unwrap(), Command::Help);
+        assert_eq!(parse(&args("--help")).unwrap(), Command::Help);
+    }
+}

@@ -1,0 +1,241 @@
+//! `cargo xtask test`: the five tiers in order, stopping at the first that
+//! fails, and the final `summary:` line.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Instant;
+
+use crate::build::{self, KERNEL_TARGET, Kernel};
+use crate::cli::ImageOptions;
+use crate::error::Error;
+use crate::paths::Paths;
+use crate::process;
+use crate::report::{Checks, Tally};
+use crate::{e2e, ktest, setup};
+
+const TIERS: usize = 5;
+
+/// Runs every tier; an error names the failing tier.
+pub fn run(paths: &Paths) -> Result<(), Error> {
+    setup::run(paths)?;
+    let started = Instant::now();
+    let mut total = Tally::default();
+    let outcome = tiers(paths, &mut total);
+    println!(
+        "xtask: test {} after {:.0} s",
+        if outcome.is_ok() { "passed" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    println!("{}", total.summary_line());
+    outcome
+}
+
+fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
+    tier(1, "lints", || lints(paths))?;
+
+    tier(2, "host tests", || {
+        let tally = host_tests(paths)?;
+        total.add(tally);
+        judge(tally.failed == 0, || {
+            format!("{} host tests failed", tally.failed)
+        })
+    })?;
+
+    tier(3, "in-kernel tests", || {
+        let kernel = build::kernel(paths, Kernel::Ktest)?;
+        build::bundle(paths)?;
+        let (tally, failures) = ktest::run(paths, &kernel)?;
+        total.add(tally);
+        judge(failures.is_empty(), || failures.join("\n  "))
+    })?;
+
+    tier(4, "end to end, PVH", || {
+        build::kernel(paths, Kernel::Production)?;
+        build::bundle(paths)?;
+        let mut checks = Checks::new();
+        e2e::pvh(paths, &mut checks)?;
+        total.add(checks.tally());
+        judge(checks.failures().is_empty(), || {
+            checks.failures().join("\n  ")
+        })
+    })?;
+
+    tier(5, "end to end, UEFI verified boot", || {
+        let image = build::image(
+            paths,
+            &ImageOptions {
+                key: None,
+                cmdline: crate::cli::DEFAULT_CMDLINE.to_string(),
+            },
+        )?;
+        let mut checks = Checks::new();
+        e2e::uefi(paths, &image, &mut checks)?;
+        total.add(checks.tally());
+        judge(checks.failures().is_empty(), || {
+            checks.failures().join("\n  ")
+        })
+    })
+}
+
+fn tier(number: usize, name: &str, body: impl FnOnce() -> Result<(), Error>) -> Result<(), Error> {
+    println!("xtask: tier {number}/{TIERS}: {name}");
+    let started = Instant::now();
+    body().map_err(|e| Error::Check(format!("tier {number}/{TIERS} ({name}) failed:\n  {e}")))?;
+    println!(
+        "xtask: tier {number}/{TIERS} ({name}) passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn judge(ok: bool, why: impl FnOnce() -> String) -> Result<(), Error> {
+    if ok { Ok(()) } else { Err(Error::Check(why())) }
+}
+
+/// Tier 1: rustfmt and clippy with `-D warnings` on every target.
+fn lints(paths: &Paths) -> Result<(), Error> {
+    let key = build::signing_key(paths, None)?;
+    let clippy: [(&str, Vec<&str>); 4] = [
+        ("host", vec!["--all-targets"]),
+        (
+            "kernel",
+            vec![
+                "-p",
+                "aios-kernel",
+                "-p",
+                "aios-hal",
+                "--target",
+                KERNEL_TARGET,
+            ],
+        ),
+        (
+            "kernel with ktest",
+            vec![
+                "-p",
+                "aios-kernel",
+                "-p",
+                "aios-hal",
+                "--target",
+                KERNEL_TARGET,
+                "--features",
+                "aios-kernel/ktest",
+            ],
+        ),
+        (
+            "loader",
+            vec!["-p", "aios-boot", "--target", "x86_64-unknown-uefi"],
+        ),
+    ];
+    println!("xtask: cargo fmt --all --check …");
+    process::run(
+        process::cargo()
+            .current_dir(&paths.root)
+            .args(["fmt", "--all", "--check"]),
+        "cargo fmt --check",
+    )?;
+    for (name, args) in clippy {
+        println!("xtask: clippy ({name}) …");
+        process::run(
+            process::cargo()
+                .current_dir(&paths.root)
+                .arg("clippy")
+                .args(args)
+                .args(["--", "-D", "warnings"])
+                .env("AIOS_BOOT_PUBKEY", &key.public),
+            &format!("cargo clippy ({name})"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Tier 2: `cargo test` of the host crates; counts from `test result:`.
+fn host_tests(paths: &Paths) -> Result<Tally, Error> {
+    println!("xtask: cargo test (host crates) …");
+    let mut child = process::cargo()
+        .current_dir(&paths.root)
+        .args(["test", "--no-fail-fast"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Command {
+            what: "cargo test".to_string(),
+            detail: format!("could not start: {e}"),
+        })?;
+    let mut tally = Tally::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| Error::Command {
+                what: "cargo test".to_string(),
+                detail: format!("reading its output: {e}"),
+            })?;
+            println!("{line}");
+            if let Some(result) = parse_test_result(&line) {
+                tally.add(result);
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| Error::Command {
+        what: "cargo test".to_string(),
+        detail: format!("waiting for it: {e}"),
+    })?;
+    println!(
+        "xtask: host tests: {} passed, {} failed",
+        tally.passed, tally.failed
+    );
+    if !status.success() && tally.failed == 0 {
+        // A build failure or a crashed test binary prints no failed count.
+        return Err(Error::Command {
+            what: "cargo test".to_string(),
+            detail: format!("failed ({status}) without a failing test result"),
+        });
+    }
+    Ok(tally)
+}
+
+/// The counts of a libtest line `test result: ok. 12 passed; 0 failed; …`.
+fn parse_test_result(line: &str) -> Option<Tally> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let (_, counts) = rest.split_once(". ")?;
+    let mut tally = Tally::default();
+    for part in counts.split(';') {
+        let mut words = part.split_whitespace();
+        let (Some(count), Some(kind)) = (words.next(), words.next()) else {
+            continue;
+        };
+        match kind {
+            "passed" => tally.passed = count.parse().ok()?,
+            "failed" => tally.failed = count.parse().ok()?,
+            _ => {}
+        }
+    }
+    Some(tally)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libtest_result_lines_are_counted() {
+        assert_eq!(
+            parse_test_result(
+                "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"
+            ),
+            Some(Tally {
+                passed: 12,
+                failed: 0
+            })
+        );
+        assert_eq!(
+            parse_test_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some(Tally {
+                passed: 3,
+                failed: 2
+            })
+        );
+        assert_eq!(parse_test_result("test foo ... ok"), None);
+        assert_eq!(
+            parse_test_result("test result: ok. many passed; 0 failed"),
+            None
+        );
+    }
+}
