@@ -175,16 +175,24 @@ fn table(measures: &[Measure]) -> String {
         "value".to_string(),
         "unit".to_string(),
         "target".to_string(),
+        "met".to_string(),
     ]];
     for m in measures {
+        let met = match m.target.as_deref().map(|target| meets(m.value, target)) {
+            None => "-",
+            Some(Some(true)) => "yes",
+            Some(Some(false)) => "NO",
+            Some(None) => "?",
+        };
         rows.push([
             m.name.clone(),
             format_value(m.value),
             m.unit.clone(),
             m.target.clone().unwrap_or_else(|| "-".to_string()),
+            met.to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..4)
+    let widths: Vec<usize> = (0..5)
         .map(|column| rows.iter().map(|row| row[column].len()).max().unwrap_or(0))
         .collect();
     rows.iter()
@@ -198,6 +206,16 @@ fn table(measures: &[Measure]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Whether `value` meets a target written `<= N` or `>= N` (`None`: the
+/// target is not in that form).
+fn meets(value: f64, target: &str) -> Option<bool> {
+    if let Some(limit) = target.strip_prefix("<=") {
+        return Some(value <= limit.trim().parse::<f64>().ok()?);
+    }
+    let limit = target.strip_prefix(">=")?;
+    Some(value >= limit.trim().parse::<f64>().ok()?)
 }
 
 /// The results as a JSON array of `{"name","value","unit","target"}`.
@@ -273,7 +291,15 @@ mod tests {
     fn table_aligns_columns() {
         let text = table(&[measure("boot", 1.5, Some("<= 1.5"))]);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "benchmark  value  unit  target");
-        assert_eq!(lines[1], "boot       1.500  s     <= 1.5");
+        assert_eq!(lines[0], "benchmark  value  unit  target  met");
+        assert_eq!(lines[1], "boot       1.500  s     <= 1.5  yes");
+    }
+
+    #[test]
+    fn targets_are_judged() {
+        assert_eq!(meets(20_000_001.0, "<= 20000000"), Some(false));
+        assert_eq!(meets(1.5, "<= 1.5"), Some(true));
+        assert_eq!(meets(3.0, ">= 4"), Some(false));
+        assert_eq!(meets(3.0, "about 3"), None);
     }
 }

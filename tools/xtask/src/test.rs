@@ -82,7 +82,7 @@ fn tier(number: usize, name: &str, body: impl FnOnce() -> Result<(), Error>) -> 
     let started = Instant::now();
     body().map_err(|e| Error::Check(format!("tier {number}/{TIERS} ({name}) failed:\n  {e}")))?;
     println!(
-        "xtask: tier {number}/{TIERS} ({name}) passed in {:.0} s",
+        "xtask: tier {number}/{TIERS} ({name}) passed in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
