@@ -92,61 +92,47 @@ pub fn boot_bytes(phys: u64, len: u64) -> Result<&'static [u8], NotMapped> {
     Ok(unsafe { core::slice::from_raw_parts(phys_to_virt(phys) as *const u8, len_usize) })
 }
 
+/// Plain-old-data records the loaders hand over in arrays: implemented
+/// only for integer-only `#[repr(C)]` types, valid for any bit pattern.
+trait BootRecord: Copy {}
+impl BootRecord for aios_bootinfo::MemoryRegion {}
+impl BootRecord for aios_bootinfo::Measurement {}
+
+/// A BootInfo array (`count` records at `phys`) as a slice.
+fn boot_records<T: BootRecord>(slice: aios_bootinfo::PhysSlice) -> Result<&'static [T], NotMapped> {
+    let err = NotMapped {
+        phys: slice.phys,
+        len: u64::MAX,
+    };
+    let count = usize::try_from(slice.count).map_err(|_| err)?;
+    let bytes = slice
+        .count
+        .checked_mul(core::mem::size_of::<T>() as u64)
+        .ok_or(err)?;
+    let raw = boot_bytes(slice.phys, bytes)?;
+    if raw.is_empty() {
+        return Ok(&[]);
+    }
+    if !(raw.as_ptr() as usize).is_multiple_of(core::mem::align_of::<T>()) {
+        return Err(err);
+    }
+    // SAFETY: the bytes are mapped and 'static (kind BootInfo, never
+    // reused), aligned for T (checked), `count * size_of::<T>()` long, and
+    // T is an integer-only repr(C) type, valid for any bit pattern
+    // (BootRecord is implemented only for such types).
+    Ok(unsafe { core::slice::from_raw_parts(raw.as_ptr() as *const T, count) })
+}
+
 /// The BootInfo memory map as a slice.
 pub fn boot_memory_map(
     info: &aios_bootinfo::BootInfo,
 ) -> Result<&'static [aios_bootinfo::MemoryRegion], NotMapped> {
-    let size = core::mem::size_of::<aios_bootinfo::MemoryRegion>() as u64;
-    let bytes = info.memory_map.count.checked_mul(size).ok_or(NotMapped {
-        phys: info.memory_map.phys,
-        len: u64::MAX,
-    })?;
-    let raw = boot_bytes(info.memory_map.phys, bytes)?;
-    if raw.is_empty() {
-        return Ok(&[]);
-    }
-    if !(raw.as_ptr() as usize).is_multiple_of(core::mem::align_of::<aios_bootinfo::MemoryRegion>())
-    {
-        return Err(NotMapped {
-            phys: info.memory_map.phys,
-            len: bytes,
-        });
-    }
-    // SAFETY: the bytes are mapped, 'static (kind BootInfo), aligned
-    // (checked) and MemoryRegion is integer-only repr(C), valid for any bits.
-    Ok(unsafe {
-        core::slice::from_raw_parts(
-            raw.as_ptr() as *const aios_bootinfo::MemoryRegion,
-            info.memory_map.count as usize,
-        )
-    })
+    boot_records(info.memory_map)
 }
 
 /// The BootInfo boot log as a slice.
 pub fn boot_log(
     info: &aios_bootinfo::BootInfo,
 ) -> Result<&'static [aios_bootinfo::Measurement], NotMapped> {
-    let size = core::mem::size_of::<aios_bootinfo::Measurement>() as u64;
-    let bytes = info.boot_log.count.checked_mul(size).ok_or(NotMapped {
-        phys: info.boot_log.phys,
-        len: u64::MAX,
-    })?;
-    let raw = boot_bytes(info.boot_log.phys, bytes)?;
-    if raw.is_empty() {
-        return Ok(&[]);
-    }
-    if !(raw.as_ptr() as usize).is_multiple_of(core::mem::align_of::<aios_bootinfo::Measurement>())
-    {
-        return Err(NotMapped {
-            phys: info.boot_log.phys,
-            len: bytes,
-        });
-    }
-    // SAFETY: as for boot_memory_map; Measurement is integer-only repr(C).
-    Ok(unsafe {
-        core::slice::from_raw_parts(
-            raw.as_ptr() as *const aios_bootinfo::Measurement,
-            info.boot_log.count as usize,
-        )
-    })
+    boot_records(info.boot_log)
 }

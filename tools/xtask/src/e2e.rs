@@ -81,6 +81,58 @@ pub fn pvh(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     Ok(())
 }
 
+/// The fault path: the ktest kernel booted with `ktest-fault` reads
+/// address 0 after boot; the page fault must be reported (vector, error
+/// code, faulting address, registers) and stop the kernel with status 3.
+pub fn fault_report(paths: &Paths, kernel: &Path, checks: &mut Checks) -> Result<(), Error> {
+    println!("xtask: e2e fault report (ktest-fault), smp=2 mem=256M …");
+    let machine = Machine {
+        smp: 2,
+        memory: "256M".to_string(),
+        boot: Boot::Pvh {
+            kernel: kernel.to_path_buf(),
+            bundle: paths.bundle(),
+            cmdline: "ktest-fault".to_string(),
+        },
+        extra: Vec::new(),
+    };
+    let mut session = Session::spawn(&machine, false)?;
+    let status = session
+        .wait_exit(PVH_READY_TIMEOUT)?
+        .map(crate::process::exit_code);
+    let log = session.save_log(&paths.logs(), "e2e-fault")?;
+    let lines: Vec<&str> = session.lines().iter().map(|l| l.text.trim()).collect();
+    let expected = [
+        (
+            "the exception is named",
+            "EXCEPTION: vector 14 (page fault) error code 0x0",
+        ),
+        (
+            "the faulting address is shown",
+            "faulting address 0x0000000000000000 (not present read data)",
+        ),
+        ("the registers are shown", "rax "),
+        (
+            "the kernel panics cleanly",
+            "PANIC on cpu 0: CPU exception 14 (page fault)",
+        ),
+    ];
+    for (what, prefix) in expected {
+        checks.expect(what, lines.iter().any(|l| l.starts_with(prefix)), || {
+            format!(
+                "no line starting `{prefix}` (serial log: {})",
+                log.display()
+            )
+        });
+    }
+    checks.expect(
+        "a fault exits QEMU with status 3",
+        status == Some(3),
+        || format!("exit status {status:?}"),
+    );
+    Ok(())
+}
+
 /// The UEFI scenario on the signed `image`, then on three tampered copies.
 pub fn uefi(paths: &Paths, image: &Image, checks: &mut Checks) -> Result<(), Error> {
     println!("xtask: [1/4] e2e UEFI verified boot …");

@@ -44,8 +44,12 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
     tier(3, "in-kernel tests", || {
         let kernel = build::kernel(paths, Kernel::Ktest)?;
         build::bundle(paths)?;
-        let (tally, failures) = ktest::run(paths, &kernel)?;
+        let (tally, mut failures) = ktest::run(paths, &kernel)?;
         total.add(tally);
+        let mut checks = Checks::new();
+        e2e::fault_report(paths, &kernel, &mut checks)?;
+        total.add(checks.tally());
+        failures.extend_from_slice(checks.failures());
         judge(failures.is_empty(), || failures.join("\n  "))
     })?;
 
