@@ -1,0 +1,2 @@
+//! Capabilities, delegation with attenuation, recursive revocation and quotas.
+#![no_std]

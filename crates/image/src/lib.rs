@@ -1,0 +1,2 @@
+//! Signed agent images and the boot manifest.
+#![no_std]
