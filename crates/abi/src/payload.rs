@@ -121,7 +121,10 @@ impl AgentState {
 
     /// True once the agent can never run again.
     pub fn is_final(self) -> bool {
-        matches!(self, AgentState::Exited | AgentState::Trapped | AgentState::Killed)
+        matches!(
+            self,
+            AgentState::Exited | AgentState::Trapped | AgentState::Killed
+        )
     }
 }
 
@@ -294,7 +297,7 @@ pub struct SystemInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{decode, encode, Error};
+    use crate::{Error, decode, encode};
     use alloc::string::ToString;
 
     #[test]
@@ -316,10 +319,16 @@ mod tests {
 
     #[test]
     fn malformed_payloads_are_errors() {
-        assert_eq!(decode::<SpawnRequest>(&[0xFF, 0x00]), Err(Error::MalformedPayload));
+        assert_eq!(
+            decode::<SpawnRequest>(&[0xFF, 0x00]),
+            Err(Error::MalformedPayload)
+        );
         assert_eq!(decode::<SpawnRequest>(&[]), Err(Error::MalformedPayload));
         // A map missing the required name field.
-        assert_eq!(decode::<SpawnRequest>(&[0xA1, 0x01, 0x07]), Err(Error::MalformedPayload));
+        assert_eq!(
+            decode::<SpawnRequest>(&[0xA1, 0x01, 0x07]),
+            Err(Error::MalformedPayload)
+        );
     }
 
     #[test]

@@ -103,7 +103,11 @@ mod tests {
     #[test]
     fn names_are_unique_and_not_reserved() {
         for (i, s) in SYSCALLS.iter().enumerate() {
-            assert!(SYSCALLS[i + 1..].iter().all(|o| o.name != s.name), "{}", s.name);
+            assert!(
+                SYSCALLS[i + 1..].iter().all(|o| o.name != s.name),
+                "{}",
+                s.name
+            );
             assert!(!RESERVED.contains(&s.name));
         }
         assert_eq!(Syscall::by_name("null"), Some(Syscall::NULL));

@@ -1,2 +1,50 @@
-//! Signed agent images and the boot manifest.
+//! Signed agent images (`.aimg`) and the boot manifest that lists them.
+//!
+//! # Image format (all integers little-endian)
+//!
+//! ```text
+//! magic         b"AIOSAGNT"
+//! version       u32 = 1
+//! manifest_len  u32
+//! manifest      CBOR map of a Manifest
+//! wasm_len      u32
+//! wasm          WebAssembly 1.0 binary module
+//! sig_len       u32 = 3309
+//! signature     ML-DSA-65 over every byte before sig_len, context b"aios-agent-v1",
+//!               by the key in the manifest's `publisher`
+//! ```
+//!
+//! Nothing may follow the signature. [`verify`] accepts an image only if
+//! its manifest is valid, its module has the Wasm header, its publisher's
+//! fingerprint is trusted and its signature verifies. The trusted
+//! fingerprints come from the [`BootManifest`] in the boot bundle, which the
+//! boot signature covers: boot key → bundle → trusted publishers → images.
 #![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+mod boot;
+mod error;
+mod format;
+mod manifest;
+mod order;
+#[cfg(feature = "std")]
+mod sign;
+mod validate;
+mod verify;
+
+pub use boot::{BootManifest, BundleAgent};
+pub use error::Error;
+pub use format::{
+    BOOT_MANIFEST_ENTRY, CONTEXT, FORMAT_VERSION, MAGIC, PUBLIC_KEY_LEN, SIGNATURE_LEN, WASM_HEADER,
+};
+pub use manifest::{CapRequest, Intent, Manifest, Quotas, RestartMode, RestartPolicy};
+pub use order::boot_order;
+#[cfg(feature = "std")]
+pub use sign::{public_key, sign};
+pub use validate::{
+    MAX_DESCRIPTION_LEN, MAX_INTENT_NAME_LEN, MAX_LIST_LEN, MAX_MEMORY_PAGES, MAX_NAME_LEN,
+    MAX_RESOURCE_LEN, MAX_VERSION_LEN, MIN_FUEL_PER_SECOND, is_agent_name, is_intent_name,
+};
+pub use verify::{VerifiedImage, verify};

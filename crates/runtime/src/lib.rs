@@ -1,2 +1,72 @@
-//! The agent runtime.
+//! The agent runtime: WebAssembly agents under `wasmi`, preempted by fuel,
+//! scheduled on every CPU, talking to the kernel through the syscalls of
+//! `aios-abi`, with capabilities and quotas from `aios-cap`.
+//!
+//! The runtime is portable: the kernel supplies a [`Platform`] (clock,
+//! console, log, system facts) and calls [`Runtime::run_once`] from each
+//! CPU's main loop. Host tests drive it the same way with a fake platform.
 #![no_std]
+
+extern crate alloc;
+
+mod error;
+mod exec;
+mod images;
+mod memory;
+mod park;
+mod platform;
+mod spawn;
+mod state;
+mod syscalls;
+
+pub use error::SpawnError;
+pub use exec::RunOutcome;
+pub use images::ImageStatus;
+pub use platform::Platform;
+
+use alloc::sync::Arc;
+use images::Images;
+use state::State;
+
+/// Fuel given to an agent's start function (module initialisation).
+pub const START_FUEL: u64 = 10_000_000;
+
+/// The runtime: agents, their capabilities, and the scheduler.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    platform: Arc<dyn Platform>,
+    engine: wasmi::Engine,
+    linker: wasmi::Linker<AgentCtx>,
+    images: spin::Mutex<Images>,
+    state: spin::Mutex<State>,
+    cpus: usize,
+}
+
+/// What every agent's `wasmi::Store` carries.
+pub(crate) struct AgentCtx {
+    id: u64,
+    runtime: alloc::sync::Weak<Inner>,
+    limits: wasmi::StoreLimits,
+}
+
+impl Runtime {
+    /// A runtime for `cpus` CPUs on `platform`, with no images loaded.
+    pub fn new(platform: Arc<dyn Platform>, cpus: usize) -> Runtime {
+        let mut config = wasmi::Config::default();
+        config.consume_fuel(true);
+        let engine = wasmi::Engine::new(&config);
+        let inner = Arc::new_cyclic(|_| Inner {
+            platform,
+            linker: syscalls::linker(&engine),
+            engine,
+            images: spin::Mutex::new(Images::default()),
+            state: spin::Mutex::new(State::new(cpus.max(1))),
+            cpus: cpus.max(1),
+        });
+        Runtime { inner }
+    }
+}

@@ -1,0 +1,128 @@
+//! Parsing an agent image and verifying its publisher and signature.
+
+use ml_dsa::{EncodedVerifyingKey, MlDsa65, Signature, VerifyingKey};
+
+use crate::format::{CONTEXT, FORMAT_VERSION, MAGIC, SIGNATURE_LEN, WASM_HEADER};
+use crate::{Error, Manifest};
+
+/// An image whose manifest is valid, whose publisher is trusted and whose
+/// signature verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedImage<'a> {
+    /// The signed manifest.
+    pub manifest: Manifest,
+    /// The signed WebAssembly module (its header checked, its body not yet
+    /// validated: that is the runtime's job).
+    pub wasm: &'a [u8],
+}
+
+/// Parses `image`, validates its manifest, checks that the publisher key's
+/// fingerprint is in `trusted` and that the signature verifies with it.
+///
+/// Cheap structural checks come first, so garbage is refused before any
+/// signature arithmetic; nothing is trusted until every check has passed.
+pub fn verify<'a>(image: &'a [u8], trusted: &[[u8; 32]]) -> Result<VerifiedImage<'a>, Error> {
+    let parts = split(image)?;
+    let manifest = Manifest::decode(parts.manifest)?;
+    manifest.validate()?;
+    check_module(parts.wasm)?;
+    if !trusted.contains(&aios_bootsig::fingerprint(&manifest.publisher)) {
+        return Err(Error::UntrustedPublisher);
+    }
+    check_signature(parts.signed, parts.signature, &manifest.publisher)?;
+    Ok(VerifiedImage {
+        manifest,
+        wasm: parts.wasm,
+    })
+}
+
+/// The sections of an image, located but not yet checked.
+struct Parts<'a> {
+    manifest: &'a [u8],
+    wasm: &'a [u8],
+    /// Every byte before `sig_len`: what the signature covers.
+    signed: &'a [u8],
+    signature: &'a [u8],
+}
+
+/// Splits `image` into its sections, checking magic, version and lengths.
+fn split(image: &[u8]) -> Result<Parts<'_>, Error> {
+    let mut cursor = Cursor {
+        bytes: image,
+        at: 0,
+    };
+    if cursor.take(MAGIC.len())? != MAGIC {
+        return Err(Error::BadMagic);
+    }
+    let version = cursor.u32()?;
+    if version != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    let manifest_len = cursor.length()?;
+    let manifest = cursor.take(manifest_len)?;
+    let wasm_len = cursor.length()?;
+    let wasm = cursor.take(wasm_len)?;
+    let signed = &image[..cursor.at];
+    if cursor.length()? != SIGNATURE_LEN {
+        return Err(Error::BadSignature);
+    }
+    let signature = cursor.take(SIGNATURE_LEN)?;
+    if cursor.at != image.len() {
+        return Err(Error::TrailingBytes);
+    }
+    Ok(Parts {
+        manifest,
+        wasm,
+        signed,
+        signature,
+    })
+}
+
+/// Checks the WebAssembly 1.0 header (`\0asm`, version 1).
+pub(crate) fn check_module(wasm: &[u8]) -> Result<(), Error> {
+    if wasm.starts_with(&WASM_HEADER) {
+        Ok(())
+    } else {
+        Err(Error::MalformedModule)
+    }
+}
+
+/// Verifies `signature` over `signed` with the encoded key `publisher`
+/// (whose length [`Manifest::validate`] has checked).
+fn check_signature(signed: &[u8], signature: &[u8], publisher: &[u8]) -> Result<(), Error> {
+    let encoded_key = EncodedVerifyingKey::<MlDsa65>::try_from(publisher)
+        .map_err(|_| Error::InvalidManifest("the publisher is not an ML-DSA-65 public key"))?;
+    let key = VerifyingKey::<MlDsa65>::decode(&encoded_key);
+    let signature = Signature::<MlDsa65>::try_from(signature).map_err(|_| Error::BadSignature)?;
+    if key.verify_with_context(signed, CONTEXT, &signature) {
+        Ok(())
+    } else {
+        Err(Error::SignatureMismatch)
+    }
+}
+
+/// Reads the image front to back, failing on any out-of-bounds access.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
+        let end = self.at.checked_add(len).ok_or(Error::Truncated)?;
+        let slice = self.bytes.get(self.at..end).ok_or(Error::Truncated)?;
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u32(&mut self) -> Result<u32, Error> {
+        let mut raw = [0u8; 4];
+        raw.copy_from_slice(self.take(4)?);
+        Ok(u32::from_le_bytes(raw))
+    }
+
+    /// A `u32` length field as `usize`.
+    fn length(&mut self) -> Result<usize, Error> {
+        usize::try_from(self.u32()?).map_err(|_| Error::Truncated)
+    }
+}

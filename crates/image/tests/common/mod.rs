@@ -1,0 +1,61 @@
+//! Fixtures shared by the integration tests: keys, a manifest, a module.
+#![allow(dead_code)]
+
+use aios_abi::payload::{CapKind, rights};
+use aios_image::{CapRequest, Intent, Manifest, Quotas, RestartMode, RestartPolicy};
+
+/// The publisher key's seed.
+pub const SEED: [u8; 32] = [7; 32];
+/// A second, unrelated key's seed.
+pub const OTHER_SEED: [u8; 32] = [9; 32];
+
+/// A minimal Wasm module: the header and an empty type section.
+pub const WASM: &[u8] = b"\0asm\x01\x00\x00\x00\x01\x01\x00";
+
+/// A valid manifest published by the key of `seed`.
+pub fn manifest_for(seed: &[u8; 32]) -> Manifest {
+    Manifest {
+        name: "hello".into(),
+        version: "0.1.0".into(),
+        publisher: aios_image::public_key(seed),
+        capabilities: vec![CapRequest {
+            kind: CapKind::SpawnBudget,
+            resource: String::new(),
+            rights: rights::SPAWN | rights::GRANT,
+            quota: Some(100),
+        }],
+        quotas: Quotas {
+            memory_pages: 32,
+            fuel_per_second: 50_000_000,
+            messages_per_second: 100,
+            storage_bytes: 0,
+        },
+        intents: vec![Intent {
+            name: "demo.echo".into(),
+            description: "Echoes its body back.".into(),
+        }],
+        restart: RestartPolicy {
+            mode: RestartMode::OnFailure,
+            max_restarts: 5,
+            backoff_initial_ms: 100,
+            backoff_max_ms: 5_000,
+            window_ms: 60_000,
+        },
+        depends_on: vec!["logger".into()],
+    }
+}
+
+/// The valid manifest published by [`SEED`].
+pub fn manifest() -> Manifest {
+    manifest_for(&SEED)
+}
+
+/// The fingerprint of the key with `seed`.
+pub fn fingerprint(seed: &[u8; 32]) -> [u8; 32] {
+    aios_bootsig::fingerprint(&aios_image::public_key(seed))
+}
+
+/// A valid image signed with [`SEED`].
+pub fn image() -> Vec<u8> {
+    aios_image::sign(&SEED, &manifest(), WASM).expect("the fixture signs")
+}

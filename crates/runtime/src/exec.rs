@@ -1,0 +1,207 @@
+//! Running agents: one fuel slice at a time on whichever CPU calls
+//! [`Runtime::run_once`]. Out of fuel → back on the run queue; parked in a
+//! syscall → off the queues until its wake-up; returned, trapped or
+//! killed → finished.
+
+use crate::Runtime;
+use crate::memory::write_store;
+use crate::park::Park;
+use crate::state::{Call, Execution};
+use aios_abi::payload::AgentState;
+use aios_sched::SLICE_FUEL;
+use alloc::boxed::Box;
+use alloc::string::ToString;
+use wasmi::{TypedResumableCall, Val};
+
+/// How often a parked console reader looks for input.
+const CONSOLE_POLL_NS: u64 = 10_000_000;
+
+/// What one call of [`Runtime::run_once`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// Ran (or retired) an agent; call again.
+    Ran,
+    /// Nothing to run on this CPU now; the earliest timed wake-up, if any.
+    Idle(Option<u64>),
+}
+
+/// What to do with the agent after its slice.
+enum Next {
+    Requeue,
+    Park(Park),
+    Finish(AgentState, Option<i32>, Option<alloc::string::String>),
+}
+
+impl Runtime {
+    /// Runs one slice of one agent on `cpu` (an index below the CPU count
+    /// the runtime was made with).
+    pub fn run_once(&self, cpu: usize) -> RunOutcome {
+        let platform = &self.inner.platform;
+        let now = platform.now_ns();
+        let (id, mut exec, fuel) = {
+            let mut state = self.inner.state.lock();
+            state.sched.wake_expired(now, cpu);
+            let Some(id) = state.sched.pick(cpu) else {
+                return RunOutcome::Idle(state.sched.next_wake_ns());
+            };
+            let Some(record) = state.agents.get_mut(&id) else {
+                state.sched.remove(id);
+                return RunOutcome::Ran;
+            };
+            if record.kill_requested {
+                let exec = state.finish(id, AgentState::Killed, None, Some("killed".into()));
+                drop(state);
+                drop(exec);
+                return RunOutcome::Ran;
+            }
+            let Some(exec) = record.exec.take() else {
+                state.sched.remove(id);
+                return RunOutcome::Ran;
+            };
+            let allowance = record.quota.fuel_allowance(now);
+            if allowance == 0 {
+                // CPU quota used up for this second: park until it refills.
+                record.exec = Some(exec);
+                record.state = AgentState::Blocked;
+                let refill = now + 1_000_000_000 / 100;
+                state.sched.sleep_until(id, refill);
+                return RunOutcome::Ran;
+            }
+            record.state = AgentState::Running;
+            record.last_cpu = Some(cpu as u32);
+            (id, exec, allowance.min(SLICE_FUEL))
+        };
+
+        let started = platform.now_ns();
+        let (next, used) = self.run_slice(&mut exec, fuel, started);
+        let ended = platform.now_ns();
+
+        let mut state = self.inner.state.lock();
+        state.sched.charge(id, used);
+        let kill_requested = state.agents.get(&id).is_some_and(|r| r.kill_requested);
+        let Some(record) = state.agents.get_mut(&id) else {
+            return RunOutcome::Ran;
+        };
+        record.fuel_used = record.fuel_used.saturating_add(used);
+        record.quota.charge_fuel(used, ended);
+        record.account_cpu(ended.saturating_sub(started), ended);
+        record.memory_pages = exec.memory.map_or(0, |m| m.size(&exec.store) as u32);
+        let next = if kill_requested {
+            Next::Finish(AgentState::Killed, None, Some("killed".to_string()))
+        } else {
+            next
+        };
+        match next {
+            Next::Requeue => {
+                record.state = AgentState::Runnable;
+                record.exec = Some(exec);
+                state.sched.requeue(id, cpu);
+            }
+            Next::Park(park) => {
+                record.state = AgentState::Blocked;
+                let wake = match park {
+                    Park::Sleep { until } => until,
+                    Park::ConsoleRead { deadline, .. } => deadline.min(ended + CONSOLE_POLL_NS),
+                    Park::Yield | Park::Exit(_) => ended,
+                };
+                record.exec = Some(exec);
+                state.sched.sleep_until(id, wake);
+            }
+            Next::Finish(final_state, code, reason) => {
+                record.exec = Some(exec);
+                let exec = state.finish(id, final_state, code, reason);
+                drop(state);
+                drop(exec);
+            }
+        }
+        RunOutcome::Ran
+    }
+
+    /// Runs or resumes the agent's call with `fuel`; returns what to do
+    /// next and the fuel it burnt.
+    fn run_slice(&self, exec: &mut Box<Execution>, fuel: u64, now: u64) -> (Next, u64) {
+        if exec.store.set_fuel(fuel).is_err() {
+            return (
+                Next::Finish(AgentState::Trapped, None, Some("fuel metering off".into())),
+                0,
+            );
+        }
+        let Some(call) = exec.call.take() else {
+            return (
+                Next::Finish(
+                    AgentState::Trapped,
+                    None,
+                    Some("lost its call state".into()),
+                ),
+                0,
+            );
+        };
+        let result = match call {
+            Call::Start(main) => main.call_resumable(&mut exec.store, ()),
+            Call::OutOfFuel(invocation) => invocation.resume(&mut exec.store),
+            Call::Parked(invocation, park) => match self.resume_value(exec, park, now) {
+                Ok(value) => invocation.resume(&mut exec.store, &[Val::I32(value)]),
+                Err(still_parked) => {
+                    exec.call = Some(Call::Parked(invocation, still_parked));
+                    return (Next::Park(still_parked), 0);
+                }
+            },
+        };
+        let used = fuel.saturating_sub(exec.store.get_fuel().unwrap_or(0));
+        let next = match result {
+            Ok(TypedResumableCall::Finished(code)) => {
+                Next::Finish(AgentState::Exited, Some(code), None)
+            }
+            Ok(TypedResumableCall::OutOfFuel(invocation)) => {
+                exec.call = Some(Call::OutOfFuel(invocation));
+                Next::Requeue
+            }
+            Ok(TypedResumableCall::HostTrap(invocation)) => {
+                match invocation.host_error().downcast_ref::<Park>().copied() {
+                    Some(Park::Exit(code)) => Next::Finish(AgentState::Exited, Some(code), None),
+                    Some(Park::Yield) => {
+                        exec.call = Some(Call::Parked(invocation, Park::Yield));
+                        Next::Requeue
+                    }
+                    Some(park) => {
+                        exec.call = Some(Call::Parked(invocation, park));
+                        Next::Park(park)
+                    }
+                    None => Next::Finish(
+                        AgentState::Trapped,
+                        None,
+                        Some(invocation.host_error().to_string()),
+                    ),
+                }
+            }
+            Err(error) => Next::Finish(AgentState::Trapped, None, Some(error.to_string())),
+        };
+        (next, used)
+    }
+
+    /// The value a parked syscall returns when resumed, or the park to keep
+    /// if it is not ready.
+    fn resume_value(&self, exec: &mut Box<Execution>, park: Park, now: u64) -> Result<i32, Park> {
+        match park {
+            Park::Yield | Park::Sleep { .. } => Ok(0),
+            Park::Exit(code) => Ok(code),
+            Park::ConsoleRead { ptr, cap, deadline } => {
+                let mut buf = alloc::vec![0u8; cap.min(4096) as usize];
+                let n = self.inner.platform.console_read(&mut buf);
+                if n > 0 {
+                    return Ok(
+                        match write_store(&mut exec.store, exec.memory, ptr, &buf[..n]) {
+                            Ok(()) => n as i32,
+                            Err(e) => e.code(),
+                        },
+                    );
+                }
+                if now >= deadline {
+                    Ok(aios_abi::Error::TimedOut.code())
+                } else {
+                    Err(park)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Agent images from the boot bundle: verified once, compiled once, kept
+//! by name for every later spawn.
+
+use crate::Runtime;
+use aios_image::{BootManifest, Manifest};
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+/// Bundle entry holding the boot manifest.
+pub const BOOT_MANIFEST: &str = "boot-manifest.cbor";
+
+/// A verified, compiled image.
+pub(crate) struct LoadedImage {
+    pub(crate) manifest: Manifest,
+    pub(crate) module: wasmi::Module,
+    pub(crate) start_at_boot: bool,
+}
+
+/// Whether an image can be spawned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageStatus {
+    /// Verified and compiled.
+    Ready,
+    /// Refused at load, with the reason.
+    Refused(String),
+}
+
+#[derive(Default)]
+pub(crate) struct Images {
+    pub(crate) loaded: BTreeMap<String, LoadedImage>,
+    pub(crate) refused: BTreeMap<String, String>,
+}
+
+impl Runtime {
+    /// Verifies and compiles every agent image the bundle's boot manifest
+    /// lists. Images that fail are refused one by one (with the reason
+    /// logged and kept); the others load. Errors only if the bundle or its
+    /// boot manifest is unreadable.
+    pub fn load_bundle(&self, bundle: &[u8]) -> Result<usize, String> {
+        let bundle = aios_bundle::Bundle::parse(bundle).map_err(|e| format!("bundle: {e}"))?;
+        let manifest_bytes = bundle
+            .get(BOOT_MANIFEST)
+            .ok_or_else(|| format!("bundle has no {BOOT_MANIFEST}"))?;
+        let boot =
+            BootManifest::decode(manifest_bytes).map_err(|e| format!("boot manifest: {e}"))?;
+        let mut loaded = 0;
+        for agent in &boot.agents {
+            let outcome = match bundle.get(&agent.image) {
+                None => Err(format!("bundle entry `{}` missing", agent.image)),
+                Some(bytes) => self.load_image(&agent.name, bytes, &boot.trusted_publishers),
+            };
+            let mut images = self.inner.images.lock();
+            match outcome {
+                Ok((manifest, module)) => {
+                    images.refused.remove(&agent.name);
+                    images.loaded.insert(
+                        agent.name.clone(),
+                        LoadedImage {
+                            manifest,
+                            module,
+                            start_at_boot: agent.start_at_boot,
+                        },
+                    );
+                    loaded += 1;
+                }
+                Err(reason) => {
+                    drop(images);
+                    self.kernel_log(
+                        aios_abi::log_level::ERROR,
+                        &format!("agent image `{}` refused: {reason}", agent.name),
+                    );
+                    self.inner
+                        .images
+                        .lock()
+                        .refused
+                        .insert(agent.name.clone(), reason);
+                }
+            }
+        }
+        Ok(loaded)
+    }
+
+    fn load_image(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        trusted: &[[u8; 32]],
+    ) -> Result<(Manifest, wasmi::Module), String> {
+        let image = aios_image::verify(bytes, trusted).map_err(|e| e.to_string())?;
+        if image.manifest.name != name {
+            return Err(format!(
+                "the signed manifest names `{}`, the boot manifest `{name}`",
+                image.manifest.name
+            ));
+        }
+        let module = wasmi::Module::new(&self.inner.engine, image.wasm)
+            .map_err(|e| format!("malformed module: {e}"))?;
+        Ok((image.manifest, module))
+    }
+
+    /// Every image the bundle named, with its status, by name.
+    pub fn images(&self) -> Vec<(String, ImageStatus)> {
+        let images = self.inner.images.lock();
+        let mut all: Vec<(String, ImageStatus)> = images
+            .loaded
+            .keys()
+            .map(|n| (n.clone(), ImageStatus::Ready))
+            .chain(
+                images
+                    .refused
+                    .iter()
+                    .map(|(n, r)| (n.clone(), ImageStatus::Refused(r.clone()))),
+            )
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
+    /// The agents to start at boot, dependencies first.
+    pub fn boot_order(&self) -> Result<Vec<String>, String> {
+        let images = self.inner.images.lock();
+        let graph: Vec<(String, Vec<String>)> = images
+            .loaded
+            .iter()
+            .filter(|(_, image)| image.start_at_boot)
+            .map(|(name, image)| (name.clone(), image.manifest.depends_on.clone()))
+            .collect();
+        aios_image::boot_order(&graph).map_err(|e| e.to_string())
+    }
+
+    pub(crate) fn kernel_log(&self, level: i32, text: &str) {
+        self.inner.platform.log(0, "kernel", level, text);
+    }
+}
+
+impl core::fmt::Display for ImageStatus {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ImageStatus::Ready => f.write_str("ready"),
+            ImageStatus::Refused(why) => write!(f, "refused: {why}"),
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Checked access to an agent's linear memory from syscalls: every
+//! pointer and length an agent passes is validated here.
+
+use crate::AgentCtx;
+use aios_abi::Error;
+use alloc::vec;
+use alloc::vec::Vec;
+use wasmi::Caller;
+
+/// Largest single payload a syscall copies in (1 MiB).
+pub(crate) const MAX_PAYLOAD: usize = 1 << 20;
+
+fn memory(caller: &Caller<'_, AgentCtx>) -> Result<wasmi::Memory, Error> {
+    caller
+        .get_export("memory")
+        .and_then(wasmi::Extern::into_memory)
+        .ok_or(Error::BadPointer)
+}
+
+/// Validates `(ptr, len)` as a range of at most `max` bytes.
+fn range(ptr: i32, len: i32, max: usize) -> Result<(usize, usize), Error> {
+    let ptr = usize::try_from(ptr).map_err(|_| Error::BadPointer)?;
+    let len = usize::try_from(len).map_err(|_| Error::BadLength)?;
+    if len > max {
+        return Err(Error::BadLength);
+    }
+    Ok((ptr, len))
+}
+
+/// Copies `len` bytes at `ptr` out of the caller's memory.
+pub(crate) fn read(
+    caller: &Caller<'_, AgentCtx>,
+    ptr: i32,
+    len: i32,
+    max: usize,
+) -> Result<Vec<u8>, Error> {
+    let (ptr, len) = range(ptr, len, max)?;
+    let memory = memory(caller)?;
+    let mut buf = vec![0u8; len];
+    memory
+        .read(caller, ptr, &mut buf)
+        .map_err(|_| Error::BadPointer)?;
+    Ok(buf)
+}
+
+/// Writes a reply into the caller's buffer `(ptr, cap)`; returns the
+/// length written. Nothing is written if it does not fit.
+pub(crate) fn write_reply(
+    caller: &mut Caller<'_, AgentCtx>,
+    ptr: i32,
+    cap: i32,
+    reply: &[u8],
+) -> Result<i32, Error> {
+    let (ptr, cap) = range(ptr, cap, i32::MAX as usize)?;
+    if reply.len() > cap {
+        return Err(Error::BufferTooSmall);
+    }
+    let memory = memory(caller)?;
+    memory
+        .write(&mut *caller, ptr, reply)
+        .map_err(|_| Error::BadPointer)?;
+    i32::try_from(reply.len()).map_err(|_| Error::BadLength)
+}
+
+/// Writes bytes into a parked agent's memory (outside a syscall).
+pub(crate) fn write_store(
+    store: &mut wasmi::Store<AgentCtx>,
+    memory: Option<wasmi::Memory>,
+    ptr: u32,
+    bytes: &[u8],
+) -> Result<(), Error> {
+    let memory = memory.ok_or(Error::BadPointer)?;
+    memory
+        .write(store, ptr as usize, bytes)
+        .map_err(|_| Error::BadPointer)
+}

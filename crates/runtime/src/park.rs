@@ -1,0 +1,41 @@
+//! Why a syscall stopped the agent: the host error a syscall returns to
+//! suspend the Wasm call, resumed later by the CPU that runs it next.
+
+use core::fmt;
+
+/// A request, raised from inside a syscall, to suspend the calling agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Park {
+    /// Give up the slice; resume with 0.
+    Yield,
+    /// Resume with 0 once `until` (ns since boot) has passed.
+    Sleep {
+        /// Wake-up time.
+        until: u64,
+    },
+    /// Resume once console input arrives (with its length, written at
+    /// `ptr`) or `deadline` passes (with `TimedOut`).
+    ConsoleRead {
+        /// Where the bytes go in the agent's memory.
+        ptr: u32,
+        /// Room at `ptr`.
+        cap: u32,
+        /// Give up at this time.
+        deadline: u64,
+    },
+    /// The agent called `agent_exit`; never resumed.
+    Exit(i32),
+}
+
+impl fmt::Display for Park {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Park::Yield => f.write_str("yield"),
+            Park::Sleep { until } => write!(f, "sleep until {until} ns"),
+            Park::ConsoleRead { deadline, .. } => write!(f, "console read until {deadline} ns"),
+            Park::Exit(code) => write!(f, "exit({code})"),
+        }
+    }
+}
+
+impl wasmi::errors::HostError for Park {}

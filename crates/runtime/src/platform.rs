@@ -1,0 +1,21 @@
+//! What the runtime needs from the machine it runs on.
+
+use aios_abi::payload::SystemInfo;
+
+/// Services the kernel (or a test) provides to the runtime.
+pub trait Platform: Send + Sync + 'static {
+    /// Nanoseconds since boot, monotonic across CPUs.
+    fn now_ns(&self) -> u64;
+    /// Writes one log line on behalf of agent `agent` (`name`) at `level`.
+    fn log(&self, agent: u64, name: &str, level: i32, text: &str);
+    /// Writes bytes to the console.
+    fn console_write(&self, bytes: &[u8]);
+    /// Reads whatever console input is waiting, without blocking.
+    fn console_read(&self, buf: &mut [u8]) -> usize;
+    /// Facts about the system for `system_info`.
+    fn system_info(&self) -> SystemInfo;
+    /// Switches the machine off; returns only if that failed.
+    fn power_off(&self) -> aios_abi::Error;
+    /// New work was queued: wake CPUs that are halted.
+    fn kick(&self);
+}

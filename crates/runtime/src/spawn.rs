@@ -1,0 +1,230 @@
+//! Agent lifecycle: spawn, kill, inspection.
+
+use crate::state::{AgentRecord, Call, Execution};
+use crate::{AgentCtx, Runtime, START_FUEL, SpawnError};
+use aios_abi::payload::{AgentInfo, AgentState, CapKind};
+use aios_abi::{ENTRY_POINT, WASM_PAGE};
+use aios_cap::{QuotaState, Quotas, Resource};
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+/// Default scheduling weight (fair share) of an agent.
+pub const DEFAULT_WEIGHT: u32 = 100;
+
+impl Runtime {
+    /// Starts an agent from the image `name`. `parent` is the spawning
+    /// agent (none for agents the kernel starts). Returns the new id.
+    pub fn spawn(&self, name: &str, parent: Option<u64>) -> Result<u64, SpawnError> {
+        let images = self.inner.images.lock();
+        let Some(image) = images.loaded.get(name) else {
+            return Err(match images.refused.get(name) {
+                Some(reason) => SpawnError::Refused {
+                    name: name.to_string(),
+                    reason: reason.clone(),
+                },
+                None => SpawnError::UnknownImage(name.to_string()),
+            });
+        };
+        let module = image.module.clone();
+        let manifest = image.manifest.clone();
+        drop(images);
+
+        let now = self.inner.platform.now_ns();
+        let quotas = Quotas {
+            memory_pages: manifest.quotas.memory_pages,
+            fuel_per_second: manifest.quotas.fuel_per_second,
+            messages_per_second: manifest.quotas.messages_per_second,
+            storage_bytes: manifest.quotas.storage_bytes,
+        };
+        let id = {
+            let mut state = self.inner.state.lock();
+            let id = state.next_id;
+            state.next_id += 1;
+            state.agents.insert(
+                id,
+                AgentRecord {
+                    name: String::from(name),
+                    state: AgentState::Starting,
+                    exit_code: None,
+                    reason: None,
+                    parent,
+                    last_cpu: None,
+                    fuel_used: 0,
+                    memory_pages: 0,
+                    quota: QuotaState::new(quotas),
+                    kill_requested: false,
+                    exec: None,
+                    window_start_ns: now,
+                    window_run_ns: 0,
+                    last_window_permille: 0,
+                },
+            );
+            state.caps.add_agent(id);
+            id
+        };
+
+        let exec = match self.instantiate(id, &module, quotas.memory_pages) {
+            Ok(exec) => exec,
+            Err(reason) => {
+                let mut state = self.inner.state.lock();
+                state.finish(id, AgentState::Trapped, None, Some(reason.clone()));
+                return Err(SpawnError::Instantiate {
+                    name: name.to_string(),
+                    reason,
+                });
+            }
+        };
+
+        let mut state = self.inner.state.lock();
+        for request in &manifest.capabilities {
+            let resource = match resource_for(request.kind, &request.resource) {
+                Some(r) => r,
+                None => {
+                    drop(state.finish(
+                        id,
+                        AgentState::Trapped,
+                        None,
+                        Some("bad capability request".into()),
+                    ));
+                    return Err(SpawnError::Capabilities(alloc::format!(
+                        "cannot issue a {:?} capability",
+                        request.kind
+                    )));
+                }
+            };
+            if let Err(e) = state
+                .caps
+                .mint(id, resource, request.rights, request.quota, None)
+            {
+                drop(state.finish(id, AgentState::Trapped, None, Some("capabilities".into())));
+                return Err(SpawnError::Capabilities(alloc::format!("{e:?}")));
+            }
+        }
+        let killed_meanwhile = state.agents.get(&id).is_none_or(|r| r.state.is_final());
+        if killed_meanwhile {
+            return Ok(id);
+        }
+        if let Some(record) = state.agents.get_mut(&id) {
+            record.memory_pages = exec.memory.map_or(0, |m| m.size(&exec.store) as u32);
+            record.state = AgentState::Runnable;
+            record.exec = Some(exec);
+        }
+        let cpu = (id as usize) % self.inner.cpus;
+        state.sched.add(id, DEFAULT_WEIGHT, cpu);
+        state.spawned += 1;
+        drop(state);
+        self.inner.platform.kick();
+        Ok(id)
+    }
+
+    fn instantiate(
+        &self,
+        id: u64,
+        module: &wasmi::Module,
+        memory_pages: u32,
+    ) -> Result<Box<Execution>, String> {
+        let limits = wasmi::StoreLimitsBuilder::new()
+            .memory_size((u64::from(memory_pages) * WASM_PAGE) as usize)
+            .instances(1)
+            .memories(1)
+            .tables(4)
+            .table_elements(65_536)
+            .build();
+        let ctx = AgentCtx {
+            id,
+            runtime: Arc::downgrade(&self.inner),
+            limits,
+        };
+        let mut store = wasmi::Store::new(&self.inner.engine, ctx);
+        store.limiter(|ctx| &mut ctx.limits);
+        store.set_fuel(START_FUEL).map_err(|e| e.to_string())?;
+        let instance = self
+            .inner
+            .linker
+            .instantiate_and_start(&mut store, module)
+            .map_err(|e| e.to_string())?;
+        let main = instance
+            .get_typed_func::<(), i32>(&store, ENTRY_POINT)
+            .map_err(|_| alloc::format!("no exported `{ENTRY_POINT}: fn() -> i32`"))?;
+        let memory = instance
+            .get_export(&store, "memory")
+            .and_then(wasmi::Extern::into_memory);
+        Ok(Box::new(Execution {
+            store,
+            call: Some(Call::Start(main)),
+            memory,
+        }))
+    }
+
+    /// Stops an agent. A running agent stops at the end of its slice.
+    /// Returns false if it was not alive.
+    pub fn kill(&self, id: u64) -> bool {
+        let mut state = self.inner.state.lock();
+        let Some(record) = state.agents.get_mut(&id) else {
+            return false;
+        };
+        if record.state.is_final() {
+            return false;
+        }
+        if record.exec.is_none() && record.state == AgentState::Running {
+            record.kill_requested = true;
+            return true;
+        }
+        let exec = state.finish(id, AgentState::Killed, None, Some("killed".into()));
+        drop(state);
+        drop(exec);
+        true
+    }
+
+    /// One agent's record.
+    pub fn info(&self, id: u64) -> Option<AgentInfo> {
+        self.inner.state.lock().agents.get(&id).map(|r| r.info(id))
+    }
+
+    /// All agents still tracked (live and recently finished), by id.
+    pub fn list(&self) -> Vec<AgentInfo> {
+        let state = self.inner.state.lock();
+        state.agents.iter().map(|(id, r)| r.info(*id)).collect()
+    }
+
+    /// Capabilities of an agent, as `cap_list` reports them.
+    pub fn caps_of(&self, id: u64) -> Vec<aios_abi::payload::CapInfo> {
+        let now = self.inner.platform.now_ns();
+        let state = self.inner.state.lock();
+        crate::syscalls::cap_infos(&state.caps, id, now)
+    }
+
+    /// Agents alive (not in a final state).
+    pub fn live_count(&self) -> usize {
+        let state = self.inner.state.lock();
+        state
+            .agents
+            .values()
+            .filter(|r| !r.state.is_final())
+            .count()
+    }
+
+    /// Live capabilities in the whole system (for leak checks).
+    pub fn capability_count(&self) -> usize {
+        self.inner.state.lock().caps.count()
+    }
+}
+
+/// The resource a manifest's capability request designates.
+fn resource_for(kind: CapKind, resource: &str) -> Option<Resource> {
+    let text = || String::from(resource);
+    Some(match kind {
+        CapKind::Agent => return None,
+        CapKind::SpawnBudget => Resource::SpawnBudget,
+        CapKind::Intent => Resource::Intent(text()),
+        CapKind::MemoryRegion => Resource::MemoryRegion(text()),
+        CapKind::StoreNamespace => Resource::StoreNamespace(text()),
+        CapKind::NetEndpoint => Resource::NetEndpoint(text()),
+        CapKind::Model => Resource::Model(text()),
+        CapKind::EventTopic => Resource::EventTopic(text()),
+        CapKind::Console => Resource::Console,
+        CapKind::System => Resource::System,
+    })
+}

@@ -1,0 +1,134 @@
+//! The runtime's shared state: agent records, capabilities, scheduler.
+
+use crate::park::Park;
+use aios_abi::payload::{AgentInfo, AgentState};
+use aios_cap::{CapSpace, QuotaState};
+use aios_sched::Scheduler;
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::string::String;
+
+/// How many finished agents stay visible (for `agents` and supervisors).
+pub(crate) const FINISHED_KEPT: usize = 64;
+/// Window over which CPU share is measured.
+pub(crate) const CPU_WINDOW_NS: u64 = 1_000_000_000;
+
+/// Where an agent's Wasm call stands.
+pub(crate) enum Call {
+    /// Not started yet.
+    Start(wasmi::TypedFunc<(), i32>),
+    /// Preempted by running out of fuel.
+    OutOfFuel(wasmi::TypedResumableCallOutOfFuel<i32>),
+    /// Suspended inside a syscall.
+    Parked(wasmi::TypedResumableCallHostTrap<i32>, Park),
+}
+
+/// An agent's execution state: moved out of the table while a CPU runs it.
+pub(crate) struct Execution {
+    pub(crate) store: wasmi::Store<crate::AgentCtx>,
+    /// Taken while a slice runs.
+    pub(crate) call: Option<Call>,
+    pub(crate) memory: Option<wasmi::Memory>,
+}
+
+/// Everything the kernel tracks about one agent.
+pub(crate) struct AgentRecord {
+    pub(crate) name: String,
+    pub(crate) state: AgentState,
+    pub(crate) exit_code: Option<i32>,
+    pub(crate) reason: Option<String>,
+    pub(crate) parent: Option<u64>,
+    pub(crate) last_cpu: Option<u32>,
+    pub(crate) fuel_used: u64,
+    pub(crate) memory_pages: u32,
+    pub(crate) quota: QuotaState,
+    /// Set by `kill` while another CPU runs the agent.
+    pub(crate) kill_requested: bool,
+    /// Present unless a CPU is running the agent or it has finished.
+    pub(crate) exec: Option<Box<Execution>>,
+    pub(crate) window_start_ns: u64,
+    pub(crate) window_run_ns: u64,
+    pub(crate) last_window_permille: u32,
+}
+
+impl AgentRecord {
+    pub(crate) fn info(&self, id: u64) -> AgentInfo {
+        AgentInfo {
+            id,
+            name: self.name.clone(),
+            state: self.state,
+            exit_code: self.exit_code,
+            reason: self.reason.clone(),
+            memory_pages: self.memory_pages,
+            fuel_used: self.fuel_used,
+            cpu_permille: self.last_window_permille,
+            parent: self.parent,
+            last_cpu: self.last_cpu,
+        }
+    }
+
+    /// Accounts `ns` of CPU time at `now`, rolling the 1 s window.
+    pub(crate) fn account_cpu(&mut self, ns: u64, now: u64) {
+        if now.saturating_sub(self.window_start_ns) >= CPU_WINDOW_NS {
+            let span = now.saturating_sub(self.window_start_ns).max(1);
+            self.last_window_permille = ((u128::from(self.window_run_ns) * 1000 / u128::from(span))
+                as u64)
+                .min(1000) as u32;
+            self.window_start_ns = now;
+            self.window_run_ns = 0;
+        }
+        self.window_run_ns = self.window_run_ns.saturating_add(ns);
+    }
+}
+
+/// The lock-protected part of the runtime.
+pub(crate) struct State {
+    pub(crate) agents: BTreeMap<u64, AgentRecord>,
+    pub(crate) finished: VecDeque<u64>,
+    pub(crate) caps: CapSpace,
+    pub(crate) sched: Scheduler,
+    pub(crate) next_id: u64,
+    pub(crate) spawned: u64,
+}
+
+impl State {
+    pub(crate) fn new(cpus: usize) -> State {
+        State {
+            agents: BTreeMap::new(),
+            finished: VecDeque::new(),
+            caps: CapSpace::new(),
+            sched: Scheduler::new(cpus),
+            next_id: 1,
+            spawned: 0,
+        }
+    }
+
+    /// Moves an agent to a final state: drops its execution, capabilities
+    /// and scheduler entry; keeps the record for a while for inspection.
+    pub(crate) fn finish(
+        &mut self,
+        id: u64,
+        state: AgentState,
+        exit_code: Option<i32>,
+        reason: Option<String>,
+    ) -> Option<Box<Execution>> {
+        let record = self.agents.get_mut(&id)?;
+        if record.state.is_final() {
+            return None;
+        }
+        record.state = state;
+        record.exit_code = exit_code;
+        record.reason = reason;
+        record.kill_requested = false;
+        let exec = record.exec.take();
+        self.sched.remove(id);
+        self.caps.remove_agent(id);
+        self.finished.push_back(id);
+        while self.finished.len() > FINISHED_KEPT {
+            if let Some(old) = self.finished.pop_front() {
+                self.agents.remove(&old);
+            }
+        }
+        exec
+    }
+}

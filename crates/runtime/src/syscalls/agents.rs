@@ -1,0 +1,208 @@
+//! Syscalls about the caller and other agents: null, log, clock, yield,
+//! sleep, exit, spawn, kill, info, list, memory.
+
+use super::{SysResult, code, context, wrap};
+use crate::AgentCtx;
+use crate::memory::{MAX_PAYLOAD, read, write_reply};
+use crate::park::Park;
+use aios_abi::payload::{AgentList, CapKind, SpawnRequest, rights};
+use aios_abi::{Error, Handle, SELF};
+use aios_cap::Resource;
+use wasmi::{Caller, Linker};
+
+/// Longest log line accepted.
+const MAX_LOG: usize = 4096;
+
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+    wrap(
+        linker,
+        "null",
+        |_: Caller<'_, AgentCtx>| -> Result<i32, wasmi::Error> { Ok(0) },
+    )?;
+    wrap(
+        linker,
+        "log",
+        |caller: Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32| {
+            code(log(&caller, level, ptr, len))
+        },
+    )?;
+    wrap(
+        linker,
+        "clock",
+        |caller: Caller<'_, AgentCtx>| -> Result<i64, wasmi::Error> {
+            Ok(context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns() as i64))
+        },
+    )?;
+    wrap(
+        linker,
+        "yield",
+        |_: Caller<'_, AgentCtx>| -> Result<i32, wasmi::Error> {
+            Err(wasmi::Error::host(Park::Yield))
+        },
+    )?;
+    wrap(
+        linker,
+        "sleep",
+        |caller: Caller<'_, AgentCtx>, ns: i64| -> Result<i32, wasmi::Error> {
+            let Ok(ns) = u64::try_from(ns) else {
+                return Ok(Error::InvalidArgument.code());
+            };
+            let now = context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns());
+            Err(wasmi::Error::host(Park::Sleep {
+                until: now.saturating_add(ns),
+            }))
+        },
+    )?;
+    wrap(
+        linker,
+        "agent_exit",
+        |_: Caller<'_, AgentCtx>, status: i32| -> Result<i32, wasmi::Error> {
+            Err(wasmi::Error::host(Park::Exit(status)))
+        },
+    )?;
+    wrap(
+        linker,
+        "agent_spawn",
+        |caller: Caller<'_, AgentCtx>, ptr: i32, len: i32| code(spawn(&caller, ptr, len)),
+    )?;
+    wrap(
+        linker,
+        "agent_kill",
+        |caller: Caller<'_, AgentCtx>, agent: i32| code(kill(&caller, agent as u32)),
+    )?;
+    wrap(
+        linker,
+        "agent_info",
+        |mut caller: Caller<'_, AgentCtx>, agent: i32, out: i32, cap: i32| {
+            code(info(&mut caller, agent as u32, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "agent_list",
+        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
+            code(list(&mut caller, system as u32, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "agent_mem_alloc",
+        |mut caller: Caller<'_, AgentCtx>, pages: i32| code(mem_alloc(&mut caller, pages)),
+    )
+}
+
+fn log(caller: &Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32) -> SysResult {
+    if !(aios_abi::log_level::ERROR..=aios_abi::log_level::DEBUG).contains(&level) {
+        return Err(Error::InvalidArgument);
+    }
+    let bytes = read(caller, ptr, len, MAX_LOG)?;
+    let text = core::str::from_utf8(&bytes).map_err(|_| Error::InvalidArgument)?;
+    let (rt, me) = context(caller)?;
+    let name = rt.info(me).map(|i| i.name).unwrap_or_default();
+    rt.inner.platform.log(me, &name, level, text);
+    Ok(0)
+}
+
+/// The agent id a handle designates (SELF = the caller), if the caller
+/// holds it with `needed` rights.
+pub(super) fn target(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    needed: u32,
+) -> Result<u64, Error> {
+    let (rt, me) = context(caller)?;
+    if handle == SELF {
+        return Ok(me);
+    }
+    let now = rt.inner.platform.now_ns();
+    let view = rt
+        .inner
+        .state
+        .lock()
+        .caps
+        .check(me, Handle(handle), CapKind::Agent, needed, now)?;
+    match view.resource {
+        Resource::Agent(id) => Ok(id),
+        _ => Err(Error::WrongKind),
+    }
+}
+
+fn spawn(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
+    let request: SpawnRequest = aios_abi::decode(&read(caller, ptr, len, MAX_PAYLOAD)?)?;
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let budget = Handle(request.budget);
+    {
+        let state = rt.inner.state.lock();
+        let view = state
+            .caps
+            .check(me, budget, CapKind::SpawnBudget, rights::SPAWN, now)?;
+        if view.quota == Some(0) {
+            return Err(Error::QuotaExceeded);
+        }
+    }
+    let child = rt.spawn(&request.name, Some(me)).map_err(|e| e.code())?;
+    let mut state = rt.inner.state.lock();
+    if let Err(e) = state.caps.consume(me, budget, 1, now) {
+        drop(state);
+        rt.kill(child);
+        return Err(e.into());
+    }
+    let handle = state.caps.mint(
+        me,
+        Resource::Agent(child),
+        rights::KILL | rights::INSPECT | rights::GRANT,
+        None,
+        None,
+    );
+    match handle {
+        Ok(h) => Ok(h.raw() as i32),
+        Err(e) => {
+            drop(state);
+            rt.kill(child);
+            Err(e.into())
+        }
+    }
+}
+
+fn kill(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
+    let id = target(caller, handle, rights::KILL)?;
+    let (rt, _) = context(caller)?;
+    // Killing an agent that has already stopped is not an error.
+    if rt.kill(id) || rt.info(id).is_some() {
+        Ok(0)
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+fn info(caller: &mut Caller<'_, AgentCtx>, handle: u32, out: i32, cap: i32) -> SysResult {
+    let id = target(caller, handle, rights::INSPECT)?;
+    let (rt, _) = context(caller)?;
+    let info = rt.info(id).ok_or(Error::NotFound)?;
+    write_reply(caller, out, cap, &aios_abi::encode(&info))
+}
+
+fn list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    rt.inner
+        .state
+        .lock()
+        .caps
+        .check(me, Handle(system), CapKind::System, rights::INSPECT, now)?;
+    let reply = AgentList { agents: rt.list() };
+    write_reply(caller, out, cap, &aios_abi::encode(&reply))
+}
+
+fn mem_alloc(caller: &mut Caller<'_, AgentCtx>, pages: i32) -> SysResult {
+    let pages = u64::try_from(pages).map_err(|_| Error::InvalidArgument)?;
+    let memory = caller
+        .get_export("memory")
+        .and_then(wasmi::Extern::into_memory)
+        .ok_or(Error::NotSupported)?;
+    let previous = memory
+        .grow(&mut *caller, pages)
+        .map_err(|_| Error::QuotaExceeded)?;
+    i32::try_from(previous).map_err(|_| Error::BadLength)
+}

@@ -1,0 +1,83 @@
+//! Capability syscalls: list, grant (derive into another agent), revoke.
+
+use super::agents::target;
+use super::{SysResult, code, context, wrap};
+use crate::AgentCtx;
+use crate::memory::{MAX_PAYLOAD, read, write_reply};
+use aios_abi::payload::{CapInfo, CapList, GrantRequest, rights};
+use aios_abi::{Error, Handle};
+use aios_cap::CapSpace;
+use alloc::vec::Vec;
+use wasmi::{Caller, Linker};
+
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+    wrap(
+        linker,
+        "cap_list",
+        |mut caller: Caller<'_, AgentCtx>, agent: i32, out: i32, cap: i32| {
+            code(list(&mut caller, agent as u32, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "cap_grant",
+        |caller: Caller<'_, AgentCtx>, ptr: i32, len: i32| code(grant(&caller, ptr, len)),
+    )?;
+    wrap(
+        linker,
+        "cap_revoke",
+        |caller: Caller<'_, AgentCtx>, handle: i32| code(revoke(&caller, handle as u32)),
+    )
+}
+
+/// An agent's capabilities in ABI form.
+pub(crate) fn cap_infos(caps: &CapSpace, agent: u64, now: u64) -> Vec<CapInfo> {
+    caps.list(agent, now)
+        .into_iter()
+        .map(|view| CapInfo {
+            handle: view.handle.raw(),
+            kind: view.kind,
+            rights: view.rights,
+            resource: view.resource.describe(),
+            quota: view.quota,
+            expires_ns: view.expires_ns,
+        })
+        .collect()
+}
+
+fn list(caller: &mut Caller<'_, AgentCtx>, agent: u32, out: i32, cap: i32) -> SysResult {
+    let id = target(caller, agent, rights::INSPECT)?;
+    let (rt, _) = context(caller)?;
+    let reply = CapList {
+        caps: rt.caps_of(id),
+    };
+    write_reply(caller, out, cap, &aios_abi::encode(&reply))
+}
+
+fn grant(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
+    let request: GrantRequest = aios_abi::decode(&read(caller, ptr, len, MAX_PAYLOAD)?)?;
+    let to = target(caller, request.to, 0)?;
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let mut state = rt.inner.state.lock();
+    let alive = state.agents.get(&to).is_some_and(|r| !r.state.is_final());
+    if !alive {
+        return Err(Error::NotFound);
+    }
+    let handle = state.caps.derive(
+        me,
+        Handle(request.cap),
+        to,
+        request.rights,
+        request.quota,
+        request.expires_ns,
+        now,
+    )?;
+    Ok(handle.raw() as i32)
+}
+
+fn revoke(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
+    let (rt, me) = context(caller)?;
+    let revoked = rt.inner.state.lock().caps.revoke(me, Handle(handle))?;
+    i32::try_from(revoked).map_err(|_| Error::BadLength)
+}

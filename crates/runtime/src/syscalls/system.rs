@@ -1,0 +1,114 @@
+//! Device and system syscalls: console, system information, power.
+
+use super::{SysResult, code, context, wrap};
+use crate::AgentCtx;
+use crate::memory::{MAX_PAYLOAD, read, write_reply};
+use crate::park::Park;
+use aios_abi::payload::{CapKind, rights};
+use aios_abi::{Error, Handle};
+use wasmi::{Caller, Linker};
+
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+    wrap(
+        linker,
+        "console_write",
+        |caller: Caller<'_, AgentCtx>, console: i32, ptr: i32, len: i32| {
+            code(console_write(&caller, console as u32, ptr, len))
+        },
+    )?;
+    wrap(
+        linker,
+        "console_read",
+        |mut caller: Caller<'_, AgentCtx>, console: i32, out: i32, cap: i32, timeout: i64| {
+            console_read(&mut caller, console as u32, out, cap, timeout)
+        },
+    )?;
+    wrap(
+        linker,
+        "system_info",
+        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
+            code(system_info(&mut caller, system as u32, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "system_poweroff",
+        |caller: Caller<'_, AgentCtx>, system: i32| code(power_off(&caller, system as u32)),
+    )
+}
+
+/// Checks that the caller holds `handle` as a capability of `kind` with
+/// `needed` rights.
+fn require(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    kind: CapKind,
+    needed: u32,
+) -> Result<(), Error> {
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    rt.inner
+        .state
+        .lock()
+        .caps
+        .check(me, Handle(handle), kind, needed, now)?;
+    Ok(())
+}
+
+fn console_write(caller: &Caller<'_, AgentCtx>, console: u32, ptr: i32, len: i32) -> SysResult {
+    require(caller, console, CapKind::Console, rights::WRITE)?;
+    let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
+    let (rt, _) = context(caller)?;
+    rt.inner.platform.console_write(&bytes);
+    i32::try_from(bytes.len()).map_err(|_| Error::BadLength)
+}
+
+fn console_read(
+    caller: &mut Caller<'_, AgentCtx>,
+    console: u32,
+    out: i32,
+    cap: i32,
+    timeout: i64,
+) -> Result<i32, wasmi::Error> {
+    let checked = require(caller, console, CapKind::Console, rights::READ)
+        .and_then(|()| u64::try_from(timeout).map_err(|_| Error::InvalidArgument))
+        .and_then(|t| {
+            let ptr = u32::try_from(out).map_err(|_| Error::BadPointer)?;
+            let room = u32::try_from(cap).map_err(|_| Error::BadLength)?;
+            Ok((t, ptr, room))
+        });
+    let (timeout, ptr, room) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(e.code()),
+    };
+    let Ok((rt, _)) = context(caller) else {
+        return Ok(Error::NotSupported.code());
+    };
+    let mut buf = alloc::vec![0u8; room.min(4096) as usize];
+    let n = rt.inner.platform.console_read(&mut buf);
+    if n > 0 {
+        return code(write_reply(caller, out, cap, &buf[..n]));
+    }
+    if timeout == 0 {
+        return Ok(Error::WouldBlock.code());
+    }
+    let deadline = rt.inner.platform.now_ns().saturating_add(timeout);
+    Err(wasmi::Error::host(Park::ConsoleRead {
+        ptr,
+        cap: room,
+        deadline,
+    }))
+}
+
+fn system_info(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+    require(caller, system, CapKind::System, rights::INSPECT)?;
+    let (rt, _) = context(caller)?;
+    let info = rt.inner.platform.system_info();
+    write_reply(caller, out, cap, &aios_abi::encode(&info))
+}
+
+fn power_off(caller: &Caller<'_, AgentCtx>, system: u32) -> SysResult {
+    require(caller, system, CapKind::System, rights::CONTROL)?;
+    let (rt, _) = context(caller)?;
+    Err(rt.inner.platform.power_off())
+}

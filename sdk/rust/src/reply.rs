@@ -1,0 +1,118 @@
+//! Syscalls that write a CBOR reply into a caller buffer: growing the
+//! buffer when the kernel says it is too small, then decoding.
+
+use crate::status::check;
+use aios_abi::Error;
+use std::vec::Vec;
+
+/// The largest reply buffer the SDK offers before giving up with
+/// [`Error::BufferTooSmall`] (1 MiB; a list of thousands of agents fits).
+pub const MAX_REPLY: usize = 1 << 20;
+
+/// Calls `call(buffer)` with a buffer of `initial` bytes, doubling it while
+/// the result is [`Error::BufferTooSmall`], and returns the bytes the kernel
+/// reported writing. `call` returns the raw syscall result: a length or a
+/// negative error code.
+pub fn read_reply(
+    initial: usize,
+    mut call: impl FnMut(&mut [u8]) -> i32,
+) -> Result<Vec<u8>, Error> {
+    let mut capacity = initial.clamp(1, MAX_REPLY);
+    loop {
+        let mut buffer = std::vec![0u8; capacity];
+        match check(call(&mut buffer)) {
+            Ok(written) => {
+                let written = usize::try_from(written).map_err(|_| Error::BadLength)?;
+                if written > buffer.len() {
+                    return Err(Error::BadLength);
+                }
+                buffer.truncate(written);
+                return Ok(buffer);
+            }
+            Err(Error::BufferTooSmall) if capacity < MAX_REPLY => {
+                capacity = capacity.saturating_mul(2).min(MAX_REPLY);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// [`read_reply`], then decodes the bytes as `T`.
+pub fn query<T>(initial: usize, call: impl FnMut(&mut [u8]) -> i32) -> Result<T, Error>
+where
+    T: for<'b> minicbor::Decode<'b, ()>,
+{
+    let bytes = read_reply(initial, call)?;
+    aios_abi::decode(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aios_abi::payload::{AgentInfo, AgentState};
+
+    /// A fake kernel call that writes `reply` only if it fits, as the
+    /// kernel does, and counts the attempts.
+    fn fake(reply: &[u8], attempts: &mut u32) -> impl FnMut(&mut [u8]) -> i32 {
+        move |buffer: &mut [u8]| {
+            *attempts += 1;
+            if reply.len() > buffer.len() {
+                return Error::BufferTooSmall.code();
+            }
+            buffer[..reply.len()].copy_from_slice(reply);
+            i32::try_from(reply.len()).unwrap_or(i32::MAX)
+        }
+    }
+
+    fn sample() -> AgentInfo {
+        AgentInfo {
+            id: 17,
+            name: "a-rather-long-agent-name-to-overflow-small-buffers".into(),
+            state: AgentState::Running,
+            exit_code: None,
+            reason: None,
+            memory_pages: 18,
+            fuel_used: 123_456,
+            cpu_permille: 250,
+            parent: Some(1),
+            last_cpu: Some(0),
+        }
+    }
+
+    #[test]
+    fn grows_the_buffer_until_the_reply_fits() {
+        let bytes = aios_abi::encode(&sample());
+        assert!(bytes.len() > 16);
+        let mut attempts = 0;
+        let info: AgentInfo = query(16, fake(&bytes, &mut attempts)).unwrap();
+        assert_eq!(info, sample());
+        // 16, 32, 64, then 128 ≥ the ~90-byte reply.
+        assert_eq!(attempts, 4);
+    }
+
+    #[test]
+    fn gives_up_past_the_maximum() {
+        let huge = std::vec![0u8; MAX_REPLY + 1];
+        let mut attempts = 0;
+        assert_eq!(
+            read_reply(4096, fake(&huge, &mut attempts)),
+            Err(Error::BufferTooSmall)
+        );
+        assert_eq!(attempts, 9);
+    }
+
+    #[test]
+    fn other_errors_and_bad_lengths_are_reported() {
+        assert_eq!(
+            read_reply(64, |_| Error::StaleHandle.code()),
+            Err(Error::StaleHandle)
+        );
+        assert_eq!(read_reply(64, |_| 65), Err(Error::BadLength));
+        assert_eq!(read_reply(64, |_| 0), Ok(std::vec![]));
+        let garbage = query::<AgentInfo>(64, |buffer| {
+            buffer[0] = 0xFF;
+            1
+        });
+        assert_eq!(garbage, Err(Error::MalformedPayload));
+    }
+}
