@@ -37,7 +37,7 @@ boot_pdpt_high: .skip 4096
 boot_pd: .skip 4096 * 4
     .balign 16
     .global boot_stack_bottom
-boot_stack_bottom: .skip 65536
+boot_stack_bottom: .skip 262144
     .global boot_stack_top
 boot_stack_top:
     .popsection

@@ -10,6 +10,9 @@ use spin::Once;
 
 /// Vector of the local APIC timer.
 pub const TIMER_VECTOR: u8 = 0x20;
+/// Vector of the wake-up IPI: it has no handler work; taking the
+/// interrupt is what ends a CPU's `hlt`.
+pub const WAKE_VECTOR: u8 = 0xF1;
 /// Vector of the TLB shoot-down IPI.
 pub const TLB_SHOOTDOWN_VECTOR: u8 = 0xF0;
 /// The local APIC's spurious-interrupt vector.

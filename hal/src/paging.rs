@@ -13,6 +13,11 @@ const HUGE: u64 = 1 << 7;
 const NO_EXECUTE: u64 = 1 << 63;
 const ADDRESS_MASK: u64 = 0x000F_FFFF_FFFF_F000;
 
+/// Start of the virtual window for kernel stacks (each below a guard page).
+const STACKS_BASE: u64 = 0xFFFF_E800_0000_0000;
+const STACKS_END: u64 = STACKS_BASE + (1 << 39);
+static STACKS_NEXT: AtomicU64 = AtomicU64::new(STACKS_BASE);
+
 /// Start of the virtual window for device registers.
 const MMIO_BASE: u64 = 0xFFFF_D000_0000_0000;
 const MMIO_END: u64 = MMIO_BASE + (1 << 39);
@@ -248,6 +253,25 @@ pub fn map_mmio(phys: u64, size: u64) -> Result<u64, MapError> {
         map_4k(base + p * 4096, phys - offset + p * 4096, PageFlags::MMIO)?;
     }
     Ok(base + offset)
+}
+
+/// Maps a kernel stack of `size` bytes (rounded up to pages) with an
+/// unmapped guard page below it, so an overflow faults (and is reported on
+/// the double-fault IST stack) instead of corrupting memory. Returns the
+/// 16-byte aligned top.
+pub fn map_stack(size: u64) -> Result<u64, MapError> {
+    let pages = size.div_ceil(4096);
+    let span = (pages + 1) * 4096;
+    let base = STACKS_NEXT.fetch_add(span, Ordering::AcqRel);
+    if base + span > STACKS_END {
+        return Err(MapError::WindowFull);
+    }
+    let bottom = base + 4096;
+    for p in 0..pages {
+        let frame = crate::frames::alloc_zeroed().ok_or(MapError::OutOfFrames)?;
+        map_4k(bottom + p * 4096, frame, PageFlags::DATA)?;
+    }
+    Ok(bottom + pages * 4096)
 }
 
 /// Extends the direct map to cover all of `[0, end)` with 2 MiB pages.

@@ -10,7 +10,8 @@ use spin::Once;
 
 /// Offset of the parameter block in the trampoline page.
 const DATA_OFFSET: u64 = 0xF00;
-const AP_STACK_SIZE: usize = 64 * 1024;
+/// Stack of each application processor: room for the Wasm interpreter.
+const AP_STACK_SIZE: u64 = 256 * 1024;
 
 // The trampoline is assembled inside the kernel image but runs from a copy
 // at TRAMPOLINE_PHYS (0x8000), so every address in it is computed as
@@ -95,6 +96,8 @@ pub enum SmpError {
     TooManyCpus,
     /// The page tables are above 4 GiB, out of the trampoline's reach.
     PageTablesTooHigh,
+    /// No memory for the CPU's stack.
+    NoStack,
     /// The CPU did not answer in time.
     Timeout {
         /// Its local APIC ID.
@@ -142,10 +145,7 @@ fn write_parameter(offset: u64, value: u64) {
 }
 
 fn start_one(index: usize, apic_id: u32, cr3: u64) -> Result<(), SmpError> {
-    let stack: Box<[u8]> = alloc::vec![0u8; AP_STACK_SIZE].into_boxed_slice();
-    let stack_top = (stack.as_ptr() as u64 + AP_STACK_SIZE as u64) & !0xF;
-    // The stack belongs to the AP for its whole life.
-    Box::leak(stack);
+    let stack_top = crate::paging::map_stack(AP_STACK_SIZE).map_err(|_| SmpError::NoStack)?;
     let efer_bits = if crate::cpu::has_nx() {
         (1 << 8) | (1 << 11)
     } else {
@@ -190,6 +190,13 @@ fn start_one(index: usize, apic_id: u32, cr3: u64) -> Result<(), SmpError> {
         core::hint::spin_loop();
     }
     Ok(())
+}
+
+/// Wakes every other CPU from `hlt` (new work is queued).
+pub fn wake_others() {
+    if crate::percpu::online_count() > 1 {
+        crate::apic::send_ipi_all_but_self(crate::interrupts::WAKE_VECTOR);
+    }
 }
 
 /// First Rust code on an application processor.

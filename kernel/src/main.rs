@@ -6,6 +6,7 @@
 extern crate alloc;
 
 mod acpi;
+mod agents;
 mod cmdline;
 mod console;
 mod log;
@@ -84,13 +85,17 @@ fn kernel_main(info: &'static BootInfo) -> ! {
             value
         );
     }
+    if let Some(text) = bundle_motd(bundle) {
+        println!("{}", text.trim_end());
+    }
+    // Agent images are verified (ML-DSA-65) and compiled after `ready`: the
+    // console is usable at once and boot time does not grow with the bundle.
+    let runtime = agents::init(bundle, aios_hal::percpu::online_count());
     #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest") {
         ktest::run_all();
     }
-    if let Some(text) = bundle_motd(bundle) {
-        println!("{}", text.trim_end());
-    }
+    agents::start_boot_agents(runtime);
     console::run()
 }
 
@@ -111,10 +116,13 @@ fn start_cpus(info: &BootInfo) -> usize {
     ids.len().max(1)
 }
 
-/// The main loop of an application processor: idle until there is work.
-fn ap_main(_cpu: usize) -> ! {
+/// The main loop of an application processor: run agent slices, halt
+/// when there are none.
+fn ap_main(cpu: usize) -> ! {
     loop {
-        aios_hal::percpu::idle();
+        if !agents::step(cpu) {
+            aios_hal::percpu::idle();
+        }
     }
 }
 

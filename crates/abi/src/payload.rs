@@ -138,6 +138,10 @@ pub struct SpawnRequest {
     /// Handle of the caller's SpawnBudget capability to charge.
     #[n(1)]
     pub budget: u32,
+    /// The (finished) agent this one replaces, for a supervisor's restart:
+    /// the new agent's restart count continues from it.
+    #[n(2)]
+    pub restart_of: Option<u64>,
 }
 
 /// Reply of `agent_info` (and rows of `agent_list`).
@@ -174,6 +178,9 @@ pub struct AgentInfo {
     /// CPU it last ran on.
     #[n(9)]
     pub last_cpu: Option<u32>,
+    /// How many times a supervisor restarted this agent's predecessors.
+    #[n(10)]
+    pub restarts: u32,
 }
 
 /// Reply of `agent_list`.
@@ -238,6 +245,58 @@ pub struct GrantRequest {
     /// Expiry (no later than the source's).
     #[n(4)]
     pub expires_ns: Option<u64>,
+}
+
+/// Restart modes in [`ImageInfo::restart_mode`].
+pub mod restart_mode {
+    /// Never restarted.
+    pub const NEVER: u8 = 0;
+    /// Restarted when it traps or exits with a non-zero code.
+    pub const ON_FAILURE: u8 = 1;
+    /// Restarted whenever it ends (except when killed).
+    pub const ALWAYS: u8 = 2;
+}
+
+/// One agent image of the bundle, as `image_list` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[cbor(map)]
+pub struct ImageInfo {
+    /// Image name.
+    #[n(0)]
+    pub name: String,
+    /// Why it was refused at load; none if it is ready to spawn.
+    #[n(1)]
+    pub refused: Option<String>,
+    /// Started at boot (by the supervisor).
+    #[n(2)]
+    pub start_at_boot: bool,
+    /// Images that must be running first.
+    #[n(3)]
+    pub depends_on: Vec<String>,
+    /// A [`restart_mode`] value.
+    #[n(4)]
+    pub restart_mode: u8,
+    /// Restarts allowed within `window_ms` before the circuit breaker opens.
+    #[n(5)]
+    pub max_restarts: u32,
+    /// First restart delay; doubles on each restart.
+    #[n(6)]
+    pub backoff_initial_ms: u64,
+    /// Longest restart delay.
+    #[n(7)]
+    pub backoff_max_ms: u64,
+    /// Window over which restarts are counted.
+    #[n(8)]
+    pub window_ms: u64,
+}
+
+/// Reply of `image_list`.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[cbor(map)]
+pub struct ImageList {
+    /// Every image the boot manifest names, by name.
+    #[n(0)]
+    pub images: Vec<ImageInfo>,
 }
 
 /// One boot-log entry in [`SystemInfo`].
@@ -305,6 +364,7 @@ mod tests {
         let req = SpawnRequest {
             name: "hello".to_string(),
             budget: 7,
+            restart_of: Some(3),
         };
         assert_eq!(decode::<SpawnRequest>(&encode(&req)), Ok(req));
         let grant = GrantRequest {

@@ -55,6 +55,8 @@ syscalls! {
     AGENT_INFO = "agent_info"(I32, I32, I32) -> I32, "agent_info(agent, out_ptr, out_cap): writes AgentInfo as CBOR; returns its length.";
     AGENT_LIST = "agent_list"(I32, I32, I32) -> I32, "agent_list(system, out_ptr, out_cap): writes AgentList as CBOR (needs INSPECT on a System handle).";
     AGENT_MEM_ALLOC = "agent_mem_alloc"(I32) -> I32, "agent_mem_alloc(pages): grows linear memory by pages within quota; returns the previous size in pages.";
+    AGENT_HANDLE = "agent_handle"(I32, I64) -> I32, "agent_handle(system, id): an Agent handle for any agent id, with the System handle's INSPECT and KILL rights (for consoles and supervisors).";
+    IMAGE_LIST = "image_list"(I32, I32, I32) -> I32, "image_list(system, out_ptr, out_cap): writes ImageList as CBOR: the bundle's images, boot flags, dependencies and restart policies.";
     CAP_LIST = "cap_list"(I32, I32, I32) -> I32, "cap_list(agent, out_ptr, out_cap): writes CapList as CBOR for the caller (SELF) or an agent it may inspect.";
     CAP_GRANT = "cap_grant"(I32, I32) -> I32, "cap_grant(req_ptr, req_len): derives an attenuated capability into another agent; returns its handle there.";
     CAP_REVOKE = "cap_revoke"(I32) -> I32, "cap_revoke(cap): revokes a capability and everything derived from it.";

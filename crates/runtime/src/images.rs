@@ -118,6 +118,48 @@ impl Runtime {
         all
     }
 
+    /// Every image with its boot flag, dependencies and restart policy.
+    pub fn image_infos(&self) -> Vec<aios_abi::payload::ImageInfo> {
+        use aios_abi::payload::{restart_mode, ImageInfo};
+        use aios_image::RestartMode;
+        let images = self.inner.images.lock();
+        let mut infos: Vec<ImageInfo> = images
+            .loaded
+            .iter()
+            .map(|(name, image)| {
+                let restart = image.manifest.restart;
+                ImageInfo {
+                    name: name.clone(),
+                    refused: None,
+                    start_at_boot: image.start_at_boot,
+                    depends_on: image.manifest.depends_on.clone(),
+                    restart_mode: match restart.mode {
+                        RestartMode::Never => restart_mode::NEVER,
+                        RestartMode::OnFailure => restart_mode::ON_FAILURE,
+                        RestartMode::Always => restart_mode::ALWAYS,
+                    },
+                    max_restarts: restart.max_restarts,
+                    backoff_initial_ms: restart.backoff_initial_ms,
+                    backoff_max_ms: restart.backoff_max_ms,
+                    window_ms: restart.window_ms,
+                }
+            })
+            .collect();
+        infos.extend(images.refused.iter().map(|(name, reason)| ImageInfo {
+            name: name.clone(),
+            refused: Some(reason.clone()),
+            start_at_boot: false,
+            depends_on: Vec::new(),
+            restart_mode: restart_mode::NEVER,
+            max_restarts: 0,
+            backoff_initial_ms: 0,
+            backoff_max_ms: 0,
+            window_ms: 0,
+        }));
+        infos.sort_by(|a, b| a.name.cmp(&b.name));
+        infos
+    }
+
     /// The agents to start at boot, dependencies first.
     pub fn boot_order(&self) -> Result<Vec<String>, String> {
         let images = self.inner.images.lock();

@@ -58,6 +58,10 @@ impl Runtime {
     pub fn new(platform: Arc<dyn Platform>, cpus: usize) -> Runtime {
         let mut config = wasmi::Config::default();
         config.consume_fuel(true);
+        // Compile whole modules when images load: lazy compilation would
+        // charge the compile to the agent's fuel in a way that cannot be
+        // resumed after preemption.
+        config.compilation_mode(wasmi::CompilationMode::Eager);
         let engine = wasmi::Engine::new(&config);
         let inner = Arc::new_cyclic(|_| Inner {
             platform,

@@ -17,6 +17,18 @@ impl Runtime {
     /// Starts an agent from the image `name`. `parent` is the spawning
     /// agent (none for agents the kernel starts). Returns the new id.
     pub fn spawn(&self, name: &str, parent: Option<u64>) -> Result<u64, SpawnError> {
+        self.spawn_replacing(name, parent, None)
+    }
+
+    /// Like [`spawn`](Self::spawn), for a restart: the new agent replaces
+    /// the finished agent `replaces` (of the same image) and its restart
+    /// count continues from there.
+    pub fn spawn_replacing(
+        &self,
+        name: &str,
+        parent: Option<u64>,
+        replaces: Option<u64>,
+    ) -> Result<u64, SpawnError> {
         let images = self.inner.images.lock();
         let Some(image) = images.loaded.get(name) else {
             return Err(match images.refused.get(name) {
@@ -40,6 +52,10 @@ impl Runtime {
         };
         let id = {
             let mut state = self.inner.state.lock();
+            let restarts = replaces
+                .and_then(|old| state.agents.get(&old))
+                .filter(|old| old.name == name)
+                .map_or(0, |old| old.restarts.saturating_add(1));
             let id = state.next_id;
             state.next_id += 1;
             state.agents.insert(
@@ -59,6 +75,7 @@ impl Runtime {
                     window_start_ns: now,
                     window_run_ns: 0,
                     last_window_permille: 0,
+                    restarts,
                 },
             );
             state.caps.add_agent(id);

@@ -49,6 +49,7 @@ pub(crate) struct AgentRecord {
     pub(crate) window_start_ns: u64,
     pub(crate) window_run_ns: u64,
     pub(crate) last_window_permille: u32,
+    pub(crate) restarts: u32,
 }
 
 impl AgentRecord {
@@ -64,6 +65,7 @@ impl AgentRecord {
             cpu_permille: self.last_window_permille,
             parent: self.parent,
             last_cpu: self.last_cpu,
+            restarts: self.restarts,
         }
     }
 

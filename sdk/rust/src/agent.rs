@@ -2,7 +2,7 @@
 
 use crate::reply::query;
 use crate::status::check;
-use aios_abi::payload::{AgentInfo, AgentList, SpawnRequest};
+use aios_abi::payload::{AgentInfo, AgentList, ImageInfo, ImageList, SpawnRequest};
 use aios_abi::{Error, Handle};
 use std::string::ToString;
 use std::vec::Vec;
@@ -19,10 +19,26 @@ const LIST_REPLY: usize = 8192;
 /// to the `budget` capability (kind spawn-budget, right spawn). Returns a
 /// handle to the new agent.
 pub fn spawn(name: &str, budget: Handle) -> Result<Handle, Error> {
-    let request = aios_abi::encode(&SpawnRequest {
+    spawn_request(&SpawnRequest {
         name: name.to_string(),
         budget: budget.raw(),
-    });
+        restart_of: None,
+    })
+}
+
+/// Restarts `name` in place of the finished agent `replaces` (its id): as
+/// [`spawn`], and the new agent's restart count continues from the old
+/// one's. For supervisors.
+pub fn respawn(name: &str, budget: Handle, replaces: u64) -> Result<Handle, Error> {
+    spawn_request(&SpawnRequest {
+        name: name.to_string(),
+        budget: budget.raw(),
+        restart_of: Some(replaces),
+    })
+}
+
+fn spawn_request(request: &SpawnRequest) -> Result<Handle, Error> {
+    let request = aios_abi::encode(request);
     // SAFETY: `request` is a live buffer of `request.len()` bytes for the
     // whole call; the kernel only reads it.
     let ret = unsafe { crate::sys::agent_spawn(request.as_ptr(), request.len()) };
@@ -64,6 +80,23 @@ pub fn agent_list(system: Handle) -> Result<Vec<AgentInfo>, Error> {
         unsafe { crate::sys::agent_list(system.raw(), out.as_mut_ptr(), out.len()) }
     })?;
     Ok(list.agents)
+}
+
+/// A handle to any agent by id, derived from a system capability (its
+/// inspect and kill rights carry over): how consoles and supervisors reach
+/// agents they did not spawn.
+pub fn agent_handle(system: Handle, id: u64) -> Result<Handle, Error> {
+    check(crate::sys::agent_handle(system.raw(), id)).map(Handle)
+}
+
+/// The bundle's agent images: boot flags, dependencies, restart policies.
+pub fn image_list(system: Handle) -> Result<Vec<ImageInfo>, Error> {
+    let list: ImageList = query(LIST_REPLY, |out| {
+        // SAFETY: as in `agent_info`: a live, writable buffer of `out.len()`
+        // bytes.
+        unsafe { crate::sys::image_list(system.raw(), out.as_mut_ptr(), out.len()) }
+    })?;
+    Ok(list.images)
 }
 
 /// Grows this agent's linear memory by `pages` 64 KiB pages within its

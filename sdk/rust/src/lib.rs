@@ -33,7 +33,9 @@ mod cap;
 mod system;
 
 pub use aios_abi::payload::rights;
-pub use aios_abi::payload::{AgentInfo, AgentState, CapInfo, CapKind, GrantRequest, SystemInfo};
+pub use aios_abi::payload::{
+    AgentInfo, AgentState, CapInfo, CapKind, GrantRequest, ImageInfo, SystemInfo, restart_mode,
+};
 pub use aios_abi::{Error, Handle};
 #[doc(hidden)]
 pub use entry::__start;
@@ -41,7 +43,10 @@ pub use entry::ExitCode;
 pub use log::Level;
 
 #[cfg(target_arch = "wasm32")]
-pub use agent::{SELF, agent_info, agent_list, exit, kill, mem_alloc, memory_pages, my_id, spawn};
+pub use agent::{
+    SELF, agent_handle, agent_info, agent_list, exit, image_list, kill, mem_alloc, memory_pages,
+    my_id, respawn, spawn,
+};
 #[cfg(target_arch = "wasm32")]
 pub use cap::{cap_grant, cap_list, cap_revoke, find_cap};
 #[cfg(target_arch = "wasm32")]

@@ -76,6 +76,7 @@ mod tests {
             cpu_permille: 250,
             parent: Some(1),
             last_cpu: Some(0),
+            restarts: 0,
         }
     }
 

@@ -55,6 +55,8 @@ imports! {
     "agent_info" => unsafe fn agent_info(agent: u32, out: *mut u8, out_capacity: usize) -> i32;
     "agent_list" => unsafe fn agent_list(system: u32, out: *mut u8, out_capacity: usize) -> i32;
     "agent_mem_alloc" => safe fn agent_mem_alloc(pages: u32) -> i32;
+    "agent_handle" => safe fn agent_handle(system: u32, id: u64) -> i32;
+    "image_list" => unsafe fn image_list(system: u32, out: *mut u8, out_capacity: usize) -> i32;
     "cap_list" => unsafe fn cap_list(agent: u32, out: *mut u8, out_capacity: usize) -> i32;
     "cap_grant" => unsafe fn cap_grant(request: *const u8, request_len: usize) -> i32;
     "cap_revoke" => safe fn cap_revoke(cap: u32) -> i32;

@@ -1,83 +1,9 @@
-//! The serial console: a line editor and the built-in commands. (It
-//! becomes an agent once agents exist.)
+//! `info`: CPUs, memory, uptime, boot path and measurements, bundle.
 
 use crate::{println, system};
-use aios_hal::serial;
 use core::sync::atomic::Ordering;
 
-const MAX_LINE: usize = 256;
-const PROMPT: &[u8] = b"aios> ";
-
-/// Serves the console forever.
-pub fn run() -> ! {
-    let mut line = [0u8; MAX_LINE];
-    let mut len = 0usize;
-    let mut overflow = false;
-    serial::write_bytes(PROMPT);
-    loop {
-        let Some(byte) = serial::try_read() else {
-            aios_hal::percpu::idle();
-            continue;
-        };
-        match byte {
-            b'\r' | b'\n' => {
-                serial::write_bytes(b"\n");
-                if overflow {
-                    println!("error: line longer than {} bytes, ignored", MAX_LINE);
-                } else {
-                    match core::str::from_utf8(&line[..len]) {
-                        Ok(text) => execute(text.trim()),
-                        Err(_) => println!("error: input is not UTF-8"),
-                    }
-                }
-                len = 0;
-                overflow = false;
-                serial::write_bytes(PROMPT);
-            }
-            0x08 | 0x7F if len > 0 => {
-                len -= 1;
-                serial::write_bytes(b"\x08 \x08");
-            }
-            0x20..=0x7E | 0x80..=0xFF => {
-                if len < MAX_LINE {
-                    line[len] = byte;
-                    len += 1;
-                    serial::write_bytes(&[byte]);
-                } else {
-                    overflow = true;
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Runs one command line.
-pub fn execute(line: &str) {
-    let mut words = line.split_ascii_whitespace();
-    let Some(command) = words.next() else {
-        return;
-    };
-    match command {
-        "help" => help(),
-        "info" => info(),
-        "poweroff" => {
-            println!("powering off");
-            let why = crate::power::power_off();
-            println!("error: poweroff failed: {}", why);
-        }
-        other => println!("unknown command: {}", other),
-    }
-}
-
-fn help() {
-    println!("commands:");
-    println!("  help      this list");
-    println!("  info      CPUs, memory, uptime, boot measurements");
-    println!("  poweroff  switch the machine off (ACPI S5)");
-}
-
-fn info() {
+pub(super) fn run() {
     let Some(sys) = system::get() else {
         println!("error: system not initialised");
         return;

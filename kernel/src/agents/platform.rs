@@ -1,0 +1,55 @@
+//! The runtime's view of the machine: clock, serial console, log, system
+//! facts and power, provided by `hal` and the kernel.
+
+use aios_abi::payload::SystemInfo;
+use aios_runtime::Platform;
+
+/// The kernel's [`Platform`].
+pub struct KernelPlatform;
+
+impl Platform for KernelPlatform {
+    fn now_ns(&self) -> u64 {
+        aios_hal::clock::now_ns()
+    }
+
+    fn log(&self, agent: u64, name: &str, level: i32, text: &str) {
+        let level = match level {
+            aios_abi::log_level::ERROR => crate::log::Level::Error,
+            aios_abi::log_level::WARN => crate::log::Level::Warn,
+            aios_abi::log_level::DEBUG => crate::log::Level::Debug,
+            _ => crate::log::Level::Info,
+        };
+        crate::log::write(level, format_args!("agent {agent} {name}: {text}"));
+    }
+
+    fn console_write(&self, bytes: &[u8]) {
+        aios_hal::serial::write_bytes(bytes);
+    }
+
+    fn console_read(&self, buf: &mut [u8]) -> usize {
+        let mut n = 0;
+        while n < buf.len() {
+            match aios_hal::serial::try_read() {
+                Some(byte) => {
+                    buf[n] = byte;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        n
+    }
+
+    fn system_info(&self) -> SystemInfo {
+        crate::system::snapshot()
+    }
+
+    fn power_off(&self) -> aios_abi::Error {
+        let _why = crate::power::power_off();
+        aios_abi::Error::NotSupported
+    }
+
+    fn kick(&self) {
+        aios_hal::smp::wake_others();
+    }
+}
