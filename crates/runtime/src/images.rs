@@ -120,7 +120,7 @@ impl Runtime {
 
     /// Every image with its boot flag, dependencies and restart policy.
     pub fn image_infos(&self) -> Vec<aios_abi::payload::ImageInfo> {
-        use aios_abi::payload::{restart_mode, ImageInfo};
+        use aios_abi::payload::{ImageInfo, restart_mode};
         use aios_image::RestartMode;
         let images = self.inner.images.lock();
         let mut infos: Vec<ImageInfo> = images

@@ -223,6 +223,37 @@ impl Runtime {
             .count()
     }
 
+    /// Live agents holding a console capability: while there is one, the
+    /// kernel leaves the serial line to it.
+    pub fn console_agents(&self) -> usize {
+        let now = self.inner.platform.now_ns();
+        let state = self.inner.state.lock();
+        state
+            .agents
+            .iter()
+            .filter(|(_, r)| !r.state.is_final())
+            .filter(|(id, _)| {
+                state
+                    .caps
+                    .list(**id, now)
+                    .iter()
+                    .any(|c| c.kind == CapKind::Console)
+            })
+            .count()
+    }
+
+    /// Whether the bundle has a console agent that starts at boot.
+    pub fn has_boot_console(&self) -> bool {
+        self.inner.images.lock().loaded.iter().any(|(_, image)| {
+            image.start_at_boot
+                && image
+                    .manifest
+                    .capabilities
+                    .iter()
+                    .any(|c| c.kind == CapKind::Console)
+        })
+    }
+
     /// Live capabilities in the whole system (for leak checks).
     pub fn capability_count(&self) -> usize {
         self.inner.state.lock().caps.count()

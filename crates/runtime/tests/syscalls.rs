@@ -240,3 +240,39 @@ fn spawning_and_killing_many_agents_leaks_nothing() {
     assert_eq!(rt.capability_count(), caps_before);
     assert!(rt.list().len() <= 64, "finished records are bounded");
 }
+
+#[test]
+fn system_capability_lists_images_and_hands_out_attenuated_agent_handles() {
+    let list = TestAgent::new(
+        "lister",
+        &module(
+            "",
+            "(call $image_list (i32.const 65536) (i32.const 0) (i32.const 4096))",
+        )
+        .replace(IMPORT_ANCHOR, EXTRA_IMPORTS),
+    )
+    .cap(CapKind::System, rights::INSPECT, None);
+    assert!(result_of(list) > 0, "image_list wrote nothing");
+
+    // With only INSPECT on the system, the derived agent handle cannot kill.
+    let body = "(call $kill (call $agent_handle (i32.const 65536) (i64.const 1)))";
+    let inspector = TestAgent::new(
+        "inspector",
+        &module("", body).replace(IMPORT_ANCHOR, EXTRA_IMPORTS),
+    )
+    .cap(CapKind::System, rights::INSPECT, None);
+    assert_eq!(result_of(inspector), Error::PermissionDenied.code());
+
+    // Without a system capability there is no handle at all.
+    let body = "(call $agent_handle (i32.const 65536) (i64.const 1))";
+    let nobody = TestAgent::new(
+        "nobody",
+        &module("", body).replace(IMPORT_ANCHOR, EXTRA_IMPORTS),
+    );
+    assert_eq!(result_of(nobody), Error::StaleHandle.code());
+}
+
+const IMPORT_ANCHOR: &str = "(memory (export \"memory\") 1)";
+const EXTRA_IMPORTS: &str = r#"(import "aios" "image_list" (func $image_list (param i32 i32 i32) (result i32)))
+  (import "aios" "agent_handle" (func $agent_handle (param i32 i64) (result i32)))
+  (memory (export "memory") 1)"#;

@@ -49,7 +49,8 @@ pub fn print_table(agents: &[aios_abi::payload::AgentInfo]) {
             a.cpu_permille % 10,
             u64::from(a.memory_pages) * 64,
             a.restarts,
-            a.last_cpu.map_or(alloc::string::String::from("-"), |c| alloc::format!("{c}")),
+            a.last_cpu
+                .map_or(alloc::string::String::from("-"), |c| alloc::format!("{c}")),
             detail
         );
     }
@@ -109,7 +110,10 @@ pub fn caps(id: &str) {
             alloc::format!("{:?}", cap.kind),
             cap.resource,
             names.join(","),
-            cap.quota.map_or(alloc::string::String::new(), |q| alloc::format!(" quota {q}"))
+            cap.quota
+                .map_or(alloc::string::String::new(), |q| alloc::format!(
+                    " quota {q}"
+                ))
         );
     }
 }

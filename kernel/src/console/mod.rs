@@ -75,11 +75,32 @@ impl LineEditor {
     }
 }
 
-/// Serves the console and runs agents on the boot CPU, forever.
+/// How long the kernel waits for the boot console agent before serving
+/// the serial line itself.
+const CONSOLE_AGENT_GRACE_NS: u64 = 5_000_000_000;
+
+/// Serves the console and runs agents on the boot CPU, forever. While a
+/// console agent is alive the serial line is its own; the kernel's console
+/// serves it whenever none is (none in the bundle, or it died), so there is
+/// always a console.
 pub fn run() -> ! {
-    let mut editor = LineEditor::new();
+    let expected_until = match crate::agents::runtime() {
+        Some(rt) if rt.has_boot_console() => aios_hal::clock::now_ns() + CONSOLE_AGENT_GRACE_NS,
+        _ => 0,
+    };
+    let mut editor: Option<LineEditor> = None;
+    let mut last_check = 0u64;
+    let mut agent_owns_line = expected_until != 0;
     loop {
-        if editor.poll() {
+        let now = aios_hal::clock::now_ns();
+        if now.saturating_sub(last_check) >= 10_000_000 {
+            last_check = now;
+            let agents = crate::agents::runtime().map_or(0, |rt| rt.console_agents());
+            agent_owns_line = agents > 0 || now < expected_until;
+        }
+        if agent_owns_line {
+            editor = None;
+        } else if editor.get_or_insert_with(LineEditor::new).poll() {
             continue;
         }
         if !crate::agents::step(0) {

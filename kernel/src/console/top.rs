@@ -18,7 +18,10 @@ pub fn run() {
         aios_hal::serial::write_bytes(b"\x1b[2J\x1b[H");
         let now = aios_hal::clock::now_ns();
         let idle_now = idle_times();
-        println!("AIOS top — uptime {} s — any key exits", now / 1_000_000_000);
+        println!(
+            "AIOS top — uptime {} s — any key exits",
+            now / 1_000_000_000
+        );
         for (cpu, (before, after)) in idle_before.iter().zip(idle_now.iter()).enumerate() {
             if let (Some(before), Some(after)) = (before, after) {
                 let span = now.saturating_sub(at).max(1);

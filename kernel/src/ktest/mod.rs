@@ -4,6 +4,7 @@
 //! protocol that `cargo xtask test` parses (see docs/testing.md).
 
 mod acpi_tests;
+mod agent_tests;
 mod boot_tests;
 mod clock_tests;
 mod interrupt_tests;
@@ -52,6 +53,7 @@ const SUITES: &[&[KTest]] = &[
     clock_tests::TESTS,
     smp_tests::TESTS,
     acpi_tests::TESTS,
+    agent_tests::TESTS,
 ];
 
 const NONE: usize = usize::MAX;

@@ -88,7 +88,58 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
         linker,
         "agent_mem_alloc",
         |mut caller: Caller<'_, AgentCtx>, pages: i32| code(mem_alloc(&mut caller, pages)),
+    )?;
+    wrap(
+        linker,
+        "agent_handle",
+        |caller: Caller<'_, AgentCtx>, system: i32, id: i64| {
+            code(agent_handle(&caller, system as u32, id))
+        },
+    )?;
+    wrap(
+        linker,
+        "image_list",
+        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
+            code(image_list(&mut caller, system as u32, out, cap))
+        },
     )
+}
+
+/// An Agent capability for agent `id`, derived from the caller's System
+/// capability: only its INSPECT and KILL rights carry over.
+fn agent_handle(caller: &Caller<'_, AgentCtx>, system: u32, id: i64) -> SysResult {
+    let id = u64::try_from(id).map_err(|_| Error::InvalidArgument)?;
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let mut state = rt.inner.state.lock();
+    let view = state
+        .caps
+        .check(me, Handle(system), CapKind::System, 0, now)?;
+    let granted = view.rights & (rights::INSPECT | rights::KILL);
+    if granted == 0 {
+        return Err(Error::PermissionDenied);
+    }
+    if !state.agents.contains_key(&id) {
+        return Err(Error::NotFound);
+    }
+    let handle = state
+        .caps
+        .mint(me, Resource::Agent(id), granted, None, None)?;
+    Ok(handle.raw() as i32)
+}
+
+fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    rt.inner
+        .state
+        .lock()
+        .caps
+        .check(me, Handle(system), CapKind::System, rights::INSPECT, now)?;
+    let reply = aios_abi::payload::ImageList {
+        images: rt.image_infos(),
+    };
+    write_reply(caller, out, cap, &aios_abi::encode(&reply))
 }
 
 fn log(caller: &Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32) -> SysResult {

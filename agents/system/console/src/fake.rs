@@ -1,0 +1,182 @@
+//! A scripted [`Host`] for the shell's host tests: typed input, a clock
+//! that reads advance, and a small agent system that records what the
+//! console asked of it.
+
+use crate::{Error, Host};
+use aios_abi::Error as Abi;
+use aios_abi::payload::{AgentInfo, AgentState, CapInfo, CapKind, ImageInfo, SystemInfo, rights};
+use std::collections::VecDeque;
+
+/// The fake system.
+pub struct FakeHost {
+    /// What successive reads return; when empty, reads fail with a stale
+    /// handle, which ends `Shell::serve`.
+    pub reads: VecDeque<Result<Vec<u8>, Error>>,
+    /// Everything written to the console.
+    pub output: Vec<u8>,
+    /// Nanoseconds since boot.
+    pub now: u64,
+    /// Read calls made.
+    pub read_calls: usize,
+    /// Live agents.
+    pub agents: Vec<AgentInfo>,
+    /// The bundle's images.
+    pub images: Vec<ImageInfo>,
+    /// What `system_info` returns.
+    pub info: Result<SystemInfo, Error>,
+    /// Times `poweroff` was called.
+    pub poweroffs: usize,
+}
+
+impl FakeHost {
+    /// A host with one agent (the console, id 1) and the `hello` image.
+    pub fn new() -> FakeHost {
+        FakeHost {
+            reads: VecDeque::new(),
+            output: Vec::new(),
+            now: 1_000_000_000,
+            read_calls: 0,
+            agents: vec![agent(1, "console")],
+            images: vec![image("hello", None)],
+            info: Err(Error::MissingCapability("system")),
+            poweroffs: 0,
+        }
+    }
+
+    /// Queues `text` as one read.
+    pub fn type_text(&mut self, text: &str) {
+        self.reads.push_back(Ok(text.as_bytes().to_vec()));
+    }
+
+    /// The output as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output).into_owned()
+    }
+}
+
+impl Host for FakeHost {
+    fn write(&mut self, bytes: &[u8]) {
+        self.output.extend_from_slice(bytes);
+    }
+
+    fn read(&mut self, out: &mut [u8], timeout_ns: u64) -> Result<usize, Error> {
+        self.read_calls += 1;
+        let next = self
+            .reads
+            .pop_front()
+            .unwrap_or(Err(Abi::StaleHandle.into()));
+        match next {
+            Ok(mut bytes) => {
+                // Leave what does not fit for the next read, as the kernel
+                // does.
+                if bytes.len() > out.len() {
+                    let rest = bytes.split_off(out.len());
+                    self.reads.push_front(Ok(rest));
+                }
+                out[..bytes.len()].copy_from_slice(&bytes);
+                Ok(bytes.len())
+            }
+            Err(error) => {
+                if error == Error::Syscall(Abi::TimedOut) {
+                    self.now += timeout_ns;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn clock_ns(&mut self) -> u64 {
+        self.now
+    }
+
+    fn sleep_ns(&mut self, ns: u64) {
+        self.now += ns;
+    }
+
+    fn system_info(&mut self) -> Result<SystemInfo, Error> {
+        self.info.clone()
+    }
+
+    fn agent_list(&mut self) -> Result<Vec<AgentInfo>, Error> {
+        Ok(self.agents.clone())
+    }
+
+    fn image_list(&mut self) -> Result<Vec<ImageInfo>, Error> {
+        Ok(self.images.clone())
+    }
+
+    fn spawn(&mut self, name: &str) -> Result<u64, Error> {
+        match self.images.iter().find(|image| image.name == name) {
+            None => Err(Abi::NotFound.into()),
+            Some(image) if image.refused.is_some() => Err(Abi::ImageRefused.into()),
+            Some(_) => {
+                let id = self.agents.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+                self.agents.push(agent(id, name));
+                Ok(id)
+            }
+        }
+    }
+
+    fn kill(&mut self, id: u64) -> Result<(), Error> {
+        let target = self.agents.iter_mut().find(|a| a.id == id);
+        let target = target.ok_or(Error::NoAgent(id))?;
+        if target.state.is_final() {
+            return Err(Abi::InvalidArgument.into());
+        }
+        target.state = AgentState::Killed;
+        Ok(())
+    }
+
+    fn caps(&mut self, id: u64) -> Result<Vec<CapInfo>, Error> {
+        let target = self.agents.iter().find(|a| a.id == id);
+        let target = target.ok_or(Error::NoAgent(id))?;
+        if target.name != "console" {
+            return Ok(Vec::new());
+        }
+        Ok(vec![CapInfo {
+            handle: 0,
+            kind: CapKind::Console,
+            rights: rights::READ | rights::WRITE,
+            resource: String::new(),
+            quota: None,
+            expires_ns: None,
+        }])
+    }
+
+    fn poweroff(&mut self) -> Error {
+        self.poweroffs += 1;
+        Abi::NotSupported.into()
+    }
+}
+
+/// A blocked agent.
+pub fn agent(id: u64, name: &str) -> AgentInfo {
+    AgentInfo {
+        id,
+        name: name.into(),
+        state: AgentState::Blocked,
+        exit_code: None,
+        reason: None,
+        memory_pages: 1,
+        fuel_used: 0,
+        cpu_permille: 0,
+        parent: Some(1),
+        last_cpu: Some(0),
+        restarts: 0,
+    }
+}
+
+/// An image, refused if `refused` says why.
+pub fn image(name: &str, refused: Option<&str>) -> ImageInfo {
+    ImageInfo {
+        name: name.into(),
+        refused: refused.map(String::from),
+        start_at_boot: false,
+        depends_on: Vec::new(),
+        restart_mode: 0,
+        max_restarts: 0,
+        backoff_initial_ms: 0,
+        backoff_max_ms: 0,
+        window_ms: 0,
+    }
+}

@@ -1,0 +1,46 @@
+//! What the console needs from the system, as a trait: the SDK's syscalls
+//! on wasm32, a scripted fake in host tests.
+
+use crate::Error;
+use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo, SystemInfo};
+
+/// The syscalls the console uses, each already bound to the capability it
+/// needs. Methods needing a capability the console lacks return
+/// [`Error::MissingCapability`].
+pub trait Host {
+    /// Writes bytes to the serial console. A failed write cannot be
+    /// reported anywhere, so it is dropped.
+    fn write(&mut self, bytes: &[u8]);
+
+    /// Reads the waiting console bytes into `out`, waiting up to
+    /// `timeout_ns` for the first; returns how many were read.
+    /// `Syscall(TimedOut)` means no input yet.
+    fn read(&mut self, out: &mut [u8], timeout_ns: u64) -> Result<usize, Error>;
+
+    /// Nanoseconds since boot.
+    fn clock_ns(&mut self) -> u64;
+
+    /// Parks the console for `ns` nanoseconds.
+    fn sleep_ns(&mut self, ns: u64);
+
+    /// Facts about the machine and its boot.
+    fn system_info(&mut self) -> Result<SystemInfo, Error>;
+
+    /// Every agent the kernel tracks.
+    fn agent_list(&mut self) -> Result<Vec<AgentInfo>, Error>;
+
+    /// The bundle's agent images.
+    fn image_list(&mut self) -> Result<Vec<ImageInfo>, Error>;
+
+    /// Starts image `name`; returns the new agent's id.
+    fn spawn(&mut self, name: &str) -> Result<u64, Error>;
+
+    /// Stops agent `id`.
+    fn kill(&mut self, id: u64) -> Result<(), Error>;
+
+    /// The capabilities agent `id` holds.
+    fn caps(&mut self, id: u64) -> Result<Vec<CapInfo>, Error>;
+
+    /// Switches the machine off; returns only with the reason it could not.
+    fn poweroff(&mut self) -> Error;
+}

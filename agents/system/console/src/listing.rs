@@ -1,0 +1,203 @@
+//! The lines of `help`, `agents`, `images`, `caps` and the `top` header,
+//! in the kernel console's exact formats.
+
+use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo, rights};
+
+/// The `help` output.
+pub const HELP: [&str; 10] = [
+    "commands:",
+    "  help        this list",
+    "  info        CPUs, memory, uptime, boot measurements",
+    "  agents      agents: id, name, state, CPU %, memory, restarts",
+    "  images      agent images in the bundle and whether they loaded",
+    "  spawn NAME  start an agent from the bundle",
+    "  kill ID     stop an agent",
+    "  caps ID     an agent's capabilities",
+    "  top         live view of agents and CPUs (any key exits)",
+    "  poweroff    switch the machine off (ACPI S5)",
+];
+
+/// The agent table: a header line, then one line per agent.
+pub fn agent_table(agents: &[AgentInfo]) -> Vec<String> {
+    let header = format!(
+        "{:>5} {:<14} {:<8} {:>6} {:>9} {:>8} {:>4}  {}",
+        "ID", "NAME", "STATE", "CPU%", "MEM KiB", "RESTARTS", "CPU", "DETAIL"
+    );
+    let rows = agents.iter().map(|a| {
+        let detail = match (a.exit_code, &a.reason) {
+            (Some(code), _) => format!("exit {code}"),
+            (None, Some(reason)) => reason.clone(),
+            (None, None) => String::new(),
+        };
+        format!(
+            "{:>5} {:<14} {:<8} {:>3}.{} {:>9} {:>8} {:>4}  {}",
+            a.id,
+            a.name,
+            a.state.name(),
+            a.cpu_permille / 10,
+            a.cpu_permille % 10,
+            u64::from(a.memory_pages) * 64,
+            a.restarts,
+            a.last_cpu.map_or(String::from("-"), |c| c.to_string()),
+            detail
+        )
+    });
+    core::iter::once(header).chain(rows).collect()
+}
+
+/// One line per image: `<name> ready` or `<name> refused: <reason>`.
+pub fn images(images: &[ImageInfo]) -> Vec<String> {
+    images
+        .iter()
+        .map(|image| match &image.refused {
+            None => format!("{:<14} ready", image.name),
+            Some(reason) => format!("{:<14} refused: {reason}", image.name),
+        })
+        .collect()
+}
+
+/// One line per capability of agent `id`, or a line saying it holds none.
+pub fn caps(id: u64, caps: &[CapInfo]) -> Vec<String> {
+    if caps.is_empty() {
+        return vec![format!("agent {id} holds no capabilities")];
+    }
+    caps.iter()
+        .map(|cap| {
+            let names: Vec<&str> = rights::names(cap.rights).collect();
+            format!(
+                "{:#010x} {:<14} {:<12} rights {}{}",
+                cap.handle,
+                format!("{:?}", cap.kind),
+                cap.resource,
+                names.join(","),
+                cap.quota.map_or(String::new(), |q| format!(" quota {q}"))
+            )
+        })
+        .collect()
+}
+
+/// The first line of each `top` frame.
+pub fn top_header(uptime_ns: u64) -> String {
+    format!(
+        "AIOS top — uptime {} s — any key exits",
+        uptime_ns / 1_000_000_000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aios_abi::payload::{AgentState, CapKind};
+
+    fn agent(id: u64, name: &str, state: AgentState) -> AgentInfo {
+        AgentInfo {
+            id,
+            name: name.into(),
+            state,
+            exit_code: None,
+            reason: None,
+            memory_pages: 2,
+            fuel_used: 0,
+            cpu_permille: 0,
+            parent: None,
+            last_cpu: None,
+            restarts: 0,
+        }
+    }
+
+    #[test]
+    fn agent_table_columns() {
+        let mut console = agent(2, "console", AgentState::Blocked);
+        console.cpu_permille = 125;
+        console.last_cpu = Some(1);
+        let mut crasher = agent(7, "crasher", AgentState::Trapped);
+        crasher.reason = Some("unreachable".into());
+        crasher.restarts = 3;
+        let mut hello = agent(12, "hello", AgentState::Exited);
+        hello.exit_code = Some(0);
+        hello.reason = Some("ignored once exited".into());
+        let table = agent_table(&[console, crasher, hello]);
+        assert_eq!(
+            table,
+            [
+                "   ID NAME           STATE      CPU%   MEM KiB RESTARTS  CPU  DETAIL",
+                "    2 console        blocked   12.5       128        0    1  ",
+                "    7 crasher        trapped    0.0       128        3    -  unreachable",
+                "   12 hello          exited     0.0       128        0    -  exit 0",
+            ]
+        );
+        assert_eq!(agent_table(&[]).len(), 1);
+    }
+
+    #[test]
+    fn image_lines() {
+        let ready = ImageInfo {
+            name: "hello".into(),
+            refused: None,
+            start_at_boot: false,
+            depends_on: Vec::new(),
+            restart_mode: 0,
+            max_restarts: 0,
+            backoff_initial_ms: 0,
+            backoff_max_ms: 0,
+            window_ms: 0,
+        };
+        let refused = ImageInfo {
+            name: "forged".into(),
+            refused: Some("bad signature".into()),
+            ..ready.clone()
+        };
+        assert_eq!(
+            images(&[ready, refused]),
+            [
+                "hello          ready",
+                "forged         refused: bad signature"
+            ]
+        );
+    }
+
+    #[test]
+    fn capability_lines() {
+        let budget = CapInfo {
+            handle: 0x0001_0002,
+            kind: CapKind::SpawnBudget,
+            rights: rights::SPAWN,
+            resource: String::new(),
+            quota: Some(999),
+            expires_ns: None,
+        };
+        let system = CapInfo {
+            handle: 3,
+            kind: CapKind::System,
+            rights: rights::INSPECT | rights::KILL | rights::CONTROL,
+            resource: "all".into(),
+            quota: None,
+            expires_ns: None,
+        };
+        assert_eq!(
+            caps(4, &[budget, system]),
+            [
+                "0x00010002 SpawnBudget                 rights spawn quota 999",
+                "0x00000003 System         all          rights inspect,kill,control",
+            ]
+        );
+        assert_eq!(caps(9, &[]), ["agent 9 holds no capabilities"]);
+    }
+
+    #[test]
+    fn help_lists_every_command_and_top_header() {
+        for command in [
+            "help", "info", "agents", "images", "spawn", "kill", "caps", "top", "poweroff",
+        ] {
+            assert!(
+                HELP.iter()
+                    .any(|line| line.split_whitespace().next() == Some(command)),
+                "{command}"
+            );
+        }
+        assert_eq!(
+            top_header(61_500_000_000),
+            "AIOS top — uptime 61 s — any key exits"
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! The wasm32 edge: the [`Host`] trait on the SDK's syscalls, and the
+//! agent's entry point.
+
+use crate::shell::Shell;
+use crate::{Error, Host};
+use aios_abi::Error as Abi;
+use aios_sdk::{AgentInfo, CapInfo, CapKind, Handle, ImageInfo, SystemInfo};
+
+/// The console's capabilities, found in its own table at start.
+struct SdkHost {
+    console: Handle,
+    system: Option<Handle>,
+    budget: Option<Handle>,
+}
+
+impl SdkHost {
+    /// Looks up the capabilities the manifest granted; the console one is
+    /// required, the others only disable the commands that need them.
+    fn find() -> Result<SdkHost, Error> {
+        let caps = aios_sdk::cap_list(aios_sdk::SELF)?;
+        let first = |kind: CapKind| {
+            caps.iter()
+                .find(|cap| cap.kind == kind)
+                .map(|cap| Handle(cap.handle))
+        };
+        Ok(SdkHost {
+            console: first(CapKind::Console).ok_or(Error::MissingCapability("console"))?,
+            system: first(CapKind::System),
+            budget: first(CapKind::SpawnBudget),
+        })
+    }
+
+    fn system(&self) -> Result<Handle, Error> {
+        self.system.ok_or(Error::MissingCapability("system"))
+    }
+
+    /// Runs `action` on a fresh handle to agent `id`, then drops the handle
+    /// again so that repeated commands do not fill the console's table.
+    fn with_agent<T>(
+        &self,
+        id: u64,
+        action: impl FnOnce(Handle) -> Result<T, Abi>,
+    ) -> Result<T, Error> {
+        let handle = aios_sdk::agent_handle(self.system()?, id).map_err(|error| match error {
+            Abi::NotFound => Error::NoAgent(id),
+            other => Error::Syscall(other),
+        })?;
+        let result = action(handle);
+        // Revoking our own copy cannot affect the agent; a failure only
+        // leaves one slot used.
+        aios_sdk::cap_revoke(handle).ok();
+        Ok(result?)
+    }
+}
+
+impl Host for SdkHost {
+    fn write(&mut self, bytes: &[u8]) {
+        aios_sdk::console_write(self.console, bytes).ok();
+    }
+
+    fn read(&mut self, out: &mut [u8], timeout_ns: u64) -> Result<usize, Error> {
+        Ok(aios_sdk::console_read(self.console, out, timeout_ns)?)
+    }
+
+    fn clock_ns(&mut self) -> u64 {
+        aios_sdk::clock_ns()
+    }
+
+    fn sleep_ns(&mut self, ns: u64) {
+        // A refused sleep only makes the caller's retry come sooner.
+        aios_sdk::sleep_ns(ns).ok();
+    }
+
+    fn system_info(&mut self) -> Result<SystemInfo, Error> {
+        Ok(aios_sdk::system_info(self.system()?)?)
+    }
+
+    fn agent_list(&mut self) -> Result<Vec<AgentInfo>, Error> {
+        Ok(aios_sdk::agent_list(self.system()?)?)
+    }
+
+    fn image_list(&mut self) -> Result<Vec<ImageInfo>, Error> {
+        Ok(aios_sdk::image_list(self.system()?)?)
+    }
+
+    fn spawn(&mut self, name: &str) -> Result<u64, Error> {
+        let budget = self
+            .budget
+            .ok_or(Error::MissingCapability("spawn-budget"))?;
+        let child = aios_sdk::spawn(name, budget)?;
+        let id = aios_sdk::agent_info(child).map(|info| info.id);
+        // The console does not keep children: `kill ID` reaches them
+        // through the system capability like any other agent.
+        aios_sdk::cap_revoke(child).ok();
+        Ok(id?)
+    }
+
+    fn kill(&mut self, id: u64) -> Result<(), Error> {
+        self.with_agent(id, aios_sdk::kill)
+    }
+
+    fn caps(&mut self, id: u64) -> Result<Vec<CapInfo>, Error> {
+        self.with_agent(id, aios_sdk::cap_list)
+    }
+
+    fn poweroff(&mut self) -> Error {
+        match self.system().map(aios_sdk::system_poweroff) {
+            Err(error) => error,
+            Ok(Err(refused)) => Error::Syscall(refused),
+            Ok(Ok(())) => Error::StillOn,
+        }
+    }
+}
+
+/// Serves the console; ends (to be restarted by the supervisor) only if
+/// its capabilities are missing or reading the console keeps failing.
+fn main() -> i32 {
+    let host = match SdkHost::find() {
+        Ok(host) => host,
+        Err(error) => {
+            aios_sdk::error!("console: cannot start: {error}");
+            return 1;
+        }
+    };
+    let failure = Shell::new(host).serve();
+    aios_sdk::error!("console: reading the serial console failed: {failure}");
+    1
+}
+
+aios_sdk::entry!(main);
