@@ -39,9 +39,11 @@ pub fn build(phys_end: u64, kernel: &Pages) -> Result<PageTables, BootError<'sta
         return Err(BootError::MemoryTooLarge(phys_end));
     }
     let identity_tables = slots + phys_end / SIZE_1G;
-    // One PDPT, and a PD and a PT more than the span needs when it straddles
-    // a boundary.
-    let kernel_tables = 1 + (kernel.len / SIZE_1G + 1) + (kernel.len / SIZE_2M + 1);
+    // One PDPT, then as many PDs and PTs as the span touches: it starts
+    // KERNEL_IMAGE_VIRT's offset into its first 1 GiB and 2 MiB regions.
+    let pds = (KERNEL_IMAGE_VIRT % SIZE_1G + kernel.len).div_ceil(SIZE_1G);
+    let pts = (KERNEL_IMAGE_VIRT % SIZE_2M + kernel.len).div_ceil(SIZE_2M);
+    let kernel_tables = 1 + pds + pts;
     let pool_pages = 1 + identity_tables + kernel_tables;
     let mut pool = Pool {
         pages: pages::allocate(MemoryKind::Kernel, pool_pages * PAGE_SIZE, "page tables")?,

@@ -1,8 +1,12 @@
-//! Building the artifacts: kernels, the boot bundle, keys, loader and ESP.
+//! Building the artifacts: kernels, the boot bundle (with the signed agents),
+//! keys, loader and ESP.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use aios_image::BOOT_MANIFEST_ENTRY;
+
+use crate::agents;
 use crate::cli::ImageOptions;
 use crate::error::Error;
 use crate::esp;
@@ -54,12 +58,33 @@ pub fn kernel(paths: &Paths, kernel: Kernel) -> Result<PathBuf, Error> {
     Ok(destination)
 }
 
-/// The boot bundle's bytes, also written to `target/aios/bundle.bin`.
+/// The boot bundle's bytes with agents signed by the development key, also
+/// written to `target/aios/bundle.bin`.
 pub fn bundle(paths: &Paths) -> Result<Vec<u8>, Error> {
-    let bytes = aios_bundle::BundleBuilder::new()
-        .add("motd", MOTD.as_bytes())
-        .map_err(|e| Error::Image(format!("adding motd to the bundle: {e}")))?
-        .finish();
+    bundle_signed_by(paths, &signing_key(paths, None)?)
+}
+
+/// The boot bundle, also written to `target/aios/bundle.bin`: `motd`, one
+/// `agents/<name>.aimg` per agent signed with `key`, and
+/// `boot-manifest.cbor` trusting `key` as the agents' publisher.
+fn bundle_signed_by(paths: &Paths, key: &Key) -> Result<Vec<u8>, Error> {
+    let agents = agents::build(paths, &key.seed)?;
+    let mut builder = aios_bundle::BundleBuilder::new();
+    let entries = [("motd", MOTD.as_bytes())]
+        .into_iter()
+        .chain(
+            agents
+                .images
+                .iter()
+                .map(|(entry, image)| (entry.as_str(), image.as_slice())),
+        )
+        .chain([(BOOT_MANIFEST_ENTRY, agents.boot_manifest.as_slice())]);
+    for (name, data) in entries {
+        builder
+            .add(name, data)
+            .map_err(|e| Error::Image(format!("adding {name} to the bundle: {e}")))?;
+    }
+    let bytes = builder.finish();
     Paths::create_dir(&paths.aios)?;
     let path = paths.bundle();
     fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
@@ -108,8 +133,8 @@ pub struct Image {
 /// at `target/aios/esp/`.
 pub fn image(paths: &Paths, options: &ImageOptions) -> Result<Image, Error> {
     let kernel_elf = kernel(paths, Kernel::Production)?;
-    let bundle = bundle(paths)?;
     let key = signing_key(paths, options.key.as_deref())?;
+    let bundle = bundle_signed_by(paths, &key)?;
     println!("xtask: building loader…");
     let loader_efi = esp::build_loader(&key.public).map_err(Error::Image)?;
     println!("xtask: writing signed ESP…");

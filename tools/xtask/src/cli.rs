@@ -25,7 +25,7 @@ commands:
   run [--pvh] [--smp N] [--memory SIZE] [--cmdline TEXT] [--key SEED_FILE] [-- QEMU_ARGS...]
                               build and boot in QEMU (verified UEFI boot unless --pvh)
   test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
-  bench <suite>               run a benchmark suite (suites: boot)
+  bench <suite>               run a benchmark suite (suites: boot, agents)
   help                        this text";
 
 /// One `cargo xtask` invocation.
@@ -76,10 +76,13 @@ pub struct RunOptions {
 pub enum Suite {
     /// Boot time: guest instructions and wall time to the ready line.
     Boot,
+    /// Agents: null syscall, spawn until exit and switch, in guest
+    /// instructions and wall time.
+    Agents,
 }
 
 /// Every suite, for the error message on an unknown one.
-pub const SUITES: &[&str] = &["boot"];
+pub const SUITES: &[&str] = &["boot", "agents"];
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Command, Error> {
@@ -153,6 +156,7 @@ fn parse_bench(args: &[String]) -> Result<Suite, Error> {
             SUITES.join(", ")
         ))),
         [suite] if suite == "boot" => Ok(Suite::Boot),
+        [suite] if suite == "agents" => Ok(Suite::Agents),
         [suite] => Err(unknown(suite)),
         [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
     }
@@ -288,15 +292,19 @@ mod tests {
     }
 
     #[test]
-    fn bench_knows_boot_and_lists_suites_for_unknown_ones() {
+    fn bench_knows_its_suites_and_lists_them_for_unknown_ones() {
         assert_eq!(
             parse(&args("bench boot")).unwrap(),
             Command::Bench(Suite::Boot)
         );
+        assert_eq!(
+            parse(&args("bench agents")).unwrap(),
+            Command::Bench(Suite::Agents)
+        );
         let Err(Error::Usage(message)) = parse(&args("bench disk")) else {
             panic!("unknown suite accepted");
         };
-        assert!(message.contains("`disk`") && message.contains("boot"));
+        assert!(message.contains("`disk`") && message.contains("boot, agents"));
         assert!(matches!(parse(&args("bench")), Err(Error::Usage(_))));
     }
 

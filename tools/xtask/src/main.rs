@@ -1,5 +1,6 @@
 //! `cargo xtask`: build, image, run, test and benchmark AIOS.
 
+mod agents;
 mod bench;
 mod build;
 mod cli;

@@ -1,10 +1,12 @@
 //! `cargo xtask run`: build what the boot needs and boot it, with the
 //! serial console on this terminal or relayed through pipes.
 
-use std::io::{IsTerminal, Read, Write};
-use std::process::ChildStdin;
+mod pacing;
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::build::{self, Kernel};
 use crate::cli::RunOptions;
@@ -12,13 +14,15 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::protocol;
 use crate::qemu::{self, Boot, Machine, Serial};
-use crate::serial::{Session, Wait};
+use crate::serial::{Line, Session, Wait};
 use crate::{process, setup};
 
 /// How long a piped run waits for the ready line before giving up.
 const READY_TIMEOUT: Duration = Duration::from_secs(300);
 /// How long a piped run waits for QEMU after its output closed.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a piped run looks at the console to pace its input.
+const POLL: Duration = Duration::from_millis(50);
 
 /// Boots and returns QEMU's exit code (ours, too).
 pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
@@ -71,17 +75,14 @@ fn interactive(machine: &Machine) -> Result<i32, Error> {
     Ok(process::exit_code(status))
 }
 
-/// Relays QEMU's output as it comes; forwards our stdin only once the
-/// kernel is ready (the firmware would otherwise eat the input), and keeps
-/// relaying after our stdin ends until QEMU exits.
+/// Relays QEMU's output as it comes; types our stdin once the kernel is
+/// ready (the firmware would otherwise eat the input), one line at a time
+/// as the console becomes idle ([`pacing`]), and keeps relaying after our
+/// stdin ends until QEMU exits.
 fn piped(machine: &Machine) -> Result<i32, Error> {
     let mut session = Session::spawn(machine, true)?;
     match session.wait_for(READY_TIMEOUT, protocol::is_ready) {
-        Wait::Found(_) => {
-            if let Some(stdin) = session.take_stdin() {
-                thread::spawn(move || forward_stdin(stdin));
-            }
-        }
+        Wait::Found(ready) => type_lines(&mut session, &ready, stdin_lines()),
         Wait::Exited => {}
         Wait::TimedOut => {
             session.kill();
@@ -102,21 +103,94 @@ fn piped(machine: &Machine) -> Result<i32, Error> {
     }
 }
 
-fn forward_stdin(mut qemu: ChildStdin) {
-    let mut stdin = std::io::stdin().lock();
-    let mut buffer = [0u8; 1024];
-    loop {
-        match stdin.read(&mut buffer) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => {
-                if qemu
-                    .write_all(&buffer[..n])
-                    .and_then(|()| qemu.flush())
-                    .is_err()
-                {
-                    return;
+/// Our stdin, line by line (each with its `\n`; a last line without one
+/// as it is), read on a thread; the channel closes at its end.
+fn stdin_lines() -> Receiver<Vec<u8>> {
+    let (sender, lines) = mpsc::channel();
+    thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            let mut line = Vec::new();
+            match stdin.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {
+                    if sender.send(line).is_err() {
+                        return;
+                    }
                 }
             }
         }
+    });
+    lines
+}
+
+/// Types `lines` on the console, each when [`pacing::may_send`] allows,
+/// relaying output meanwhile; closes QEMU's stdin after the last. Returns
+/// when the lines end or QEMU exits.
+fn type_lines(session: &mut Session, ready: &Line, lines: Receiver<Vec<u8>>) {
+    let origin = Instant::now();
+    let mut seen = session.transcript().len();
+    let mut console = pacing::Console {
+        now: Duration::ZERO,
+        last_output: Duration::ZERO,
+        last_send: Duration::ZERO,
+        prompt_since_send: false,
+    };
+    // The first line waits for a prompt printed after the ready line (which
+    // may have come in the same read as the ready line itself).
+    let mut sent_at_byte = after(session.transcript(), ready.text.as_bytes()).unwrap_or(seen);
+    let mut next = None;
+    loop {
+        if session.wait_for(POLL, |_| false) == Wait::Exited {
+            return;
+        }
+        console.now = origin.elapsed();
+        let output = session.transcript();
+        if output.len() != seen {
+            seen = output.len();
+            console.last_output = console.now;
+        }
+        console.prompt_since_send = pacing::has_prompt(output.get(sent_at_byte..).unwrap_or(&[]));
+        if next.is_none() {
+            match lines.try_recv() {
+                Ok(line) => next = Some(line),
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => break,
+            }
+        }
+        if let Some(line) = next.take_if(|_| pacing::may_send(&console)) {
+            if session.send(&String::from_utf8_lossy(&line)).is_err() {
+                return;
+            }
+            sent_at_byte = session.transcript().len();
+            console.last_send = console.now;
+        }
+    }
+    // End of our input: QEMU sees the end of its serial input too.
+    drop(session.take_stdin());
+}
+
+/// The offset just past the last occurrence of `text` in `output`.
+fn after(output: &[u8], text: &[u8]) -> Option<usize> {
+    if text.is_empty() {
+        return None;
+    }
+    let start = output
+        .windows(text.len())
+        .rposition(|window| window == text)?;
+    Some(start + text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after;
+
+    #[test]
+    fn after_finds_the_end_of_the_last_occurrence() {
+        let output = b"boot\r\nAIOS 0.1.0 ready\r\naios> ";
+        assert_eq!(after(output, b"AIOS 0.1.0 ready"), Some(22));
+        assert_eq!(after(b"ab ab", b"ab"), Some(5));
+        assert_eq!(after(b"abc", b"x"), None);
+        assert_eq!(after(b"abc", b""), None);
     }
 }

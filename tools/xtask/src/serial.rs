@@ -175,6 +175,12 @@ impl Session {
         &self.lines
     }
 
+    /// Everything QEMU printed so far, raw, including an unfinished line
+    /// (such as the console prompt waiting for input).
+    pub fn transcript(&self) -> &[u8] {
+        &self.transcript
+    }
+
     /// Writes the raw serial transcript and QEMU's stderr to
     /// `<dir>/<name>.log` and returns its path.
     pub fn save_log(&mut self, dir: &Path, name: &str) -> Result<PathBuf, Error> {

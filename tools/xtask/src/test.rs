@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{e2e, ktest, setup};
+use crate::{agents, e2e, ktest, setup};
 
 const TIERS: usize = 5;
 
@@ -96,10 +96,16 @@ fn judge(ok: bool, why: impl FnOnce() -> String) -> Result<(), Error> {
     if ok { Ok(()) } else { Err(Error::Check(why())) }
 }
 
-/// Tier 1: rustfmt and clippy with `-D warnings` on every target.
+/// Tier 1: rustfmt and clippy with `-D warnings` on every target, the
+/// guest SDK and agents included.
 fn lints(paths: &Paths) -> Result<(), Error> {
     let key = build::signing_key(paths, None)?;
-    let clippy: [(&str, Vec<&str>); 4] = [
+    let agent_packages = agents::packages(paths)?;
+    let mut guests = vec!["--target", agents::WASM_TARGET, "-p", "aios-sdk"];
+    for package in &agent_packages {
+        guests.extend(["-p", package.as_str()]);
+    }
+    let clippy: [(&str, Vec<&str>); 5] = [
         ("host", vec!["--all-targets"]),
         (
             "kernel",
@@ -129,6 +135,7 @@ fn lints(paths: &Paths) -> Result<(), Error> {
             "loader",
             vec!["-p", "aios-boot", "--target", "x86_64-unknown-uefi"],
         ),
+        ("sdk and agents", guests),
     ];
     println!("xtask: cargo fmt --all --check …");
     process::run(

@@ -1,0 +1,143 @@
+//! The `agents` suite: the bench agents are spawned from the console of a
+//! booted node and their result lines read off the serial log, once under
+//! `-icount shift=0` (ns are guest instructions) and once for wall time.
+
+mod results;
+
+use std::time::Duration;
+
+use super::Measure;
+use crate::build::{self, Kernel};
+use crate::cli::DEFAULT_CMDLINE;
+use crate::error::Error;
+use crate::paths::Paths;
+use crate::protocol;
+use crate::qemu::{Boot, Machine};
+use crate::serial::{Session, Wait};
+
+use results::{Figures, Outcome};
+
+const READY_TIMEOUT: Duration = Duration::from_secs(180);
+/// Per bench agent: 200 spawns under icount take a few minutes of TCG.
+const RESULT_TIMEOUT: Duration = Duration::from_secs(600);
+const POWEROFF_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Both yield instances hand the CPU over on every yield: 2 × 20,000.
+const SWITCHES: f64 = 40_000.0;
+
+/// Measures the agents: one boot under icount (one CPU), one for wall time
+/// (two CPUs).
+pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
+    let kernel = build::kernel(paths, Kernel::Production)?;
+    build::bundle(paths)?;
+    let machine = |smp: u32, extra: &[&str]| Machine {
+        smp,
+        memory: "512M".to_string(),
+        boot: Boot::Pvh {
+            kernel: kernel.clone(),
+            bundle: paths.bundle(),
+            cmdline: DEFAULT_CMDLINE.to_string(),
+        },
+        extra: extra.iter().map(|arg| arg.to_string()).collect(),
+    };
+    let icount = [
+        "-icount",
+        "shift=0,sleep=off",
+        "-rtc",
+        "base=2024-01-01T00:00:00,clock=vm",
+    ];
+    println!("xtask: [1/2] bench agents under -icount shift=0, smp 1 …");
+    let counted = measure(paths, &machine(1, &icount), "bench-agents-icount")?;
+    println!("xtask: [2/2] bench agents, wall time, smp 2 …");
+    let wall = measure(paths, &machine(2, &[]), "bench-agents-wall")?;
+
+    let instructions = |name: &str, value: f64, target: Option<&str>| Measure {
+        name: format!("{name}_instructions"),
+        value,
+        unit: "instructions".to_string(),
+        target: target.map(String::from),
+    };
+    let wall_ns = |name: &str, value: f64| Measure {
+        name: format!("{name}_wall"),
+        value,
+        unit: "ns".to_string(),
+        target: None,
+    };
+    Ok(vec![
+        instructions("null_syscall", counted.null_ns, Some("<= 300")),
+        instructions("null_syscall_net", counted.null_net_ns, None),
+        instructions("spawn_to_exit", counted.spawn_ns, Some("<= 200000")),
+        instructions("switch", counted.switch_ns(SWITCHES), Some("<= 2000")),
+        wall_ns("null_syscall", wall.null_ns),
+        wall_ns("null_syscall_net", wall.null_net_ns),
+        wall_ns("spawn_to_exit", wall.spawn_ns),
+        wall_ns("switch", wall.switch_ns(SWITCHES)),
+    ])
+}
+
+/// One boot: spawns the bench agents in turn and powers off.
+fn measure(paths: &Paths, machine: &Machine, name: &str) -> Result<Figures, Error> {
+    let mut session = Session::spawn(machine, false)?;
+    let figures = match drive(&mut session) {
+        Ok(figures) => figures,
+        Err(why) => {
+            session.kill();
+            let log = session.save_log(&paths.logs(), name)?;
+            return Err(Error::Check(format!(
+                "{name}: {why}; serial log: {}",
+                log.display()
+            )));
+        }
+    };
+    session.send("poweroff\n")?;
+    let status = session.wait_exit(POWEROFF_TIMEOUT)?;
+    let log = session.save_log(&paths.logs(), name)?;
+    if status.map(crate::process::exit_code) != Some(0) {
+        return Err(Error::Check(format!(
+            "{name}: `poweroff` did not exit QEMU with 0 ({status:?}); serial log: {}",
+            log.display()
+        )));
+    }
+    println!("xtask: serial log: {}", log.display());
+    Ok(figures)
+}
+
+/// Types the spawn commands and collects the result lines; `Err` says what
+/// went wrong.
+fn drive(session: &mut Session) -> Result<Figures, String> {
+    match session.wait_for(READY_TIMEOUT, protocol::is_ready) {
+        Wait::Found(_) => {}
+        other => return Err(format!("no ready line ({other:?})")),
+    }
+    let null = spawn_and_wait(session, "bench-null", 1)?;
+    let spawn = spawn_and_wait(session, "bench-spawn", 1)?;
+    let yields = spawn_and_wait(session, "bench-yield", 2)?;
+    Figures::from_results(&null[0], &spawn[0], &yields)
+}
+
+/// Spawns `count` instances of `agent` (the commands typed in one go) and
+/// waits for one result line from each.
+fn spawn_and_wait(
+    session: &mut Session,
+    agent: &str,
+    count: usize,
+) -> Result<Vec<Vec<(String, f64)>>, String> {
+    let command = format!("spawn {agent}\n").repeat(count);
+    session
+        .send(&command)
+        .map_err(|e| format!("typing `spawn {agent}`: {e}"))?;
+    let mut results = Vec::with_capacity(count);
+    while results.len() < count {
+        let wait = session.wait_for(RESULT_TIMEOUT, |line| {
+            results::outcome(line, agent).is_some()
+        });
+        let Wait::Found(line) = wait else {
+            return Err(format!("no result from {agent} ({wait:?})"));
+        };
+        match results::outcome(&line.text, agent) {
+            Some(Outcome::Result(pairs)) => results.push(pairs),
+            _ => return Err(format!("{agent} failed: {}", line.text)),
+        }
+    }
+    Ok(results)
+}
