@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod cli;
 mod e2e;
+mod e2e_agents;
 mod error;
 mod esp;
 mod ktest;

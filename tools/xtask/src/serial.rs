@@ -170,6 +170,11 @@ impl Session {
         while !self.output_closed && self.receive_until(deadline) {}
     }
 
+    /// Time since QEMU was started (the clock of [`Line::at`]).
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
     /// Every complete line so far.
     pub fn lines(&self) -> &[Line] {
         &self.lines

@@ -11,9 +11,9 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{agents, e2e, ktest, setup};
+use crate::{agents, e2e, e2e_agents, ktest, setup};
 
-const TIERS: usize = 5;
+const TIERS: usize = 6;
 
 /// Runs every tier; an error names the failing tier.
 pub fn run(paths: &Paths) -> Result<(), Error> {
@@ -74,6 +74,17 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
         )?;
         let mut checks = Checks::new();
         e2e::uefi(paths, &image, &mut checks)?;
+        total.add(checks.tally());
+        judge(checks.failures().is_empty(), || {
+            checks.failures().join("\n  ")
+        })
+    })?;
+
+    tier(6, "end to end, agents", || {
+        build::kernel(paths, Kernel::Production)?;
+        build::bundle(paths)?;
+        let mut checks = Checks::new();
+        e2e_agents::run(paths, &mut checks)?;
         total.add(checks.tally());
         judge(checks.failures().is_empty(), || {
             checks.failures().join("\n  ")
