@@ -13,6 +13,10 @@ const CALIBRATION_PIT_TICKS: u16 = 2386;
 pub const TIMER_HZ: u64 = 100;
 
 static TSC_HZ: AtomicU64 = AtomicU64::new(0);
+/// Nanoseconds per TSC tick as a 32.32 fixed-point factor, so converting
+/// ticks to time is a multiply and a shift, not a 128-bit division (the
+/// clock is read several times per agent slice and syscall).
+static NS_PER_TICK_FIXED: AtomicU64 = AtomicU64::new(0);
 static TSC_AT_BOOT: AtomicU64 = AtomicU64::new(0);
 static APIC_TICKS_PER_PERIOD: AtomicU64 = AtomicU64::new(0);
 
@@ -54,6 +58,10 @@ pub(crate) fn calibrate() -> Calibration {
     let tsc_hz = (tsc_delta * PIT_HZ / window).max(1);
     let apic_timer_hz = (apic_delta * PIT_HZ / window).max(TIMER_HZ);
     TSC_HZ.store(tsc_hz, Ordering::Release);
+    NS_PER_TICK_FIXED.store(
+        ((1_000_000_000u128 << 32) / u128::from(tsc_hz)) as u64,
+        Ordering::Release,
+    );
     APIC_TICKS_PER_PERIOD.store(apic_timer_hz / TIMER_HZ, Ordering::Release);
     TSC_AT_BOOT.store(crate::entry::entry_tsc(), Ordering::Release);
     Calibration {
@@ -73,13 +81,10 @@ pub fn tsc_hz() -> u64 {
     TSC_HZ.load(Ordering::Acquire)
 }
 
-/// Converts a TSC tick count to nanoseconds.
+/// Converts a TSC tick count to nanoseconds (0 before calibration).
 pub fn tsc_to_ns(ticks: u64) -> u64 {
-    let hz = tsc_hz();
-    if hz == 0 {
-        return 0;
-    }
-    (u128::from(ticks) * 1_000_000_000 / u128::from(hz)) as u64
+    let factor = NS_PER_TICK_FIXED.load(Ordering::Relaxed);
+    ((u128::from(ticks) * u128::from(factor)) >> 32) as u64
 }
 
 /// Nanoseconds since the kernel was entered; monotonic on every CPU (the

@@ -397,3 +397,35 @@ mod tests {
         assert_eq!(names, ["read", "kill"]);
     }
 }
+
+#[cfg(test)]
+mod documented_examples {
+    use super::*;
+    use alloc::string::ToString;
+
+    /// The AgentInfo example in docs/abi.md encodes to the bytes shown there.
+    #[test]
+    fn agent_info_example_matches_the_docs() {
+        let info = AgentInfo {
+            id: 42,
+            name: "hello".to_string(),
+            state: AgentState::Exited,
+            exit_code: Some(0),
+            reason: None,
+            memory_pages: 17,
+            fuel_used: 18250,
+            cpu_permille: 0,
+            parent: Some(7),
+            last_cpu: Some(1),
+            restarts: 0,
+        };
+        let hex: alloc::string::String = crate::encode(&info)
+            .iter()
+            .map(|b| alloc::format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            hex,
+            "aa00182a016568656c6c6f0204030005110619474a0700080709010a00"
+        );
+    }
+}
