@@ -16,10 +16,17 @@ impl Scheduler {
         }
         self.balance(cpu);
         let task = self.queues[cpu].first()?;
-        let mut entry = self.take(task)?;
+        // In place: this is the hot path of every switch, so the task table
+        // entry is updated rather than removed and filed again.
+        let entry = self.tasks.get_mut(&task)?;
+        let key = (entry.vruntime, entry.seq);
         entry.state = TaskState::Running { cpu };
-        self.file(task, entry);
-        self.queues[cpu].advance_floor(entry.vruntime);
+        entry.home = cpu;
+        let vruntime = entry.vruntime;
+        let queue = &mut self.queues[cpu];
+        queue.remove(key);
+        queue.start_running();
+        queue.advance_floor(vruntime);
         Some(task)
     }
 
@@ -31,7 +38,23 @@ impl Scheduler {
             return;
         };
         let to = self.cpu_for(cpu);
-        self.migrate(task, from, to);
+        if from != to {
+            self.migrate(task, from, to);
+            return;
+        }
+        // Same CPU (the common case): update in place, no rebase needed.
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1);
+        let Some(entry) = self.tasks.get_mut(&task) else {
+            return;
+        };
+        entry.seq = seq;
+        entry.state = TaskState::Runnable { cpu: to };
+        entry.home = to;
+        let key = (entry.vruntime, seq);
+        let queue = &mut self.queues[to];
+        queue.stop_running();
+        queue.insert(key, task);
     }
 
     /// Steals one task for `cpu` if the busiest other CPU has at least two

@@ -72,14 +72,25 @@ impl Scheduler {
     /// Charges `task` for `fuel` burnt: its virtual runtime grows by
     /// `fuel * NORMAL_WEIGHT / weight`, saturating.
     pub fn charge(&mut self, task: TaskId, fuel: u64) {
-        let Some(mut entry) = self.take(task) else {
+        let Some(entry) = self.tasks.get_mut(&task) else {
             return;
         };
         let cost = fuel.saturating_mul(u64::from(NORMAL_WEIGHT)) / u64::from(entry.weight);
-        entry.vruntime = entry.vruntime.saturating_add(cost);
-        self.file(task, entry);
-        if let TaskState::Running { cpu } = entry.state {
-            self.queues[cpu].advance_floor(entry.vruntime);
+        match entry.state {
+            // The hot path (a task charged at the end of its slice) is not in
+            // any keyed structure, so it is updated in place.
+            TaskState::Running { cpu } => {
+                entry.vruntime = entry.vruntime.saturating_add(cost);
+                let vruntime = entry.vruntime;
+                self.queues[cpu].advance_floor(vruntime);
+            }
+            TaskState::Blocked => entry.vruntime = entry.vruntime.saturating_add(cost),
+            TaskState::Runnable { .. } | TaskState::Sleeping { .. } => {
+                if let Some(mut entry) = self.take(task) {
+                    entry.vruntime = entry.vruntime.saturating_add(cost);
+                    self.file(task, entry);
+                }
+            }
         }
     }
 

@@ -66,11 +66,13 @@ pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
     Ok(vec![
         instructions("null_syscall", counted.null_ns, Some("<= 300")),
         instructions("null_syscall_net", counted.null_net_ns, None),
-        instructions("spawn_to_exit", counted.spawn_ns, Some("<= 200000")),
+        instructions("spawn_to_run", counted.spawn_ns, Some("<= 200000")),
+        instructions("spawn_to_exit", counted.spawn_exit_ns, None),
         instructions("switch", counted.switch_ns(SWITCHES), Some("<= 2000")),
         wall_ns("null_syscall", wall.null_ns),
         wall_ns("null_syscall_net", wall.null_net_ns),
-        wall_ns("spawn_to_exit", wall.spawn_ns),
+        wall_ns("spawn_to_run", wall.spawn_ns),
+        wall_ns("spawn_to_exit", wall.spawn_exit_ns),
         wall_ns("switch", wall.switch_ns(SWITCHES)),
     ])
 }
