@@ -1,7 +1,7 @@
 //! Syscalls about the caller and other agents: null, log, clock, yield,
 //! sleep, exit, spawn, kill, info, list, memory.
 
-use super::{SysResult, code, context, wrap};
+use super::{SysResult, code, context, require, wrap};
 use crate::AgentCtx;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
@@ -129,13 +129,8 @@ fn agent_handle(caller: &Caller<'_, AgentCtx>, system: u32, id: i64) -> SysResul
 }
 
 fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
-    let (rt, me) = context(caller)?;
-    let now = rt.inner.platform.now_ns();
-    rt.inner
-        .state
-        .lock()
-        .caps
-        .check(me, Handle(system), CapKind::System, rights::INSPECT, now)?;
+    require(caller, system, CapKind::System, rights::INSPECT)?;
+    let (rt, _) = context(caller)?;
     let reply = aios_abi::payload::ImageList {
         images: rt.image_infos(),
     };
@@ -235,13 +230,8 @@ fn info(caller: &mut Caller<'_, AgentCtx>, handle: u32, out: i32, cap: i32) -> S
 }
 
 fn list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
-    let (rt, me) = context(caller)?;
-    let now = rt.inner.platform.now_ns();
-    rt.inner
-        .state
-        .lock()
-        .caps
-        .check(me, Handle(system), CapKind::System, rights::INSPECT, now)?;
+    require(caller, system, CapKind::System, rights::INSPECT)?;
+    let (rt, _) = context(caller)?;
     let reply = AgentList { agents: rt.list() };
     write_reply(caller, out, cap, &aios_abi::encode(&reply))
 }

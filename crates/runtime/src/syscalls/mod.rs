@@ -10,7 +10,8 @@ mod system;
 pub(crate) use caps::cap_infos;
 
 use crate::{AgentCtx, Inner, Runtime};
-use aios_abi::{Error, MODULE};
+use aios_abi::payload::CapKind;
+use aios_abi::{Error, Handle, MODULE};
 use alloc::sync::Arc;
 use wasmi::{Caller, Engine, Linker};
 
@@ -48,4 +49,22 @@ pub(crate) fn wrap<Params, Results>(
     func: impl wasmi::IntoFunc<AgentCtx, Params, Results>,
 ) -> Result<(), wasmi::errors::LinkerError> {
     linker.func_wrap(MODULE, name, func).map(|_| ())
+}
+
+/// Checks that the caller holds `handle` as a capability of `kind` with
+/// `needed` rights.
+pub(crate) fn require(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    kind: CapKind,
+    needed: u32,
+) -> Result<(), Error> {
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    rt.inner
+        .state
+        .lock()
+        .caps
+        .check(me, Handle(handle), kind, needed, now)?;
+    Ok(())
 }

@@ -1,11 +1,11 @@
 //! Device and system syscalls: console, system information, power.
 
-use super::{SysResult, code, context, wrap};
+use super::{SysResult, code, context, require, wrap};
 use crate::AgentCtx;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
 use aios_abi::payload::{CapKind, rights};
-use aios_abi::{Error, Handle};
+use aios_abi::Error;
 use wasmi::{Caller, Linker};
 
 pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
@@ -35,24 +35,6 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
         "system_poweroff",
         |caller: Caller<'_, AgentCtx>, system: i32| code(power_off(&caller, system as u32)),
     )
-}
-
-/// Checks that the caller holds `handle` as a capability of `kind` with
-/// `needed` rights.
-fn require(
-    caller: &Caller<'_, AgentCtx>,
-    handle: u32,
-    kind: CapKind,
-    needed: u32,
-) -> Result<(), Error> {
-    let (rt, me) = context(caller)?;
-    let now = rt.inner.platform.now_ns();
-    rt.inner
-        .state
-        .lock()
-        .caps
-        .check(me, Handle(handle), kind, needed, now)?;
-    Ok(())
 }
 
 fn console_write(caller: &Caller<'_, AgentCtx>, console: u32, ptr: i32, len: i32) -> SysResult {
