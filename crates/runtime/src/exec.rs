@@ -102,7 +102,7 @@ impl Runtime {
                 let wake = match park {
                     Park::Sleep { until } => until,
                     Park::ConsoleRead { deadline, .. } => deadline.min(ended + CONSOLE_POLL_NS),
-                    Park::Yield | Park::Exit(_) => ended,
+                    Park::Exit(_) => ended,
                 };
                 record.exec = Some(exec);
                 state.sched.sleep_until(id, wake);
@@ -147,7 +147,10 @@ impl Runtime {
                 }
             },
         };
-        let used = fuel.saturating_sub(exec.store.get_fuel().unwrap_or(0));
+        let unburnt = exec.store.data_mut().unburnt_fuel.take().unwrap_or(0);
+        let used = fuel
+            .saturating_sub(exec.store.get_fuel().unwrap_or(0))
+            .saturating_sub(unburnt);
         let next = match result {
             Ok(TypedResumableCall::Finished(code)) => {
                 Next::Finish(AgentState::Exited, Some(code), None)
@@ -159,10 +162,6 @@ impl Runtime {
             Ok(TypedResumableCall::HostTrap(invocation)) => {
                 match invocation.host_error().downcast_ref::<Park>().copied() {
                     Some(Park::Exit(code)) => Next::Finish(AgentState::Exited, Some(code), None),
-                    Some(Park::Yield) => {
-                        exec.call = Some(Call::Parked(invocation, Park::Yield));
-                        Next::Requeue
-                    }
                     Some(park) => {
                         exec.call = Some(Call::Parked(invocation, park));
                         Next::Park(park)
@@ -183,7 +182,7 @@ impl Runtime {
     /// if it is not ready.
     fn resume_value(&self, exec: &mut Box<Execution>, park: Park, now: u64) -> Result<i32, Park> {
         match park {
-            Park::Yield | Park::Sleep { .. } => Ok(0),
+            Park::Sleep { .. } => Ok(0),
             Park::Exit(code) => Ok(code),
             Park::ConsoleRead { ptr, cap, deadline } => {
                 let mut buf = alloc::vec![0u8; cap.min(4096) as usize];

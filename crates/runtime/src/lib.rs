@@ -51,6 +51,9 @@ pub(crate) struct AgentCtx {
     id: u64,
     runtime: alloc::sync::Weak<Inner>,
     limits: wasmi::StoreLimits,
+    /// Fuel left when the agent called `yield`, which ends the slice by
+    /// emptying the tank: not to be charged to the agent.
+    unburnt_fuel: Option<u64>,
 }
 
 impl Runtime {

@@ -6,8 +6,6 @@ use core::fmt;
 /// A request, raised from inside a syscall, to suspend the calling agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Park {
-    /// Give up the slice; resume with 0.
-    Yield,
     /// Resume with 0 once `until` (ns since boot) has passed.
     Sleep {
         /// Wake-up time.
@@ -30,7 +28,6 @@ pub(crate) enum Park {
 impl fmt::Display for Park {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Park::Yield => f.write_str("yield"),
             Park::Sleep { until } => write!(f, "sleep until {until} ns"),
             Park::ConsoleRead { deadline, .. } => write!(f, "console read until {deadline} ns"),
             Park::Exit(code) => write!(f, "exit({code})"),

@@ -153,6 +153,7 @@ impl Runtime {
             id,
             runtime: Arc::downgrade(&self.inner),
             limits,
+            unburnt_fuel: None,
         };
         let mut store = wasmi::Store::new(&self.inner.engine, ctx);
         store.limiter(|ctx| &mut ctx.limits);

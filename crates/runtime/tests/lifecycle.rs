@@ -146,3 +146,21 @@ fn a_tampered_image_is_refused_at_load_with_a_reason() {
         Err(_) => {} // the flip hit the bundle structure itself: also refused
     }
 }
+
+#[test]
+fn a_yield_ends_the_slice_and_is_not_charged_as_a_full_slice() {
+    let body = "(local $i i32) (local.set $i (i32.const 10)) (loop $l (drop (call $yield)) (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br_if $l (local.get $i))) (i32.const 0)";
+    let (rt, _) = runtime(&[TestAgent::new("y", &module("", body))], 1);
+    let a = rt.spawn("y", None).unwrap();
+    let b = rt.spawn("y", None).unwrap();
+    // A yield ends the slice at the next fuel check: the loop's back edge
+    // for the first nine; after the tenth the function returns first. So
+    // each agent runs 10 slices.
+    let slices = run(&rt, 0, 100);
+    assert_eq!(slices, 20, "slices");
+    for id in [a, b] {
+        let info = rt.info(id).unwrap();
+        assert_eq!(info.state, AgentState::Exited);
+        assert!(info.fuel_used < 1_000, "charged {} fuel for 10 yields", info.fuel_used);
+    }
+}

@@ -33,13 +33,12 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
             Ok(context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns() as i64))
         },
     )?;
-    wrap(
-        linker,
-        "yield",
-        |_: Caller<'_, AgentCtx>| -> Result<i32, wasmi::Error> {
-            Err(wasmi::Error::host(Park::Yield))
-        },
-    )?;
+    wrap(linker, "yield", |mut caller: Caller<'_, AgentCtx>| {
+        end_slice(&mut caller)
+    })?;
+    // Sleep suspends through a host error, not by emptying the fuel tank:
+    // wasmi charges fuel per block, so instructions after the call in the
+    // same block would run before the sleep took effect.
     wrap(
         linker,
         "sleep",
@@ -135,6 +134,19 @@ fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32
         images: rt.image_infos(),
     };
     write_reply(caller, out, cap, &aios_abi::encode(&reply))
+}
+
+/// `yield`: ends the caller's slice after this syscall returns 0. The fuel
+/// left is recorded (so it is not charged) and emptied, which makes wasmi
+/// suspend the call as out-of-fuel at its next fuel check (the next block);
+/// the runtime then requeues the agent. Much cheaper than suspending
+/// through a host error, and a yield is only a hint, so the few
+/// instructions that may run before the check do no harm.
+fn end_slice(caller: &mut Caller<'_, AgentCtx>) -> Result<i32, wasmi::Error> {
+    let unburnt = caller.get_fuel()?;
+    caller.data_mut().unburnt_fuel = Some(unburnt);
+    caller.set_fuel(0)?;
+    Ok(0)
 }
 
 fn log(caller: &Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32) -> SysResult {

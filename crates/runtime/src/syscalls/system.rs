@@ -4,8 +4,8 @@ use super::{SysResult, code, context, require, wrap};
 use crate::AgentCtx;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
-use aios_abi::payload::{CapKind, rights};
 use aios_abi::Error;
+use aios_abi::payload::{CapKind, rights};
 use wasmi::{Caller, Linker};
 
 pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
