@@ -1,0 +1,82 @@
+//! Tampering with the in-memory log is caught by `AuditLog::verify`.
+
+use alloc::string::String;
+
+use super::*;
+
+fn small_log() -> AuditLog {
+    let config = Config {
+        checkpoint_every: 4,
+        max_records: 64,
+    };
+    let mut log = AuditLog::with_config([7; 32], config);
+    for i in 0..10u64 {
+        log.append(i * 100, Kind::Spawn, i, "agent");
+    }
+    log
+}
+
+#[test]
+fn an_altered_record_in_memory_is_named() {
+    let mut log = small_log();
+    assert!(log.verify().is_ok());
+    log.records[3].detail = String::from("forged");
+    assert_eq!(log.verify(), Err(AuditError::BadHash { seq: 3 }));
+}
+
+#[test]
+fn a_removed_record_in_memory_is_named() {
+    let mut log = small_log();
+    log.records.remove(2);
+    assert_eq!(log.verify(), Err(AuditError::BrokenChain { seq: 2 }));
+}
+
+#[test]
+fn a_removed_checkpoint_in_memory_is_named() {
+    let mut log = small_log();
+    let dropped = log.checkpoints.pop_front().map(|c| c.seq);
+    assert_eq!(dropped, Some(4));
+    assert_eq!(log.verify(), Err(AuditError::BadCheckpoint { seq: 4 }));
+}
+
+#[test]
+fn a_moved_anchor_is_named() {
+    let mut log = small_log();
+    log.anchor.hash = [1; 32];
+    assert_eq!(log.verify(), Err(AuditError::BrokenChain { seq: 0 }));
+}
+
+#[test]
+fn configuration_minimums_are_enforced() {
+    let log = AuditLog::with_config(
+        [0; 32],
+        Config {
+            checkpoint_every: 0,
+            max_records: 0,
+        },
+    );
+    assert_eq!(
+        log.config(),
+        Config {
+            checkpoint_every: 1,
+            max_records: 2
+        }
+    );
+}
+
+#[test]
+fn with_the_smallest_bound_append_still_returns_its_record() {
+    let mut log = AuditLog::with_config(
+        [0; 32],
+        Config {
+            checkpoint_every: 1,
+            max_records: 2,
+        },
+    );
+    for i in 0..5u64 {
+        let record = log.append(i, Kind::Grant, i, "cap");
+        assert_eq!((record.kind, record.subject), (Kind::Grant, i));
+    }
+    assert_eq!(log.len(), 2);
+    assert_eq!(log.verify().map(|s| s.signed_through), Ok(Some(9)));
+}
