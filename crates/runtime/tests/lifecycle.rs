@@ -161,6 +161,10 @@ fn a_yield_ends_the_slice_and_is_not_charged_as_a_full_slice() {
     for id in [a, b] {
         let info = rt.info(id).unwrap();
         assert_eq!(info.state, AgentState::Exited);
-        assert!(info.fuel_used < 1_000, "charged {} fuel for 10 yields", info.fuel_used);
+        assert!(
+            info.fuel_used < 1_000,
+            "charged {} fuel for 10 yields",
+            info.fuel_used
+        );
     }
 }
