@@ -1,0 +1,91 @@
+//! CBOR payloads of the syscalls that take or return structured data.
+//! Fields are numbered (`#[n(..)]`) so they can be added without breaking
+//! older agents; encoded as CBOR maps.
+
+mod agents;
+mod caps;
+mod images;
+mod system;
+
+pub use agents::{AgentInfo, AgentList, AgentState, SpawnRequest};
+pub use caps::{CapInfo, CapKind, CapList, GrantRequest, rights};
+pub use images::{ImageInfo, ImageList, restart_mode};
+pub use system::{Measurement, SystemInfo};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Error, decode, encode};
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn payloads_round_trip() {
+        let req = SpawnRequest {
+            name: "hello".to_string(),
+            budget: 7,
+            restart_of: Some(3),
+        };
+        assert_eq!(decode::<SpawnRequest>(&encode(&req)), Ok(req));
+        let grant = GrantRequest {
+            cap: 1,
+            to: 2,
+            rights: rights::READ | rights::GRANT,
+            quota: Some(5),
+            expires_ns: None,
+        };
+        assert_eq!(decode::<GrantRequest>(&encode(&grant)), Ok(grant));
+    }
+
+    #[test]
+    fn malformed_payloads_are_errors() {
+        assert_eq!(
+            decode::<SpawnRequest>(&[0xFF, 0x00]),
+            Err(Error::MalformedPayload)
+        );
+        assert_eq!(decode::<SpawnRequest>(&[]), Err(Error::MalformedPayload));
+        // A map missing the required name field.
+        assert_eq!(
+            decode::<SpawnRequest>(&[0xA1, 0x01, 0x07]),
+            Err(Error::MalformedPayload)
+        );
+    }
+
+    #[test]
+    fn rights_names() {
+        let names: Vec<_> = rights::names(rights::READ | rights::KILL).collect();
+        assert_eq!(names, ["read", "kill"]);
+    }
+}
+
+#[cfg(test)]
+mod documented_examples {
+    use super::*;
+    use alloc::string::ToString;
+
+    /// The AgentInfo example in docs/abi.md encodes to the bytes shown there.
+    #[test]
+    fn agent_info_example_matches_the_docs() {
+        let info = AgentInfo {
+            id: 42,
+            name: "hello".to_string(),
+            state: AgentState::Exited,
+            exit_code: Some(0),
+            reason: None,
+            memory_pages: 17,
+            fuel_used: 18250,
+            cpu_permille: 0,
+            parent: Some(7),
+            last_cpu: Some(1),
+            restarts: 0,
+        };
+        let hex: alloc::string::String = crate::encode(&info)
+            .iter()
+            .map(|b| alloc::format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            hex,
+            "aa00182a016568656c6c6f0204030005110619474a0700080709010a00"
+        );
+    }
+}
