@@ -118,11 +118,14 @@ fn scenario(s: &mut Session, checks: &mut Checks) -> Result<(), String> {
     }
     let loaded = round_trips(s)?;
     let bound = idle * 2 + Duration::from_millis(50);
-    checks.expect(
-        "four spinners do not starve the console (round trip within 2x idle)",
-        loaded <= bound,
-        || format!("idle {idle:?}, with four spinners {loaded:?}"),
+    let what = format!(
+        "four spinners do not starve the console (round trip {} ms idle, {} ms loaded; bound 2x + 50 ms)",
+        idle.as_millis(),
+        loaded.as_millis()
     );
+    checks.expect(&what, loaded <= bound, || {
+        format!("idle {idle:?}, with four spinners {loaded:?}")
+    });
 
     send(s, "poweroff")?;
     let status = s.wait_exit(STEP).map_err(|e| e.to_string())?;
