@@ -50,12 +50,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
         (boot_cpu.frames.free * 4096) >> 20
     );
 
-    let cpus_present = if cmdline.has_flag("nosmp") {
-        info!("smp: disabled by the nosmp flag");
-        1
-    } else {
-        start_cpus(info)
-    };
+    let cpus_present = start_cpus(info, !cmdline.has_flag("nosmp"));
     aios_hal::finish_boot();
 
     let bundle = aios_hal::memory::boot_bytes(info.bundle.phys, info.bundle.count).unwrap_or(&[]);
@@ -99,8 +94,9 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     console::run()
 }
 
-/// Parses ACPI and starts every other CPU; returns the CPUs present.
-fn start_cpus(info: &BootInfo) -> usize {
+/// Parses ACPI and, unless `start_aps` is false (the `nosmp` flag), starts
+/// every other CPU; returns the CPUs that run.
+fn start_cpus(info: &BootInfo, start_aps: bool) -> usize {
     let tables = match acpi::init(info) {
         Ok(t) => t,
         Err(e) => {
@@ -108,6 +104,10 @@ fn start_cpus(info: &BootInfo) -> usize {
             return 1;
         }
     };
+    if !start_aps {
+        info!("smp: disabled by the nosmp flag");
+        return 1;
+    }
     let ids: alloc::vec::Vec<u32> = tables.enabled_cpus().map(|c| c.apic_id).collect();
     match aios_hal::smp::start_aps(&ids, ap_main) {
         Ok(started) => info!("smp: {} of {} CPUs online", started + 1, ids.len()),
