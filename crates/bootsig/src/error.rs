@@ -94,3 +94,12 @@ fn write_hex_prefix(f: &mut fmt::Formatter<'_>, digest: &[u8; 32]) -> fmt::Resul
 }
 
 impl core::error::Error for Error {}
+
+impl From<aios_wire::ReadError> for Error {
+    fn from(error: aios_wire::ReadError) -> Error {
+        match error {
+            aios_wire::ReadError::Truncated => Error::Truncated,
+            aios_wire::ReadError::Overflow => Error::Truncated,
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Parsing a manifest and verifying its ML-DSA-65 signature.
 
+use aios_wire::Reader;
 use ml_dsa::{EncodedVerifyingKey, MlDsa65, Signature, VerifyingKey};
 
 use crate::format::{COMPONENT_LEN, HEADER_LEN};
@@ -10,32 +11,29 @@ use crate::{PUBLIC_KEY_LEN, fingerprint};
 /// Parses `manifest`, checks that it was signed by `public_key` (an encoded
 /// ML-DSA-65 verifying key) and that the signature is valid.
 pub fn verify(manifest: &[u8], public_key: &[u8]) -> Result<SignedManifest, Error> {
-    let mut cursor = Cursor {
-        bytes: manifest,
-        at: 0,
-    };
+    let mut cursor = Reader::new(manifest);
     if cursor.array::<8>()? != MAGIC {
         return Err(Error::BadMagic);
     }
-    let version = u32::from_le_bytes(cursor.array()?);
+    let version = cursor.u32()?;
     if version != FORMAT_VERSION {
         return Err(Error::UnsupportedVersion(version));
     }
-    let count_raw = u32::from_le_bytes(cursor.array()?);
+    let count_raw = cursor.u32()?;
     let count = usize::try_from(count_raw).map_err(|_| Error::BadComponentCount(count_raw))?;
     if count == 0 || count > MAX_COMPONENTS {
         return Err(Error::BadComponentCount(count_raw));
     }
-    debug_assert_eq!(cursor.at, HEADER_LEN);
+    debug_assert_eq!(cursor.position(), HEADER_LEN);
     let table = cursor.take(count * COMPONENT_LEN)?;
     let key_fingerprint = cursor.array::<32>()?;
-    let signed_len = cursor.at;
-    let sig_len = u32::from_le_bytes(cursor.array()?);
+    let signed_len = cursor.position();
+    let sig_len = cursor.u32()?;
     if usize::try_from(sig_len).ok() != Some(SIGNATURE_LEN) {
         return Err(Error::BadSignature);
     }
     let signature = cursor.take(SIGNATURE_LEN)?;
-    if cursor.at != manifest.len() {
+    if !cursor.is_at_end() {
         return Err(Error::TrailingBytes);
     }
 
@@ -48,12 +46,9 @@ pub fn verify(manifest: &[u8], public_key: &[u8]) -> Result<SignedManifest, Erro
 
     let mut components = [Component::EMPTY; MAX_COMPONENTS];
     for (i, record) in table.chunks_exact(COMPONENT_LEN).enumerate() {
-        let mut record = Cursor {
-            bytes: record,
-            at: 0,
-        };
+        let mut record = Reader::new(record);
         let name = record.array::<NAME_LEN>()?;
-        let size = u64::from_le_bytes(record.array()?);
+        let size = record.u64()?;
         let digest = record.array::<32>()?;
         let component = Component::from_raw(name, size, digest)?;
         if components[..i].iter().any(|c| c.name() == component.name()) {
@@ -89,26 +84,5 @@ fn check_signature(
         Ok(())
     } else {
         Err(Error::SignatureMismatch)
-    }
-}
-
-/// Reads the manifest front to back, failing on any out-of-bounds access.
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
-        let end = self.at.checked_add(len).ok_or(Error::Truncated)?;
-        let slice = self.bytes.get(self.at..end).ok_or(Error::Truncated)?;
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], Error> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
     }
 }

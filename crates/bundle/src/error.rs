@@ -51,3 +51,12 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+impl From<aios_wire::ReadError> for Error {
+    fn from(error: aios_wire::ReadError) -> Error {
+        match error {
+            aios_wire::ReadError::Truncated => Error::Truncated,
+            aios_wire::ReadError::Overflow => Error::LengthOverflow,
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Parsing and looking up a bundle held in memory.
 
+use aios_wire::Reader;
 use alloc::vec::Vec;
 
 use crate::Error;
@@ -23,7 +24,7 @@ pub struct Bundle<'a> {
 impl<'a> Bundle<'a> {
     /// Parses and validates `bytes` as a whole bundle.
     pub fn parse(bytes: &'a [u8]) -> Result<Bundle<'a>, Error> {
-        let mut cursor = Cursor { bytes, at: 0 };
+        let mut cursor = Reader::new(bytes);
         if cursor.take(MAGIC.len())? != MAGIC {
             return Err(Error::BadMagic);
         }
@@ -35,12 +36,12 @@ impl<'a> Bundle<'a> {
         if count > MAX_ENTRIES {
             return Err(Error::TooManyEntries);
         }
-        debug_assert_eq!(cursor.at, HEADER_LEN);
+        debug_assert_eq!(cursor.position(), HEADER_LEN);
         let mut entries = Vec::new();
         for _ in 0..count {
-            entries.push(cursor.entry()?);
+            entries.push(entry(&mut cursor)?);
         }
-        if cursor.at != bytes.len() {
+        if !cursor.is_at_end() {
             return Err(Error::TrailingBytes);
         }
         let mut names: Vec<&str> = entries.iter().map(|e| e.name).collect();
@@ -72,48 +73,24 @@ impl<'a> Bundle<'a> {
     }
 }
 
-/// Reads the bundle front to back, failing on any out-of-bounds access.
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// Skips the zero padding after a field of `after` bytes.
+fn skip_padding(cursor: &mut Reader<'_>, after: usize) -> Result<(), Error> {
+    if cursor.take(padding(after))?.iter().any(|&b| b != 0) {
+        return Err(Error::NonZeroPadding);
+    }
+    Ok(())
 }
 
-impl<'a> Cursor<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
-        let end = self.at.checked_add(len).ok_or(Error::LengthOverflow)?;
-        let slice = self.bytes.get(self.at..end).ok_or(Error::Truncated)?;
-        self.at = end;
-        Ok(slice)
+/// Reads one entry: name length, name, padding, data length, data, padding.
+fn entry<'a>(cursor: &mut Reader<'a>) -> Result<Entry<'a>, Error> {
+    let name_len = usize::from(cursor.u16()?);
+    if name_len == 0 || name_len > MAX_NAME_LEN {
+        return Err(Error::BadNameLength(name_len));
     }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], Error> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
-    fn u32(&mut self) -> Result<u32, Error> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-
-    fn skip_padding(&mut self, after: usize) -> Result<(), Error> {
-        if self.take(padding(after))?.iter().any(|&b| b != 0) {
-            return Err(Error::NonZeroPadding);
-        }
-        Ok(())
-    }
-
-    fn entry(&mut self) -> Result<Entry<'a>, Error> {
-        let name_len = usize::from(u16::from_le_bytes(self.array()?));
-        if name_len == 0 || name_len > MAX_NAME_LEN {
-            return Err(Error::BadNameLength(name_len));
-        }
-        let name = core::str::from_utf8(self.take(name_len)?).map_err(|_| Error::NameNotUtf8)?;
-        self.skip_padding(2 + name_len)?;
-        let data_len = u64::from_le_bytes(self.array()?);
-        let data_len = usize::try_from(data_len).map_err(|_| Error::LengthOverflow)?;
-        let data = self.take(data_len)?;
-        self.skip_padding(data_len)?;
-        Ok(Entry { name, data })
-    }
+    let name = core::str::from_utf8(cursor.take(name_len)?).map_err(|_| Error::NameNotUtf8)?;
+    skip_padding(cursor, 2 + name_len)?;
+    let data_len = cursor.length_u64()?;
+    let data = cursor.take(data_len)?;
+    skip_padding(cursor, data_len)?;
+    Ok(Entry { name, data })
 }

@@ -1,5 +1,6 @@
 //! Parsing an agent image and verifying its publisher and signature.
 
+use aios_wire::Reader;
 use ml_dsa::{EncodedVerifyingKey, MlDsa65, Signature, VerifyingKey};
 
 use crate::format::{CONTEXT, FORMAT_VERSION, MAGIC, SIGNATURE_LEN, WASM_HEADER};
@@ -47,10 +48,7 @@ struct Parts<'a> {
 
 /// Splits `image` into its sections, checking magic, version and lengths.
 fn split(image: &[u8]) -> Result<Parts<'_>, Error> {
-    let mut cursor = Cursor {
-        bytes: image,
-        at: 0,
-    };
+    let mut cursor = Reader::new(image);
     if cursor.take(MAGIC.len())? != MAGIC {
         return Err(Error::BadMagic);
     }
@@ -58,16 +56,16 @@ fn split(image: &[u8]) -> Result<Parts<'_>, Error> {
     if version != FORMAT_VERSION {
         return Err(Error::UnsupportedVersion(version));
     }
-    let manifest_len = cursor.length()?;
+    let manifest_len = cursor.length_u32()?;
     let manifest = cursor.take(manifest_len)?;
-    let wasm_len = cursor.length()?;
+    let wasm_len = cursor.length_u32()?;
     let wasm = cursor.take(wasm_len)?;
-    let signed = &image[..cursor.at];
-    if cursor.length()? != SIGNATURE_LEN {
+    let signed = &image[..cursor.position()];
+    if cursor.length_u32()? != SIGNATURE_LEN {
         return Err(Error::BadSignature);
     }
     let signature = cursor.take(SIGNATURE_LEN)?;
-    if cursor.at != image.len() {
+    if !cursor.is_at_end() {
         return Err(Error::TrailingBytes);
     }
     Ok(Parts {
@@ -98,31 +96,5 @@ fn check_signature(signed: &[u8], signature: &[u8], publisher: &[u8]) -> Result<
         Ok(())
     } else {
         Err(Error::SignatureMismatch)
-    }
-}
-
-/// Reads the image front to back, failing on any out-of-bounds access.
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
-        let end = self.at.checked_add(len).ok_or(Error::Truncated)?;
-        let slice = self.bytes.get(self.at..end).ok_or(Error::Truncated)?;
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn u32(&mut self) -> Result<u32, Error> {
-        let mut raw = [0u8; 4];
-        raw.copy_from_slice(self.take(4)?);
-        Ok(u32::from_le_bytes(raw))
-    }
-
-    /// A `u32` length field as `usize`.
-    fn length(&mut self) -> Result<usize, Error> {
-        usize::try_from(self.u32()?).map_err(|_| Error::Truncated)
     }
 }
