@@ -30,6 +30,7 @@ mod error;
 mod format;
 mod hash;
 mod manifest;
+mod mldsa;
 #[cfg(feature = "std")]
 mod sign;
 mod verify;
@@ -40,6 +41,7 @@ pub use format::{
 };
 pub use hash::{fingerprint, sha3_256};
 pub use manifest::{Component, SignedManifest};
+pub use mldsa::{SignatureError, verify_ml_dsa65};
 #[cfg(feature = "std")]
 pub use sign::{generate_signing_key, public_key_from_seed, sign};
 pub use verify::verify;

@@ -1,12 +1,11 @@
 //! Parsing a manifest and verifying its ML-DSA-65 signature.
 
 use aios_wire::Reader;
-use ml_dsa::{EncodedVerifyingKey, MlDsa65, Signature, VerifyingKey};
 
 use crate::format::{COMPONENT_LEN, HEADER_LEN};
 use crate::manifest::{Component, SignedManifest};
 use crate::{CONTEXT, Error, FORMAT_VERSION, MAGIC, MAX_COMPONENTS, NAME_LEN, SIGNATURE_LEN};
-use crate::{PUBLIC_KEY_LEN, fingerprint};
+use crate::{PUBLIC_KEY_LEN, SignatureError, fingerprint, verify_ml_dsa65};
 
 /// Parses `manifest`, checks that it was signed by `public_key` (an encoded
 /// ML-DSA-65 verifying key) and that the signature is valid.
@@ -76,13 +75,9 @@ fn check_signature(
     if fingerprint(public_key) != *key_fingerprint {
         return Err(Error::KeyMismatch);
     }
-    let encoded_key =
-        EncodedVerifyingKey::<MlDsa65>::try_from(public_key).map_err(|_| Error::BadPublicKey)?;
-    let key = VerifyingKey::<MlDsa65>::decode(&encoded_key);
-    let signature = Signature::<MlDsa65>::try_from(signature).map_err(|_| Error::BadSignature)?;
-    if key.verify_with_context(signed, CONTEXT, &signature) {
-        Ok(())
-    } else {
-        Err(Error::SignatureMismatch)
-    }
+    verify_ml_dsa65(public_key, signed, CONTEXT, signature).map_err(|e| match e {
+        SignatureError::BadPublicKey => Error::BadPublicKey,
+        SignatureError::BadSignature => Error::BadSignature,
+        SignatureError::Mismatch => Error::SignatureMismatch,
+    })
 }

@@ -1,7 +1,6 @@
 //! Parsing an agent image and verifying its publisher and signature.
 
 use aios_wire::Reader;
-use ml_dsa::{EncodedVerifyingKey, MlDsa65, Signature, VerifyingKey};
 
 use crate::format::{CONTEXT, FORMAT_VERSION, MAGIC, SIGNATURE_LEN, WASM_HEADER};
 use crate::{Error, Manifest};
@@ -88,13 +87,12 @@ pub(crate) fn check_module(wasm: &[u8]) -> Result<(), Error> {
 /// Verifies `signature` over `signed` with the encoded key `publisher`
 /// (whose length [`Manifest::validate`] has checked).
 fn check_signature(signed: &[u8], signature: &[u8], publisher: &[u8]) -> Result<(), Error> {
-    let encoded_key = EncodedVerifyingKey::<MlDsa65>::try_from(publisher)
-        .map_err(|_| Error::InvalidManifest("the publisher is not an ML-DSA-65 public key"))?;
-    let key = VerifyingKey::<MlDsa65>::decode(&encoded_key);
-    let signature = Signature::<MlDsa65>::try_from(signature).map_err(|_| Error::BadSignature)?;
-    if key.verify_with_context(signed, CONTEXT, &signature) {
-        Ok(())
-    } else {
-        Err(Error::SignatureMismatch)
-    }
+    use aios_bootsig::SignatureError;
+    aios_bootsig::verify_ml_dsa65(publisher, signed, CONTEXT, signature).map_err(|e| match e {
+        SignatureError::BadPublicKey => {
+            Error::InvalidManifest("the publisher is not an ML-DSA-65 public key")
+        }
+        SignatureError::BadSignature => Error::BadSignature,
+        SignatureError::Mismatch => Error::SignatureMismatch,
+    })
 }
