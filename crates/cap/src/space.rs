@@ -120,6 +120,17 @@ impl CapSpace {
         views
     }
 
+    /// True if `owner` holds a live, unexpired capability of `kind` (without
+    /// building the list: the kernel asks this often).
+    pub fn holds_kind(&self, owner: AgentId, kind: CapKind, now_ns: u64) -> bool {
+        self.tables.get(&owner).is_some_and(|table| {
+            table
+                .entries()
+                .filter_map(|(_, id)| self.nodes.get(&id))
+                .any(|node| !node.is_expired(now_ns) && node.resource.kind() == kind)
+        })
+    }
+
     /// Capabilities alive in all tables, expired ones included until
     /// revoked or swept.
     pub fn count(&self) -> usize {

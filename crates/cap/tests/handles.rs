@@ -193,3 +193,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn holds_kind_sees_live_unexpired_capabilities_only() {
+    let mut space = space_with(&[1, 2]);
+    assert!(!space.holds_kind(1, CapKind::Console, 0));
+    let h = space.mint(1, Resource::Console, rights::READ, None, Some(100)).unwrap();
+    assert!(space.holds_kind(1, CapKind::Console, 99));
+    assert!(!space.holds_kind(1, CapKind::Console, 100), "expired");
+    assert!(!space.holds_kind(1, CapKind::System, 0), "other kind");
+    assert!(!space.holds_kind(2, CapKind::Console, 0), "other agent");
+    space.revoke(1, h).unwrap();
+    assert!(!space.holds_kind(1, CapKind::Console, 0), "revoked");
+}

@@ -232,13 +232,8 @@ impl Runtime {
         state
             .agents
             .iter()
-            .filter(|(_, r)| !r.state.is_final())
-            .filter(|(id, _)| {
-                state
-                    .caps
-                    .list(**id, now)
-                    .iter()
-                    .any(|c| c.kind == CapKind::Console)
+            .filter(|(id, r)| {
+                !r.state.is_final() && state.caps.holds_kind(**id, CapKind::Console, now)
             })
             .count()
     }
