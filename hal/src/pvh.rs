@@ -91,8 +91,12 @@ fn build(start_info: u64) -> Result<&'static BootInfo, &'static str> {
     let mut map = MemoryMapBuilder::<MAX_REGIONS>::new();
     let full = |_| "pvh: memory map too fragmented";
     for i in 0..u64::from(si.memmap_entries) {
-        let e: MemmapEntry = read_phys_value(si.memmap_paddr + i * 24)
-            .map_err(|_| "pvh: memory map is not in mapped memory")?;
+        let at = si
+            .memmap_paddr
+            .checked_add(i * core::mem::size_of::<MemmapEntry>() as u64)
+            .ok_or("pvh: memory map address overflows")?;
+        let e: MemmapEntry =
+            read_phys_value(at).map_err(|_| "pvh: memory map is not in mapped memory")?;
         let kind = match e.kind {
             1 => MemoryKind::Usable,
             3 => MemoryKind::AcpiReclaimable,
@@ -125,8 +129,11 @@ fn build(start_info: u64) -> Result<&'static BootInfo, &'static str> {
     let mut cmdline_len = 0;
     if si.cmdline_paddr != 0 {
         while cmdline_len < CMDLINE_MAX {
-            let b: u8 = read_phys_value(si.cmdline_paddr + cmdline_len as u64)
-                .map_err(|_| "pvh: command line is not mapped")?;
+            let at = si
+                .cmdline_paddr
+                .checked_add(cmdline_len as u64)
+                .ok_or("pvh: command line address overflows")?;
+            let b: u8 = read_phys_value(at).map_err(|_| "pvh: command line is not mapped")?;
             if b == 0 {
                 break;
             }
