@@ -33,35 +33,11 @@ pub fn disable_interrupts() {
     unsafe { asm!("cli", options(nomem, nostack)) }
 }
 
-/// True if maskable interrupts are enabled.
-pub fn interrupts_enabled() -> bool {
-    let flags: u64;
-    // SAFETY: reads RFLAGS through the stack; no other effect.
-    unsafe { asm!("pushfq", "pop {}", out(reg) flags, options(nomem, preserves_flags)) }
-    flags & (1 << 9) != 0
-}
-
-/// Runs `f` with interrupts disabled, restoring the previous state.
-pub fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
-    let was = interrupts_enabled();
-    disable_interrupts();
-    let r = f();
-    if was {
-        enable_interrupts();
-    }
-    r
-}
-
 /// Atomically enables interrupts and halts until the next one arrives.
 pub fn wait_for_interrupt() {
     // SAFETY: STI;HLT is the idle idiom: the interrupt shadow of STI makes
     // the pair atomic, so no wake-up is lost.
     unsafe { asm!("sti", "hlt", options(nomem, nostack)) }
-}
-
-/// A spin-loop hint.
-pub fn pause() {
-    core::hint::spin_loop();
 }
 
 /// Halts this CPU for good with interrupts off.

@@ -15,13 +15,6 @@ pub fn phys_to_virt(phys: u64) -> u64 {
     DIRECT_MAP_OFFSET + phys
 }
 
-/// The physical address behind a direct-map virtual address, if it is one.
-pub fn virt_to_phys_direct(virt: u64) -> Option<u64> {
-    (DIRECT_MAP_OFFSET..DIRECT_MAP_END)
-        .contains(&virt)
-        .then(|| virt - DIRECT_MAP_OFFSET)
-}
-
 /// Highest physical address (exclusive) the direct map covers.
 pub fn mapped_limit() -> u64 {
     MAPPED_LIMIT.load(Ordering::Acquire)
