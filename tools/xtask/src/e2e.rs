@@ -24,17 +24,7 @@ const COMMANDS_TIMEOUT: Duration = Duration::from_secs(60);
 /// The PVH scenario: `help`, `info`, an unknown command, `poweroff`.
 pub fn pvh(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     println!("xtask: e2e PVH boot, smp=2 mem=512M …");
-    let machine = Machine {
-        smp: 2,
-        memory: "512M".to_string(),
-        boot: Boot::Pvh {
-            kernel: paths.kernel_elf(),
-            bundle: paths.bundle(),
-            cmdline: DEFAULT_CMDLINE.to_string(),
-        },
-        extra: Vec::new(),
-    };
-    let mut session = Session::spawn(&machine, false)?;
+    let mut session = Session::spawn(&production_pvh(paths), false)?;
     let status = drive(
         &mut session,
         PVH_READY_TIMEOUT,
@@ -131,6 +121,21 @@ pub fn fault_report(paths: &Paths, kernel: &Path, checks: &mut Checks) -> Result
         || format!("exit status {status:?}"),
     );
     Ok(())
+}
+
+/// The production kernel and bundle booted by PVH with 2 CPUs and 512 MiB:
+/// the machine of the console and agent scenarios.
+pub fn production_pvh(paths: &Paths) -> Machine {
+    Machine {
+        smp: 2,
+        memory: "512M".to_string(),
+        boot: Boot::Pvh {
+            kernel: paths.kernel_elf(),
+            bundle: paths.bundle(),
+            cmdline: DEFAULT_CMDLINE.to_string(),
+        },
+        extra: Vec::new(),
+    }
 }
 
 /// The UEFI scenario on the signed `image`, then on three tampered copies.

@@ -4,10 +4,8 @@
 
 use std::time::Duration;
 
-use crate::cli::DEFAULT_CMDLINE;
 use crate::error::Error;
 use crate::paths::Paths;
-use crate::qemu::{Boot, Machine};
 use crate::report::Checks;
 use crate::serial::{Session, Wait};
 
@@ -19,17 +17,7 @@ const SAMPLES: usize = 5;
 /// Runs the scenario on a 2-CPU PVH boot and records its checks.
 pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     println!("xtask: e2e agents, smp=2 mem=512M …");
-    let machine = Machine {
-        smp: 2,
-        memory: "512M".to_string(),
-        boot: Boot::Pvh {
-            kernel: paths.kernel_elf(),
-            bundle: paths.bundle(),
-            cmdline: DEFAULT_CMDLINE.to_string(),
-        },
-        extra: Vec::new(),
-    };
-    let mut session = Session::spawn(&machine, false)?;
+    let mut session = Session::spawn(&crate::e2e::production_pvh(paths), false)?;
     let outcome = scenario(&mut session, checks);
     let log = session.save_log(&paths.logs(), "e2e-agents")?;
     if let Err(why) = outcome {

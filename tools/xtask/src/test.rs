@@ -56,14 +56,11 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
     tier(4, "end to end, PVH", || {
         build::kernel(paths, Kernel::Production)?;
         build::bundle(paths)?;
-        let mut checks = Checks::new();
-        e2e::pvh(paths, &mut checks)?;
-        total.add(checks.tally());
-        judge(checks.failures().is_empty(), || {
-            checks.failures().join("\n  ")
-        })
+        checked(total, |checks| e2e::pvh(paths, checks))
     })?;
 
+    // Tier 5 builds the image (production kernel and bundle included),
+    // which tier 6 boots again by PVH.
     tier(5, "end to end, UEFI verified boot", || {
         let image = build::image(
             paths,
@@ -72,23 +69,25 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
                 cmdline: crate::cli::DEFAULT_CMDLINE.to_string(),
             },
         )?;
-        let mut checks = Checks::new();
-        e2e::uefi(paths, &image, &mut checks)?;
-        total.add(checks.tally());
-        judge(checks.failures().is_empty(), || {
-            checks.failures().join("\n  ")
-        })
+        checked(total, |checks| e2e::uefi(paths, &image, checks))
     })?;
 
     tier(6, "end to end, agents", || {
-        build::kernel(paths, Kernel::Production)?;
-        build::bundle(paths)?;
-        let mut checks = Checks::new();
-        e2e_agents::run(paths, &mut checks)?;
-        total.add(checks.tally());
-        judge(checks.failures().is_empty(), || {
-            checks.failures().join("\n  ")
-        })
+        checked(total, |checks| e2e_agents::run(paths, checks))
+    })
+}
+
+/// Runs an end-to-end scenario, adds its checks to `total` and fails if
+/// any check failed.
+fn checked(
+    total: &mut Tally,
+    scenario: impl FnOnce(&mut Checks) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut checks = Checks::new();
+    scenario(&mut checks)?;
+    total.add(checks.tally());
+    judge(checks.failures().is_empty(), || {
+        checks.failures().join("\n  ")
     })
 }
 
