@@ -168,3 +168,30 @@ fn a_yield_ends_the_slice_and_is_not_charged_as_a_full_slice() {
         );
     }
 }
+
+#[test]
+fn every_abi_syscall_is_defined_for_agents() {
+    let imports: String = aios_abi::SYSCALLS
+        .iter()
+        .map(|s| {
+            let ty = |t: &aios_abi::ValType| match t {
+                aios_abi::ValType::I32 => "i32",
+                aios_abi::ValType::I64 => "i64",
+            };
+            let params: Vec<&str> = s.params.iter().map(ty).collect();
+            format!(
+                "(import \"aios\" \"{}\" (func (param {}) (result {})))\n",
+                s.name,
+                params.join(" "),
+                ty(&s.result)
+            )
+        })
+        .collect();
+    let wat = format!(
+        "(module {imports} (memory (export \"memory\") 1) (func (export \"aios_main\") (result i32) (i32.const 0)))"
+    );
+    let (rt, _) = runtime(&[TestAgent::new("all", &wat)], 1);
+    let id = rt.spawn("all", None).expect("every syscall links");
+    run(&rt, 0, 5);
+    assert_eq!(rt.info(id).unwrap().exit_code, Some(0));
+}

@@ -24,9 +24,10 @@ pub(crate) fn linker(engine: &Engine) -> Linker<AgentCtx> {
     let registered = agents::register(&mut linker)
         .and_then(|()| caps::register(&mut linker))
         .and_then(|()| system::register(&mut linker));
-    // Registration fails only on a duplicate name, which the ABI crate's
-    // tests rule out; a failure would leave agents unable to link and is
-    // reported when they are instantiated.
+    // Registration fails only on a duplicate name, a programming error that
+    // would leave agents unable to link (each spawn then reports the missing
+    // import); the test `every_abi_syscall_is_defined_for_agents` links a
+    // module importing every ABI syscall.
     let _ = registered;
     linker
 }
