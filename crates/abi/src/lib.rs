@@ -12,6 +12,7 @@ extern crate alloc;
 
 mod error;
 mod handle;
+pub mod listing;
 pub mod payload;
 mod syscall;
 

@@ -2,7 +2,7 @@
 //! `caps`.
 
 use crate::println;
-use aios_abi::payload::rights;
+use aios_abi::listing;
 
 fn runtime() -> Option<&'static aios_runtime::Runtime> {
     let runtime = crate::agents::runtime();
@@ -30,29 +30,9 @@ pub fn list() {
 
 /// The agent table, shared with `top`.
 pub fn print_table(agents: &[aios_abi::payload::AgentInfo]) {
-    println!(
-        "{:>5} {:<14} {:<8} {:>6} {:>9} {:>8} {:>4}  {}",
-        "ID", "NAME", "STATE", "CPU%", "MEM KiB", "RESTARTS", "CPU", "DETAIL"
-    );
-    for a in agents {
-        let detail = match (a.exit_code, &a.reason) {
-            (Some(code), _) => alloc::format!("exit {code}"),
-            (None, Some(reason)) => reason.clone(),
-            (None, None) => alloc::string::String::new(),
-        };
-        println!(
-            "{:>5} {:<14} {:<8} {:>3}.{} {:>9} {:>8} {:>4}  {}",
-            a.id,
-            a.name,
-            a.state.name(),
-            a.cpu_permille / 10,
-            a.cpu_permille % 10,
-            u64::from(a.memory_pages) * 64,
-            a.restarts,
-            a.last_cpu
-                .map_or(alloc::string::String::from("-"), |c| alloc::format!("{c}")),
-            detail
-        );
+    println!("{}", listing::agent_table_header());
+    for agent in agents {
+        println!("{}", listing::agent_table_row(agent));
     }
 }
 
@@ -102,18 +82,7 @@ pub fn caps(id: &str) {
     if caps.is_empty() {
         println!("agent {} holds no capabilities", id);
     }
-    for cap in caps {
-        let names: alloc::vec::Vec<&str> = rights::names(cap.rights).collect();
-        println!(
-            "{:#010x} {:<14} {:<12} rights {}{}",
-            cap.handle,
-            alloc::format!("{:?}", cap.kind),
-            cap.resource,
-            names.join(","),
-            cap.quota
-                .map_or(alloc::string::String::new(), |q| alloc::format!(
-                    " quota {q}"
-                ))
-        );
+    for cap in &caps {
+        println!("{}", listing::cap_line(cap));
     }
 }

@@ -1,7 +1,8 @@
 //! The lines of `help`, `agents`, `images`, `caps` and the `top` header,
 //! in the kernel console's exact formats.
 
-use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo, rights};
+use aios_abi::listing;
+use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
 pub const HELP: [&str; 10] = [
@@ -19,30 +20,9 @@ pub const HELP: [&str; 10] = [
 
 /// The agent table: a header line, then one line per agent.
 pub fn agent_table(agents: &[AgentInfo]) -> Vec<String> {
-    let header = format!(
-        "{:>5} {:<14} {:<8} {:>6} {:>9} {:>8} {:>4}  {}",
-        "ID", "NAME", "STATE", "CPU%", "MEM KiB", "RESTARTS", "CPU", "DETAIL"
-    );
-    let rows = agents.iter().map(|a| {
-        let detail = match (a.exit_code, &a.reason) {
-            (Some(code), _) => format!("exit {code}"),
-            (None, Some(reason)) => reason.clone(),
-            (None, None) => String::new(),
-        };
-        format!(
-            "{:>5} {:<14} {:<8} {:>3}.{} {:>9} {:>8} {:>4}  {}",
-            a.id,
-            a.name,
-            a.state.name(),
-            a.cpu_permille / 10,
-            a.cpu_permille % 10,
-            u64::from(a.memory_pages) * 64,
-            a.restarts,
-            a.last_cpu.map_or(String::from("-"), |c| c.to_string()),
-            detail
-        )
-    });
-    core::iter::once(header).chain(rows).collect()
+    core::iter::once(listing::agent_table_header())
+        .chain(agents.iter().map(listing::agent_table_row))
+        .collect()
 }
 
 /// One line per image: `<name> ready` or `<name> refused: <reason>`.
@@ -61,19 +41,7 @@ pub fn caps(id: u64, caps: &[CapInfo]) -> Vec<String> {
     if caps.is_empty() {
         return vec![format!("agent {id} holds no capabilities")];
     }
-    caps.iter()
-        .map(|cap| {
-            let names: Vec<&str> = rights::names(cap.rights).collect();
-            format!(
-                "{:#010x} {:<14} {:<12} rights {}{}",
-                cap.handle,
-                format!("{:?}", cap.kind),
-                cap.resource,
-                names.join(","),
-                cap.quota.map_or(String::new(), |q| format!(" quota {q}"))
-            )
-        })
-        .collect()
+    caps.iter().map(listing::cap_line).collect()
 }
 
 /// The first line of each `top` frame.
@@ -87,7 +55,7 @@ pub fn top_header(uptime_ns: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aios_abi::payload::{AgentState, CapKind};
+    use aios_abi::payload::{AgentState, CapKind, rights};
 
     fn agent(id: u64, name: &str, state: AgentState) -> AgentInfo {
         AgentInfo {
