@@ -198,7 +198,9 @@ proptest! {
 fn holds_kind_sees_live_unexpired_capabilities_only() {
     let mut space = space_with(&[1, 2]);
     assert!(!space.holds_kind(1, CapKind::Console, 0));
-    let h = space.mint(1, Resource::Console, rights::READ, None, Some(100)).unwrap();
+    let h = space
+        .mint(1, Resource::Console, rights::READ, None, Some(100))
+        .unwrap();
     assert!(space.holds_kind(1, CapKind::Console, 99));
     assert!(!space.holds_kind(1, CapKind::Console, 100), "expired");
     assert!(!space.holds_kind(1, CapKind::System, 0), "other kind");
