@@ -1,7 +1,7 @@
 //! How consoles show agents and capabilities: the kernel's fallback
 //! console and the console agent print the same lines (tests parse them).
 
-use crate::payload::{AgentInfo, CapInfo, rights};
+use crate::payload::{AgentInfo, CapInfo, ImageInfo, rights};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -46,4 +46,12 @@ pub fn cap_line(cap: &CapInfo) -> String {
         names.join(","),
         cap.quota.map_or(String::new(), |q| format!(" quota {q}"))
     )
+}
+
+/// One line for a bundle image: `<name> ready` or `<name> refused: <why>`.
+pub fn image_line(image: &ImageInfo) -> String {
+    match &image.refused {
+        None => format!("{:<14} ready", image.name),
+        Some(reason) => format!("{:<14} refused: {reason}", image.name),
+    }
 }

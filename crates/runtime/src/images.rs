@@ -18,15 +18,6 @@ pub(crate) struct LoadedImage {
     pub(crate) start_at_boot: bool,
 }
 
-/// Whether an image can be spawned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageStatus {
-    /// Verified and compiled.
-    Ready,
-    /// Refused at load, with the reason.
-    Refused(String),
-}
-
 #[derive(Default)]
 pub(crate) struct Images {
     pub(crate) loaded: BTreeMap<String, LoadedImage>,
@@ -100,24 +91,6 @@ impl Runtime {
         Ok((image.manifest, module))
     }
 
-    /// Every image the bundle named, with its status, by name.
-    pub fn images(&self) -> Vec<(String, ImageStatus)> {
-        let images = self.inner.images.lock();
-        let mut all: Vec<(String, ImageStatus)> = images
-            .loaded
-            .keys()
-            .map(|n| (n.clone(), ImageStatus::Ready))
-            .chain(
-                images
-                    .refused
-                    .iter()
-                    .map(|(n, r)| (n.clone(), ImageStatus::Refused(r.clone()))),
-            )
-            .collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        all
-    }
-
     /// Every image with its boot flag, dependencies and restart policy.
     pub fn image_infos(&self) -> Vec<aios_abi::payload::ImageInfo> {
         use aios_abi::payload::{ImageInfo, restart_mode};
@@ -174,14 +147,5 @@ impl Runtime {
 
     pub(crate) fn kernel_log(&self, level: i32, text: &str) {
         self.inner.platform.log(0, "kernel", level, text);
-    }
-}
-
-impl core::fmt::Display for ImageStatus {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            ImageStatus::Ready => f.write_str("ready"),
-            ImageStatus::Refused(why) => write!(f, "refused: {why}"),
-        }
     }
 }

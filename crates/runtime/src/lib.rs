@@ -21,7 +21,6 @@ mod syscalls;
 
 pub use error::SpawnError;
 pub use exec::RunOutcome;
-pub use images::ImageStatus;
 pub use platform::Platform;
 
 use alloc::sync::Arc;

@@ -130,7 +130,6 @@ impl Runtime {
         }
         let cpu = (id as usize) % self.inner.cpus;
         state.sched.add(id, DEFAULT_WEIGHT, cpu);
-        state.spawned += 1;
         drop(state);
         self.inner.platform.kick();
         Ok(id)

@@ -90,7 +90,6 @@ pub(crate) struct State {
     pub(crate) caps: CapSpace,
     pub(crate) sched: Scheduler,
     pub(crate) next_id: u64,
-    pub(crate) spawned: u64,
 }
 
 impl State {
@@ -101,7 +100,6 @@ impl State {
             caps: CapSpace::new(),
             sched: Scheduler::new(cpus),
             next_id: 1,
-            spawned: 0,
         }
     }
 

@@ -138,8 +138,8 @@ fn a_tampered_image_is_refused_at_load_with_a_reason() {
     let rt = aios_runtime::Runtime::new(platform.clone(), 1);
     match rt.load_bundle(&bundle) {
         Ok(0) => {
-            let images = rt.images();
-            assert!(matches!(images[0].1, aios_runtime::ImageStatus::Refused(_)));
+            let images = rt.image_infos();
+            assert!(images[0].refused.is_some(), "no refusal reason");
             assert!(platform.logs().iter().any(|l| l.contains("refused")));
         }
         Ok(n) => panic!("{n} tampered images loaded"),

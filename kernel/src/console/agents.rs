@@ -41,8 +41,8 @@ pub fn images() {
     let Some(runtime) = runtime() else {
         return;
     };
-    for (name, status) in runtime.images() {
-        println!("{:<14} {}", name, status);
+    for image in runtime.image_infos() {
+        println!("{}", listing::image_line(&image));
     }
 }
 

@@ -27,13 +27,7 @@ pub fn agent_table(agents: &[AgentInfo]) -> Vec<String> {
 
 /// One line per image: `<name> ready` or `<name> refused: <reason>`.
 pub fn images(images: &[ImageInfo]) -> Vec<String> {
-    images
-        .iter()
-        .map(|image| match &image.refused {
-            None => format!("{:<14} ready", image.name),
-            Some(reason) => format!("{:<14} refused: {reason}", image.name),
-        })
-        .collect()
+    images.iter().map(listing::image_line).collect()
 }
 
 /// One line per capability of agent `id`, or a line saying it holds none.
