@@ -37,11 +37,26 @@ pub enum Error {
     WrongKind = -15,
     /// The policy engine denied the operation.
     PolicyDenied = -16,
+    /// No intent of this name or pattern is declared.
+    NoSuchIntent = -17,
+    /// The intent is declared but no running agent serves it.
+    NoAgent = -18,
+    /// No intent description matches the natural-language request.
+    NoMatch = -19,
+    /// The message body does not follow the intent's input schema.
+    SchemaMismatch = -20,
+    /// The message's deadline passed before it could be delivered.
+    Expired = -21,
+    /// The policy text does not compile; the previous policy stays.
+    PolicyInvalid = -22,
+    /// The policy requires an approver's consent: a request was sent to the
+    /// approver; call again once it has answered.
+    ApprovalRequired = -23,
 }
 
 impl Error {
     /// Every error, for tables and tests.
-    pub const ALL: [Error; 16] = [
+    pub const ALL: [Error; 23] = [
         Error::InvalidArgument,
         Error::BadPointer,
         Error::BadLength,
@@ -58,6 +73,13 @@ impl Error {
         Error::ImageRefused,
         Error::WrongKind,
         Error::PolicyDenied,
+        Error::NoSuchIntent,
+        Error::NoAgent,
+        Error::NoMatch,
+        Error::SchemaMismatch,
+        Error::Expired,
+        Error::PolicyInvalid,
+        Error::ApprovalRequired,
     ];
 
     /// The code returned to the agent.
@@ -89,6 +111,13 @@ impl Error {
             Error::ImageRefused => "agent image refused",
             Error::WrongKind => "capability of the wrong kind",
             Error::PolicyDenied => "denied by policy",
+            Error::NoSuchIntent => "no such intent",
+            Error::NoAgent => "no agent serves the intent",
+            Error::NoMatch => "no intent matches the request",
+            Error::SchemaMismatch => "body does not follow the intent's schema",
+            Error::Expired => "deadline passed before delivery",
+            Error::PolicyInvalid => "policy does not compile",
+            Error::ApprovalRequired => "waiting for an approver's consent",
         }
     }
 }

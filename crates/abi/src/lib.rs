@@ -18,7 +18,7 @@ mod syscall;
 
 pub use error::Error;
 pub use handle::Handle;
-pub use syscall::{RESERVED, SELF, SYSCALLS, Syscall, ValType};
+pub use syscall::{RESERVED, SELF, SYSCALLS, Syscall, ValType, send_flags};
 
 /// The Wasm import module every syscall lives in.
 pub const MODULE: &str = "aios";

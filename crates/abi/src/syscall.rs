@@ -64,13 +64,21 @@ syscalls! {
     CONSOLE_READ = "console_read"(I32, I32, I32, I64) -> I32, "console_read(console, out_ptr, out_cap, timeout_ns): reads available bytes, waiting up to timeout_ns.";
     SYSTEM_INFO = "system_info"(I32, I32, I32) -> I32, "system_info(system, out_ptr, out_cap): writes SystemInfo as CBOR.";
     SYSTEM_POWEROFF = "system_poweroff"(I32) -> I32, "system_poweroff(system): switches the machine off (needs CONTROL).";
+    SEMANTIC_SEND = "semantic_send"(I32, I32, I32, I32) -> I64, "semantic_send(cap, msg_ptr, msg_len, flags): routes, checks and queues a Message; cap is an Intent handle with WRITE covering the intent, or SELF for a reply; returns the message id.";
+    SEMANTIC_RECV = "semantic_recv"(I32, I32, I32, I32, I64) -> I32, "semantic_recv(filter_ptr, filter_len, out_ptr, out_cap, timeout_ns): takes the first message passing a RecvFilter; writes it as a Message; returns its length.";
+    POLICY_SET = "policy_set"(I32, I32, I32, I32, I32) -> I32, "policy_set(policy, text_ptr, text_len, err_ptr, err_cap): compiles and installs a policy (needs CONTROL on a Policy handle); a malformed one is refused with its line and column written at err_ptr.";
+    AUDIT_TAIL = "audit_tail"(I32, I32, I32, I32) -> I32, "audit_tail(system, n, out_ptr, out_cap): writes the last n audit records as AuditRecords (needs INSPECT).";
+    AUDIT_VERIFY = "audit_verify"(I32, I32, I32) -> I32, "audit_verify(system, out_ptr, out_cap): checks the audit chain and its signed checkpoints; writes an AuditVerdict (needs INSPECT).";
+    AUDIT_EXPORT = "audit_export"(I32, I64, I32, I32) -> I32, "audit_export(system, offset, out_ptr, out_cap): copies bytes of the exported audit log from offset (0 takes a fresh snapshot); returns the count, 0 at the end.";
+    EVENT_SUBSCRIBE = "event_subscribe"(I32, I32, I32) -> I32, "event_subscribe(topic, filter_ptr, filter_len): subscribes to the categories of an EventTopic handle (READ) narrowed by an EventFilter; returns a subscription number.";
+    EVENT_NEXT = "event_next"(I32, I32, I32, I64) -> I32, "event_next(sub, out_ptr, out_cap, timeout_ns): writes the next Event of a subscription; returns its length.";
+    IPC_TRACE = "ipc_trace"(I32, I64, I32, I32) -> I32, "ipc_trace(system, trace_id, out_ptr, out_cap): writes the recent messages of a trace or conversation, in causal order, as a TraceList (needs INSPECT).";
+    IPC_STATS = "ipc_stats"(I32, I32, I32) -> I32, "ipc_stats(system, out_ptr, out_cap): writes IpcStats: totals and the round-trip latency histogram (needs INSPECT).";
 }
 
 /// Names reserved for syscalls that later subsystems add; an agent
 /// importing one from this kernel fails to link with a clear reason.
 pub const RESERVED: &[&str] = &[
-    "semantic_send",
-    "semantic_recv",
     "memory_store",
     "memory_query",
     "store_put",
@@ -79,8 +87,6 @@ pub const RESERVED: &[&str] = &[
     "store_list",
     "store_snapshot",
     "store_rollback",
-    "event_subscribe",
-    "event_next",
     "embed",
     "infer",
     "net_connect",
@@ -90,6 +96,15 @@ pub const RESERVED: &[&str] = &[
 
 /// The handle value that means "the calling agent itself".
 pub const SELF: u32 = u32::MAX;
+
+/// Flags of `semantic_send`.
+pub mod send_flags {
+    /// Return `WouldBlock` when the receiver's mailbox is full instead of
+    /// parking the sender until there is room.
+    pub const NONBLOCK: i32 = 1;
+    /// Every flag this kernel knows; others are `InvalidArgument`.
+    pub const ALL: i32 = NONBLOCK;
+}
 
 impl Syscall {
     /// Looks a syscall up by import name.

@@ -30,6 +30,8 @@ pub enum Resource {
     Console,
     /// The system as a whole: inspection and power control.
     System,
+    /// The policy in force: replacing it (policy-admin).
+    Policy,
 }
 
 impl Resource {
@@ -46,6 +48,7 @@ impl Resource {
             Resource::EventTopic(_) => CapKind::EventTopic,
             Resource::Console => CapKind::Console,
             Resource::System => CapKind::System,
+            Resource::Policy => CapKind::Policy,
         }
     }
 
@@ -62,6 +65,7 @@ impl Resource {
             Resource::EventTopic(name) => format!("event topic {name}"),
             Resource::Console => String::from("console"),
             Resource::System => String::from("system"),
+            Resource::Policy => String::from("policy"),
         }
     }
 }

@@ -86,6 +86,12 @@ pub struct Intent {
     /// What it does, in words (used to route natural-language requests).
     #[n(1)]
     pub description: String,
+    /// Schema of request bodies, in the schema language of `docs/ipc.md`.
+    #[n(2)]
+    pub input: String,
+    /// Schema of reply bodies.
+    #[n(3)]
+    pub output: String,
 }
 
 /// When the supervisor restarts a stopped agent.

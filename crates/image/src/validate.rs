@@ -147,6 +147,16 @@ fn validate_intents(intents: &[Intent]) -> Result<(), Error> {
             "an intent description is not 1..=1024 bytes",
         )?;
         check(
+            aios_ipc::IntentSpec::new(
+                &intent.name,
+                &intent.description,
+                &intent.input,
+                &intent.output,
+            )
+            .is_ok(),
+            "an intent's input or output schema does not parse",
+        )?;
+        check(
             intents[..i].iter().all(|other| other.name != intent.name),
             "an intent is listed twice",
         )?;

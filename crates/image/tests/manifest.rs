@@ -94,8 +94,18 @@ fn intents_are_checked() {
     ok.intents.push(Intent {
         name: "store.get_v2".into(),
         description: "Reads an object.".into(),
+        input: "{ key: text }".into(),
+        output: "bytes".into(),
     });
     assert_eq!(ok.validate(), Ok(()));
+    let mut bad = manifest();
+    bad.intents[0].input = "{ text: tex }".into();
+    assert!(
+        bad.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("schema does not parse")
+    );
 }
 
 #[test]

@@ -76,6 +76,7 @@ impl Runtime {
                     window_run_ns: 0,
                     last_window_permille: 0,
                     restarts,
+                    ipc: aios_abi::payload::IpcCounters::default(),
                 },
             );
             state.caps.add_agent(id);
@@ -269,5 +270,6 @@ fn resource_for(kind: CapKind, resource: &str) -> Option<Resource> {
         CapKind::EventTopic => Resource::EventTopic(text()),
         CapKind::Console => Resource::Console,
         CapKind::System => Resource::System,
+        CapKind::Policy => Resource::Policy,
     })
 }

@@ -50,6 +50,7 @@ pub(crate) struct AgentRecord {
     pub(crate) window_run_ns: u64,
     pub(crate) last_window_permille: u32,
     pub(crate) restarts: u32,
+    pub(crate) ipc: aios_abi::payload::IpcCounters,
 }
 
 impl AgentRecord {
@@ -66,6 +67,7 @@ impl AgentRecord {
             parent: self.parent,
             last_cpu: self.last_cpu,
             restarts: self.restarts,
+            ipc: self.ipc,
         }
     }
 

@@ -77,6 +77,7 @@ mod tests {
             parent: Some(1),
             last_cpu: Some(0),
             restarts: 0,
+            ipc: aios_abi::payload::IpcCounters::default(),
         }
     }
 

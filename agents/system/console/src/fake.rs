@@ -163,6 +163,7 @@ pub fn agent(id: u64, name: &str) -> AgentInfo {
         parent: Some(1),
         last_cpu: Some(0),
         restarts: 0,
+        ipc: aios_abi::payload::IpcCounters::default(),
     }
 }
 

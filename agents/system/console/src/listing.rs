@@ -64,6 +64,7 @@ mod tests {
             parent: None,
             last_cpu: None,
             restarts: 0,
+            ipc: aios_abi::payload::IpcCounters::default(),
         }
     }
 

@@ -38,6 +38,7 @@ pub fn agent(id: u64, name: &str, state: AgentState) -> AgentInfo {
         parent: Some(1),
         last_cpu: None,
         restarts: 0,
+        ipc: Default::default(),
     }
 }
 

@@ -179,6 +179,7 @@ mod tests {
             parent: Some(1),
             last_cpu: None,
             restarts: 0,
+            ipc: Default::default(),
         };
         assert_eq!(Ending::of(&agent), None);
         agent.state = AgentState::Trapped;

@@ -107,6 +107,31 @@ pub struct AgentInfo {
     /// How many times a supervisor restarted this agent's predecessors.
     #[n(10)]
     pub restarts: u32,
+    /// Messages this agent received and sent, and denials it met
+    /// (capability or policy), since it started.
+    #[n(11)]
+    pub ipc: IpcCounters,
+}
+
+/// An agent's messaging counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode)]
+#[cbor(map)]
+pub struct IpcCounters {
+    /// Messages taken from its mailbox.
+    #[n(0)]
+    pub messages_in: u64,
+    /// Messages it sent that were queued.
+    #[n(1)]
+    pub messages_out: u64,
+    /// Body bytes received.
+    #[n(2)]
+    pub bytes_in: u64,
+    /// Body bytes sent.
+    #[n(3)]
+    pub bytes_out: u64,
+    /// Operations refused by a capability or policy check.
+    #[n(4)]
+    pub denials: u64,
 }
 
 /// Reply of `agent_list`.

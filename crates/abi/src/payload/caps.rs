@@ -38,6 +38,9 @@ pub enum CapKind {
     /// The system as a whole: inspection and power control.
     #[n(9)]
     System,
+    /// Replacing the policy in force (policy-admin).
+    #[n(10)]
+    Policy,
 }
 
 /// Rights bits carried by a capability.

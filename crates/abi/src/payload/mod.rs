@@ -3,13 +3,17 @@
 //! older agents; encoded as CBOR maps.
 
 mod agents;
+mod audit;
 mod caps;
 mod images;
+mod ipc;
 mod system;
 
-pub use agents::{AgentInfo, AgentList, AgentState, SpawnRequest};
+pub use agents::{AgentInfo, AgentList, AgentState, IpcCounters, SpawnRequest};
+pub use audit::{AuditEntry, AuditRecords, AuditVerdict};
 pub use caps::{CapInfo, CapKind, CapList, GrantRequest, rights};
 pub use images::{ImageInfo, ImageList, restart_mode};
+pub use ipc::{EventFilter, IpcStats, LATENCY_BOUNDS_NS, RecvFilter, TraceEntry, TraceList};
 pub use system::{Measurement, SystemInfo};
 
 #[cfg(test)]
@@ -78,6 +82,7 @@ mod documented_examples {
             parent: Some(7),
             last_cpu: Some(1),
             restarts: 0,
+            ipc: IpcCounters::default(),
         };
         let hex: alloc::string::String = crate::encode(&info)
             .iter()
@@ -85,7 +90,7 @@ mod documented_examples {
             .collect();
         assert_eq!(
             hex,
-            "aa00182a016568656c6c6f0204030005110619474a0700080709010a00"
+            "ab00182a016568656c6c6f0204030005110619474a0700080709010a000ba500000100020003000400"
         );
     }
 }

@@ -33,6 +33,8 @@ pub fn manifest_for(seed: &[u8; 32]) -> Manifest {
         intents: vec![Intent {
             name: "demo.echo".into(),
             description: "Echoes its body back.".into(),
+            input: "{ text: text }".into(),
+            output: "{ text: text }".into(),
         }],
         restart: RestartPolicy {
             mode: RestartMode::OnFailure,

@@ -78,6 +78,7 @@ enum KindConfig {
     EventTopic,
     Console,
     System,
+    Policy,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -97,6 +98,10 @@ enum RightConfig {
 struct IntentConfig {
     name: String,
     description: String,
+    /// Schema of request bodies (`docs/ipc.md`).
+    input: String,
+    /// Schema of reply bodies.
+    output: String,
 }
 
 impl AgentConfig {
@@ -130,6 +135,8 @@ impl AgentConfig {
                 .map(|intent| Intent {
                     name: intent.name.clone(),
                     description: intent.description.clone(),
+                    input: intent.input.clone(),
+                    output: intent.output.clone(),
                 })
                 .collect(),
             restart: RestartPolicy {
@@ -162,6 +169,7 @@ impl CapabilityConfig {
                 KindConfig::EventTopic => CapKind::EventTopic,
                 KindConfig::Console => CapKind::Console,
                 KindConfig::System => CapKind::System,
+                KindConfig::Policy => CapKind::Policy,
             },
             resource: self.resource.clone(),
             rights: self.rights.iter().fold(0, |bits, right| bits | right.bit()),

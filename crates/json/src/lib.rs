@@ -1,0 +1,2 @@
+//! JSON to CBOR and back (being written).
+#![no_std]

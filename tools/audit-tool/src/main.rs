@@ -1,0 +1,2 @@
+//! Verifies an exported audit log (being written).
+fn main() {}
