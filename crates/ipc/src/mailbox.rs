@@ -117,6 +117,29 @@ impl Mailbox {
         self.queue.remove(&key)
     }
 
+    /// The first message, in queue order, that passes `filter` and has not
+    /// expired at `now`, left in the box: the kernel checks it fits the
+    /// receiver's buffer before taking it.
+    pub fn peek_matching(&self, filter: &Filter, now: u64) -> Option<&Message> {
+        self.queue
+            .values()
+            .find(|message| !message.is_expired(now) && filter.matches(message))
+    }
+
+    /// Queues a kernel notice (an expiry or a dropped-message report)
+    /// even when the box is full. Notices answer messages the owner sent,
+    /// so their number is bounded by what the owner could have in flight;
+    /// refusing them would lose the only report of a lost message.
+    pub fn push_notice(&mut self, message: Message) {
+        let key = (
+            Reverse(message.context.priority),
+            message.context.deadline_ns.unwrap_or(u64::MAX),
+            self.arrivals,
+        );
+        self.arrivals = self.arrivals.wrapping_add(1);
+        self.queue.insert(key, message);
+    }
+
     /// Removes and returns the first unexpired message.
     pub fn pop(&mut self, now: u64) -> Option<Message> {
         self.pop_matching(&Filter::default(), now)

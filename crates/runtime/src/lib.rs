@@ -12,6 +12,7 @@ extern crate alloc;
 mod error;
 mod exec;
 mod images;
+mod post;
 mod memory;
 mod park;
 mod platform;

@@ -1,0 +1,232 @@
+//! The post office on its own: routing, schemas, replies, back-pressure,
+//! expiry, exactly-once delivery in per-sender order.
+
+use super::deliver::Sent;
+use super::*;
+use aios_abi::Error;
+use aios_abi::payload::rights;
+use aios_cap::{CapSpace, Resource};
+use aios_ipc::{Destination, Filter, IntentSpec, Message};
+use alloc::string::String;
+use alloc::vec::Vec;
+use alloc::{format, vec};
+
+const ECHO: &str = "{ text: text }";
+
+fn text_body(text: &str) -> Vec<u8> {
+    let mut e = minicbor::Encoder::new(Vec::new());
+    e.map(1).unwrap().str("text").unwrap().str(text).unwrap();
+    e.into_writer()
+}
+
+fn echo_spec() -> IntentSpec {
+    IntentSpec::new("demo.echo", "Echoes the text back.", ECHO, ECHO).unwrap()
+}
+
+/// A post office with agents 1..=n; agent `server` serves demo.echo.
+fn post(n: u64, server: u64) -> (Post, CapSpace) {
+    let mut post = Post::new();
+    let mut caps = CapSpace::new();
+    for agent in 1..=n {
+        caps.add_agent(agent);
+        let intents = if agent == server { vec![echo_spec()] } else { vec![] };
+        post.add_agent(agent, intents).unwrap();
+    }
+    (post, caps)
+}
+
+fn request(text: &str) -> Message {
+    let mut m = Message::new(999, Destination::Intent("demo.echo".into()), "demo.echo");
+    m.body = text_body(text);
+    m
+}
+
+fn send(post: &mut Post, caps: &mut CapSpace, from: u64, m: Message, nonblock: bool) -> Result<Sent, Error> {
+    let prepared = post.prepare(from, m, Target::Intent("demo.*"))?;
+    post.deliver(prepared, caps, nonblock, 10)
+}
+
+fn take(post: &mut Post, caps: &mut CapSpace, me: u64) -> Option<Message> {
+    let taken = post.take(me, &Filter::default(), usize::MAX, caps, 10).unwrap()?;
+    Some(Message::decode(&taken.bytes).unwrap())
+}
+
+#[test]
+fn from_is_stamped_and_id_assigned_whatever_the_sender_wrote() {
+    let (mut post, mut caps) = post(2, 2);
+    let mut m = request("hi");
+    m.from = 2; // forged: pretends to come from the server itself
+    let Sent::Queued { id, .. } = send(&mut post, &mut caps, 1, m, false).unwrap() else {
+        panic!("queued");
+    };
+    let got = take(&mut post, &mut caps, 2).unwrap();
+    assert_eq!(got.from, 1);
+    assert_eq!(got.id, id);
+    assert_ne!(id, 999);
+    assert_eq!(got.context.conversation_id, id);
+}
+
+#[test]
+fn schema_invalid_body_unknown_intent_and_uncovered_intent_are_refused() {
+    let (mut post, mut caps) = post(2, 2);
+    let mut bad = request("x");
+    bad.body = text_body("x")[..3].to_vec();
+    assert_eq!(send(&mut post, &mut caps, 1, bad, false), Err(Error::SchemaMismatch));
+    let mut wrong_type = request("x");
+    let mut e = minicbor::Encoder::new(Vec::new());
+    e.map(1).unwrap().str("text").unwrap().u32(5).unwrap();
+    wrong_type.body = e.into_writer();
+    assert_eq!(send(&mut post, &mut caps, 1, wrong_type, false), Err(Error::SchemaMismatch));
+    let nobody = Message::new(1, Destination::Intent("demo.nothing".into()), "demo.nothing");
+    assert_eq!(send(&mut post, &mut caps, 1, nobody, false), Err(Error::NoSuchIntent));
+    let prepared = post.prepare(1, request("x"), Target::Intent("text.*"));
+    assert_eq!(prepared.err(), Some(Error::PermissionDenied));
+    assert!(take(&mut post, &mut caps, 2).is_none(), "the receiver never sees refused messages");
+}
+
+#[test]
+fn a_reply_goes_back_once_and_only_to_the_requester() {
+    let (mut post, mut caps) = post(3, 2);
+    send(&mut post, &mut caps, 1, request("hi"), false).unwrap();
+    let req = take(&mut post, &mut caps, 2).unwrap();
+    let mut reply = Message::new(0, Destination::Agent(3), "whatever");
+    reply.reply_to = Some(req.id);
+    reply.body = text_body("hi");
+    assert_eq!(post.prepare(2, reply.clone(), Target::Reply).err(), Some(Error::InvalidArgument));
+    reply.to = Destination::Agent(1);
+    let prepared = post.prepare(2, reply.clone(), Target::Reply).unwrap();
+    post.deliver(prepared, &mut caps, false, 20).unwrap();
+    assert_eq!(post.prepare(2, reply, Target::Reply).err(), Some(Error::NotFound));
+    let got = take(&mut post, &mut caps, 1).unwrap();
+    assert_eq!(got.reply_to, Some(req.id));
+    assert_eq!(got.intent, "demo.echo");
+    assert_eq!(got.context.conversation_id, req.context.conversation_id);
+    assert_eq!(post.stats().latency_buckets.iter().sum::<u64>(), 1);
+}
+
+#[test]
+fn deadlines_expire_with_a_notice_to_the_sender() {
+    let (mut post, mut caps) = post(2, 2);
+    let mut m = request("late");
+    m.context.deadline_ns = Some(100);
+    let Sent::Queued { id, .. } = send(&mut post, &mut caps, 1, m, false).unwrap() else {
+        panic!("queued");
+    };
+    assert!(post.expire(&mut caps, 50).is_empty());
+    post.expire(&mut caps, 101);
+    assert!(post.take(2, &Filter::default(), usize::MAX, &mut caps, 101).unwrap().is_none());
+    let notice = take(&mut post, &mut caps, 1).unwrap();
+    assert_eq!(notice.intent, EXPIRED_INTENT);
+    assert_eq!(notice.reply_to, Some(id));
+    assert_eq!(notice.from, KERNEL);
+    let mut gone = request("too late");
+    gone.context.deadline_ns = Some(5);
+    assert_eq!(send(&mut post, &mut caps, 1, gone, false), Err(Error::Expired));
+}
+
+#[test]
+fn a_full_mailbox_pushes_back_without_loss_or_growth() {
+    let (mut post, mut caps) = post(3, 3);
+    for i in 0..MAILBOX_CAPACITY {
+        let sent = send(&mut post, &mut caps, 1, request(&format!("{i}")), true).unwrap();
+        assert!(matches!(sent, Sent::Queued { .. }));
+    }
+    assert_eq!(send(&mut post, &mut caps, 1, request("x"), true), Err(Error::WouldBlock));
+    let Sent::Parked { id } = send(&mut post, &mut caps, 2, request("parked"), false).unwrap() else {
+        panic!("parked");
+    };
+    assert_eq!(post.boxes[&3].len(), MAILBOX_CAPACITY);
+    let first = post.take(3, &Filter::default(), usize::MAX, &mut caps, 10).unwrap().unwrap();
+    assert_eq!(first.wakes, vec![Wake { agent: 2, value: id as i64 }]);
+    assert_eq!(post.boxes[&3].len(), MAILBOX_CAPACITY);
+    let mut seen = 1;
+    while let Some(m) = take(&mut post, &mut caps, 3) {
+        seen += 1;
+        if seen == MAILBOX_CAPACITY + 1 {
+            assert_eq!(m.id, id);
+        }
+    }
+    assert_eq!(seen, MAILBOX_CAPACITY + 1);
+}
+
+#[test]
+fn ten_senders_ten_thousand_messages_each_exactly_once_in_order() {
+    let (mut post, mut caps) = post(11, 11);
+    let mut next = [0u32; 11];
+    let mut received = [0u32; 11];
+    let mut parked: Vec<Option<Message>> = vec![None; 11];
+    let total = 10 * 10_000;
+    let mut delivered = 0;
+    while delivered < total {
+        for sender in 1..=10u64 {
+            let i = sender as usize;
+            if parked[i].is_some() || next[i] == 10_000 {
+                continue;
+            }
+            let m = request(&format!("{sender}:{}", next[i]));
+            next[i] += 1;
+            if let Sent::Parked { .. } = send(&mut post, &mut caps, sender, m.clone(), false).unwrap() {
+                parked[i] = Some(m);
+            }
+        }
+        for _ in 0..7 {
+            let Some(taken) = post.take(11, &Filter::default(), usize::MAX, &mut caps, 10).unwrap() else {
+                break;
+            };
+            for wake in taken.wakes {
+                parked[wake.agent as usize] = None;
+            }
+            let m = Message::decode(&taken.bytes).unwrap();
+            let mut d = minicbor::Decoder::new(&m.body);
+            d.map().unwrap();
+            d.str().unwrap();
+            let text = String::from(d.str().unwrap());
+            let (who, n) = text.split_once(':').unwrap();
+            let who: usize = who.parse().unwrap();
+            assert_eq!(who as u64, m.from);
+            assert_eq!(n.parse::<u32>().unwrap(), received[who], "per-sender order");
+            received[who] += 1;
+            delivered += 1;
+        }
+        assert!(post.boxes[&11].len() <= MAILBOX_CAPACITY);
+        assert!(post.pending.values().map(|q| q.len()).sum::<usize>() <= 10);
+    }
+    assert!(received[1..].iter().all(|&n| n == 10_000));
+    assert!(take(&mut post, &mut caps, 11).is_none(), "nothing duplicated");
+}
+
+#[test]
+fn a_stopped_receiver_returns_requests_and_fails_parked_senders() {
+    let (mut post, mut caps) = post(3, 3);
+    send(&mut post, &mut caps, 1, request("a"), false).unwrap();
+    send(&mut post, &mut caps, 2, request("b"), false).unwrap();
+    let taken = take(&mut post, &mut caps, 3).unwrap();
+    assert_eq!(taken.from, 1);
+    post.remove_agent(3);
+    for sender in [1, 2] {
+        let notice = take(&mut post, &mut caps, sender).unwrap();
+        assert_eq!(notice.intent, UNDELIVERED_INTENT);
+    }
+    assert_eq!(send(&mut post, &mut caps, 1, request("c"), false), Err(Error::NoAgent));
+}
+
+#[test]
+fn capabilities_travel_attenuated_and_need_grant() {
+    let (mut post, mut caps) = post(2, 2);
+    let handle = caps
+        .mint(1, Resource::Intent("demo.*".into()), rights::WRITE | rights::GRANT, None, None)
+        .unwrap();
+    let plain = caps.mint(1, Resource::Console, rights::WRITE, None, None).unwrap();
+    let mut m = request("cap");
+    m.caps = vec![plain.raw()];
+    assert_eq!(send(&mut post, &mut caps, 1, m, false), Err(Error::PermissionDenied));
+    let mut m = request("cap");
+    m.caps = vec![handle.raw()];
+    send(&mut post, &mut caps, 1, m, false).unwrap();
+    let got = take(&mut post, &mut caps, 2).unwrap();
+    assert_eq!(got.caps.len(), 1);
+    let theirs = caps.list(2, 0);
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].rights, rights::WRITE, "GRANT does not travel");
+    assert_eq!(theirs[0].handle.raw(), got.caps[0]);
+}
