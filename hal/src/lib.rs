@@ -9,6 +9,7 @@ extern crate alloc;
 
 pub mod clock;
 pub mod cpu;
+pub mod entropy;
 pub mod entry;
 pub mod frames;
 pub mod heap;
@@ -17,6 +18,7 @@ pub mod memory;
 pub mod paging;
 pub mod percpu;
 pub mod power;
+pub mod rtc;
 pub mod serial;
 pub mod smp;
 

@@ -38,6 +38,10 @@ pub struct Manifest {
     /// Names of the agents that must be started before this one.
     #[n(7)]
     pub depends_on: Vec<String>,
+    /// Labels policies can select the agent by (`system`, `demo`): each
+    /// 1..=32 characters of `[a-z0-9-]`.
+    #[n(8)]
+    pub labels: Vec<String>,
 }
 
 /// One capability the agent requests.

@@ -63,7 +63,16 @@ impl Manifest {
         self.validate_quotas()?;
         validate_intents(&self.intents)?;
         self.validate_restart()?;
-        self.validate_dependencies()
+        self.validate_dependencies()?;
+        check(self.labels.len() <= 16, "more than 16 labels")?;
+        for (i, label) in self.labels.iter().enumerate() {
+            check(
+                is_agent_name(label),
+                "a label is not 1..=32 characters of [a-z0-9-]",
+            )?;
+            check(!self.labels[..i].contains(label), "a label is listed twice")?;
+        }
+        Ok(())
     }
 
     fn validate_capabilities(&self) -> Result<(), Error> {

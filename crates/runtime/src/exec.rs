@@ -38,11 +38,19 @@ impl Runtime {
     pub fn run_once(&self, cpu: usize) -> RunOutcome {
         let platform = &self.inner.platform;
         let now = platform.now_ns();
-        let (id, mut exec, fuel) = {
+        self.after_exits();
+        let (id, mut exec, fuel, wake_value) = {
             let mut state = self.inner.state.lock();
+            state.expire_messages(now);
             state.sched.wake_expired(now, cpu);
             let Some(id) = state.sched.pick(cpu) else {
-                return RunOutcome::Idle(state.sched.next_wake_ns());
+                let timer = state.sched.next_wake_ns();
+                let deadline = state.post.earliest;
+                let next = match (timer, deadline) {
+                    (Some(a), Some(b)) => Some(a.min(b.saturating_add(1))),
+                    (a, b) => a.or(b.map(|d| d.saturating_add(1))),
+                };
+                return RunOutcome::Idle(next);
             };
             let Some(record) = state.agents.get_mut(&id) else {
                 state.sched.remove(id);
@@ -69,11 +77,12 @@ impl Runtime {
             }
             record.state = AgentState::Running;
             record.last_cpu = Some(cpu as u32);
-            (id, exec, allowance.min(SLICE_FUEL))
+            let wake_value = record.wake_value.take();
+            (id, exec, allowance.min(SLICE_FUEL), wake_value)
         };
 
         let started = platform.now_ns();
-        let (next, used) = self.run_slice(&mut exec, fuel, started);
+        let (next, used) = self.run_slice(&mut exec, fuel, started, wake_value);
         let ended = platform.now_ns();
 
         let mut state = self.inner.state.lock();
@@ -99,13 +108,38 @@ impl Runtime {
             }
             Next::Park(park) => {
                 record.state = AgentState::Blocked;
-                let wake = match park {
-                    Park::Sleep { until } => until,
-                    Park::ConsoleRead { deadline, .. } => deadline.min(ended + CONSOLE_POLL_NS),
-                    Park::Exit(_) => ended,
-                };
+                let ready_value = record.wake_value.is_some();
                 record.exec = Some(exec);
-                state.sched.sleep_until(id, wake);
+                let wake = match park {
+                    Park::Sleep { until } => Some(until),
+                    Park::ConsoleRead { deadline, .. } => {
+                        Some(deadline.min(ended + CONSOLE_POLL_NS))
+                    }
+                    Park::Exit(_) => Some(ended),
+                    Park::Event { deadline, .. } => Some(deadline.min(ended + CONSOLE_POLL_NS)),
+                    // Mail that arrived while the slice ended must not be
+                    // missed: look again under the lock before sleeping.
+                    Park::Recv {
+                        filter, deadline, ..
+                    } => {
+                        if state.post.has_mail(id, &filter, ended) {
+                            None
+                        } else {
+                            state.post.wait_for_mail(id);
+                            Some(deadline)
+                        }
+                    }
+                    Park::Send => (!ready_value).then_some(u64::MAX),
+                };
+                match wake {
+                    Some(wake) => state.sched.sleep_until(id, wake),
+                    None => {
+                        if let Some(record) = state.agents.get_mut(&id) {
+                            record.state = AgentState::Runnable;
+                        }
+                        state.sched.requeue(id, cpu);
+                    }
+                }
             }
             Next::Finish(final_state, code, reason) => {
                 record.exec = Some(exec);
@@ -119,7 +153,13 @@ impl Runtime {
 
     /// Runs or resumes the agent's call with `fuel`; returns what to do
     /// next and the fuel it burnt.
-    fn run_slice(&self, exec: &mut Box<Execution>, fuel: u64, now: u64) -> (Next, u64) {
+    fn run_slice(
+        &self,
+        exec: &mut Box<Execution>,
+        fuel: u64,
+        now: u64,
+        wake_value: Option<i64>,
+    ) -> (Next, u64) {
         if exec.store.set_fuel(fuel).is_err() {
             return (
                 Next::Finish(AgentState::Trapped, None, Some("fuel metering off".into())),
@@ -139,13 +179,15 @@ impl Runtime {
         let result = match call {
             Call::Start(main) => main.call_resumable(&mut exec.store, ()),
             Call::OutOfFuel(invocation) => invocation.resume(&mut exec.store),
-            Call::Parked(invocation, park) => match self.resume_value(exec, park, now) {
-                Ok(value) => invocation.resume(&mut exec.store, &[Val::I32(value)]),
-                Err(still_parked) => {
-                    exec.call = Some(Call::Parked(invocation, still_parked));
-                    return (Next::Park(still_parked), 0);
+            Call::Parked(invocation, park) => {
+                match self.resume_value(exec, park, now, wake_value) {
+                    Ok(value) => invocation.resume(&mut exec.store, &[value]),
+                    Err(still_parked) => {
+                        exec.call = Some(Call::Parked(invocation, still_parked.clone()));
+                        return (Next::Park(still_parked), 0);
+                    }
                 }
-            },
+            }
         };
         let unburnt = exec.store.data_mut().unburnt_fuel.take().unwrap_or(0);
         let used = fuel
@@ -160,10 +202,10 @@ impl Runtime {
                 Next::Requeue
             }
             Ok(TypedResumableCall::HostTrap(invocation)) => {
-                match invocation.host_error().downcast_ref::<Park>().copied() {
+                match invocation.host_error().downcast_ref::<Park>().cloned() {
                     Some(Park::Exit(code)) => Next::Finish(AgentState::Exited, Some(code), None),
                     Some(park) => {
-                        exec.call = Some(Call::Parked(invocation, park));
+                        exec.call = Some(Call::Parked(invocation, park.clone()));
                         Next::Park(park)
                     }
                     None => Next::Finish(
@@ -179,26 +221,83 @@ impl Runtime {
     }
 
     /// The value a parked syscall returns when resumed, or the park to keep
-    /// if it is not ready.
-    fn resume_value(&self, exec: &mut Box<Execution>, park: Park, now: u64) -> Result<i32, Park> {
+    /// if it is not ready. `wake_value` is what the post office decided for
+    /// a parked send.
+    fn resume_value(
+        &self,
+        exec: &mut Box<Execution>,
+        park: Park,
+        now: u64,
+        wake_value: Option<i64>,
+    ) -> Result<Val, Park> {
         match park {
-            Park::Sleep { .. } => Ok(0),
-            Park::Exit(code) => Ok(code),
+            Park::Sleep { .. } => Ok(Val::I32(0)),
+            Park::Exit(code) => Ok(Val::I32(code)),
             Park::ConsoleRead { ptr, cap, deadline } => {
                 let mut buf = alloc::vec![0u8; cap.min(4096) as usize];
                 let n = self.inner.platform.console_read(&mut buf);
                 if n > 0 {
-                    return Ok(
+                    return Ok(Val::I32(
                         match write_store(&mut exec.store, exec.memory, ptr, &buf[..n]) {
                             Ok(()) => n as i32,
                             Err(e) => e.code(),
                         },
-                    );
+                    ));
                 }
                 if now >= deadline {
-                    Ok(aios_abi::Error::TimedOut.code())
+                    Ok(Val::I32(aios_abi::Error::TimedOut.code()))
                 } else {
                     Err(park)
+                }
+            }
+            Park::Send => wake_value.map(Val::I64).ok_or(park),
+            Park::Recv {
+                ref filter,
+                ptr,
+                cap,
+                deadline,
+            } => {
+                let me = exec.store.data().id;
+                match self.take_message(me, filter, cap, now) {
+                    Ok(Some(bytes)) => Ok(Val::I32(
+                        match write_store(&mut exec.store, exec.memory, ptr, &bytes) {
+                            Ok(()) => bytes.len() as i32,
+                            Err(e) => e.code(),
+                        },
+                    )),
+                    Ok(None) if now < deadline => Err(park),
+                    Ok(None) => {
+                        self.inner.state.lock().post.stop_waiting(me);
+                        Ok(Val::I32(aios_abi::Error::TimedOut.code()))
+                    }
+                    Err(error) => {
+                        self.inner.state.lock().post.stop_waiting(me);
+                        Ok(Val::I32(error.code()))
+                    }
+                }
+            }
+            Park::Event {
+                sub,
+                ptr,
+                cap,
+                deadline,
+            } => {
+                let me = exec.store.data().id;
+                match self.inner.next_event(me, sub) {
+                    Ok(Some(event)) => {
+                        let bytes = minicbor::to_vec(&event).unwrap_or_default();
+                        Ok(Val::I32(if bytes.len() > cap as usize {
+                            aios_abi::Error::BufferTooSmall.code()
+                        } else {
+                            match write_store(&mut exec.store, exec.memory, ptr, &bytes) {
+                                Ok(()) => bytes.len() as i32,
+                                Err(e) => e.code(),
+                            }
+                        }))
+                    }
+                    Ok(None) if now < deadline => Err(park),
+                    Ok(None) => Ok(Val::I32(aios_abi::Error::TimedOut.code())),
+                    Err(error) => Ok(Val::I32(error.code())),
                 }
             }
         }

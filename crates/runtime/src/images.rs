@@ -10,6 +10,8 @@ use alloc::vec::Vec;
 
 /// Bundle entry holding the boot manifest.
 pub const BOOT_MANIFEST: &str = "boot-manifest.cbor";
+/// Bundle entry holding the policy put in force at boot.
+pub const BOOT_POLICY: &str = "policy.aios";
 
 /// A verified, compiled image.
 pub(crate) struct LoadedImage {
@@ -36,6 +38,9 @@ impl Runtime {
             .ok_or_else(|| format!("bundle has no {BOOT_MANIFEST}"))?;
         let boot =
             BootManifest::decode(manifest_bytes).map_err(|e| format!("boot manifest: {e}"))?;
+        if let Some(policy) = bundle.get(BOOT_POLICY) {
+            self.load_boot_policy(policy);
+        }
         let mut loaded = 0;
         for agent in &boot.agents {
             let outcome = match bundle.get(&agent.image) {
@@ -58,10 +63,14 @@ impl Runtime {
                 }
                 Err(reason) => {
                     drop(images);
-                    self.kernel_log(
-                        aios_abi::log_level::ERROR,
-                        &format!("agent image `{}` refused: {reason}", agent.name),
-                    );
+                    let detail = format!("agent image `{}` refused: {reason}", agent.name);
+                    self.kernel_log(aios_abi::log_level::ERROR, &detail);
+                    self.inner.audit(aios_audit::Kind::ImageRefused, 0, &detail);
+                    self.inner.publish(aios_events::EventKind::Security {
+                        agent: None,
+                        alert: aios_events::SecurityAlert::ImageRefused,
+                        detail,
+                    });
                     self.inner
                         .images
                         .lock()
@@ -71,6 +80,29 @@ impl Runtime {
             }
         }
         Ok(loaded)
+    }
+
+    /// Puts the bundle's policy in force; a policy that does not compile
+    /// is refused (logged and audited) and the baseline stays.
+    fn load_boot_policy(&self, bytes: &[u8]) {
+        let outcome = core::str::from_utf8(bytes)
+            .map_err(|_| String::from("not UTF-8"))
+            .and_then(|text| self.inner.set_policy(0, text).map_err(|e| e.to_string()));
+        match outcome {
+            Ok(rules) => self.kernel_log(
+                aios_abi::log_level::INFO,
+                &format!("policy: {BOOT_POLICY} in force, {rules} rules"),
+            ),
+            Err(error) => self.kernel_log(
+                aios_abi::log_level::ERROR,
+                &format!("policy: {BOOT_POLICY} refused ({error}); the baseline policy stays"),
+            ),
+        }
+    }
+
+    /// The source text of the policy in force.
+    pub fn policy_text(&self) -> String {
+        self.inner.guard.policy.lock().text.clone()
     }
 
     fn load_image(

@@ -11,17 +11,20 @@ extern crate alloc;
 
 mod error;
 mod exec;
+mod guard;
 mod images;
-mod post;
 mod memory;
+mod messaging;
 mod park;
 mod platform;
+mod post;
 mod spawn;
 mod state;
 mod syscalls;
 
 pub use error::SpawnError;
 pub use exec::RunOutcome;
+pub use guard::BASELINE_POLICY;
 pub use platform::Platform;
 
 use alloc::sync::Arc;
@@ -43,6 +46,7 @@ pub(crate) struct Inner {
     linker: wasmi::Linker<AgentCtx>,
     images: spin::Mutex<Images>,
     state: spin::Mutex<State>,
+    guard: guard::Guard,
     cpus: usize,
 }
 
@@ -54,6 +58,8 @@ pub(crate) struct AgentCtx {
     /// Fuel left when the agent called `yield`, which ends the slice by
     /// emptying the tank: not to be charged to the agent.
     unburnt_fuel: Option<u64>,
+    /// Who the agent is, for the policy engine.
+    subject: guard::Subject,
 }
 
 impl Runtime {
@@ -66,12 +72,14 @@ impl Runtime {
         // resumed after preemption.
         config.compilation_mode(wasmi::CompilationMode::Eager);
         let engine = wasmi::Engine::new(&config);
+        let guard = guard::Guard::new(platform.random_seed(), platform.now_ns());
         let inner = Arc::new_cyclic(|_| Inner {
             platform,
             linker: syscalls::linker(&engine),
             engine,
             images: spin::Mutex::new(Images::default()),
             state: spin::Mutex::new(State::new(cpus.max(1))),
+            guard,
             cpus: cpus.max(1),
         });
         Runtime { inner }

@@ -74,3 +74,20 @@ pub(crate) fn write_store(
         .write(store, ptr as usize, bytes)
         .map_err(|_| Error::BadPointer)
 }
+
+/// Validates an output buffer `(ptr, cap)` that a parked syscall will fill
+/// later: it must lie wholly inside the caller's memory now (memory never
+/// shrinks, so it still will).
+pub(crate) fn out_buffer(
+    caller: &Caller<'_, AgentCtx>,
+    ptr: i32,
+    cap: i32,
+) -> Result<(u32, u32), Error> {
+    let (start, len) = range(ptr, cap, i32::MAX as usize)?;
+    let size = memory(caller)?.data_size(caller);
+    let end = start.checked_add(len).ok_or(Error::BadPointer)?;
+    if end > size {
+        return Err(Error::BadPointer);
+    }
+    Ok((start as u32, len as u32))
+}

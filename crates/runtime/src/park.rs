@@ -4,7 +4,7 @@
 use core::fmt;
 
 /// A request, raised from inside a syscall, to suspend the calling agent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Park {
     /// Resume with 0 once `until` (ns since boot) has passed.
     Sleep {
@@ -23,6 +23,24 @@ pub(crate) enum Park {
     },
     /// The agent called `agent_exit`; never resumed.
     Exit(i32),
+    /// Waiting in `semantic_recv` for a message passing `filter` (woken
+    /// by the post office) or for `deadline` (resumes with `TimedOut`).
+    Recv {
+        filter: aios_ipc::Filter,
+        ptr: u32,
+        cap: u32,
+        deadline: u64,
+    },
+    /// Waiting in `semantic_send` for room in a full mailbox; resumes
+    /// with the message id or an error, decided by the post office.
+    Send,
+    /// Waiting in `event_next` for an event of subscription `sub`.
+    Event {
+        sub: u64,
+        ptr: u32,
+        cap: u32,
+        deadline: u64,
+    },
 }
 
 impl fmt::Display for Park {
@@ -31,6 +49,11 @@ impl fmt::Display for Park {
             Park::Sleep { until } => write!(f, "sleep until {until} ns"),
             Park::ConsoleRead { deadline, .. } => write!(f, "console read until {deadline} ns"),
             Park::Exit(code) => write!(f, "exit({code})"),
+            Park::Recv { deadline, .. } => write!(f, "receive until {deadline} ns"),
+            Park::Send => f.write_str("send waiting for mailbox room"),
+            Park::Event { sub, deadline, .. } => {
+                write!(f, "event {sub} until {deadline} ns")
+            }
         }
     }
 }

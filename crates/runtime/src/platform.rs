@@ -18,4 +18,8 @@ pub trait Platform: Send + Sync + 'static {
     fn power_off(&self) -> aios_abi::Error;
     /// New work was queued: wake CPUs that are halted.
     fn kick(&self);
+    /// 32 bytes of entropy for the node's audit-signing key.
+    fn random_seed(&self) -> [u8; 32];
+    /// The hour of the UTC day (0..=23), for policy time conditions.
+    fn hour_utc(&self) -> u8;
 }

@@ -77,13 +77,19 @@ impl Runtime {
                     last_window_permille: 0,
                     restarts,
                     ipc: aios_abi::payload::IpcCounters::default(),
+                    wake_value: None,
                 },
             );
             state.caps.add_agent(id);
             id
         };
 
-        let exec = match self.instantiate(id, &module, quotas.memory_pages) {
+        let subject = crate::guard::Subject {
+            name: String::from(name),
+            publisher: aios_audit::fingerprint(&manifest.publisher),
+            labels: manifest.labels.clone(),
+        };
+        let exec = match self.instantiate(id, &module, quotas.memory_pages, subject) {
             Ok(exec) => exec,
             Err(reason) => {
                 let mut state = self.inner.state.lock();
@@ -120,6 +126,10 @@ impl Runtime {
                 return Err(SpawnError::Capabilities(alloc::format!("{e:?}")));
             }
         }
+        if let Err(reason) = self.serve_intents(&mut state, id, &manifest) {
+            drop(state.finish(id, AgentState::Trapped, None, Some(reason.clone())));
+            return Err(SpawnError::Capabilities(reason));
+        }
         let killed_meanwhile = state.agents.get(&id).is_none_or(|r| r.state.is_final());
         if killed_meanwhile {
             return Ok(id);
@@ -132,8 +142,49 @@ impl Runtime {
         let cpu = (id as usize) % self.inner.cpus;
         state.sched.add(id, DEFAULT_WEIGHT, cpu);
         drop(state);
+        let detail = match parent {
+            Some(parent) => alloc::format!("{name} spawned by agent {parent}"),
+            None => alloc::format!("{name} spawned by the kernel"),
+        };
+        self.inner.audit(aios_audit::Kind::Spawn, id, &detail);
+        self.inner.publish(aios_events::EventKind::AgentLifecycle {
+            agent: id,
+            state: AgentState::Runnable,
+        });
         self.inner.platform.kick();
         Ok(id)
+    }
+
+    /// Registers the intents the manifest declares, with their schemas, and
+    /// gives the agent a READ capability on each (serving is receiving).
+    fn serve_intents(
+        &self,
+        state: &mut crate::state::State,
+        id: u64,
+        manifest: &aios_image::Manifest,
+    ) -> Result<(), String> {
+        let mut specs = Vec::with_capacity(manifest.intents.len());
+        for intent in &manifest.intents {
+            let spec = aios_ipc::IntentSpec::new(
+                &intent.name,
+                &intent.description,
+                &intent.input,
+                &intent.output,
+            )
+            .map_err(|e| alloc::format!("intent `{}`: {e}", intent.name))?;
+            specs.push(spec);
+            state
+                .caps
+                .mint(
+                    id,
+                    Resource::Intent(intent.name.clone()),
+                    aios_abi::payload::rights::READ,
+                    None,
+                    None,
+                )
+                .map_err(|e| alloc::format!("intent capability: {e:?}"))?;
+        }
+        state.post.add_agent(id, specs)
     }
 
     fn instantiate(
@@ -141,6 +192,7 @@ impl Runtime {
         id: u64,
         module: &wasmi::Module,
         memory_pages: u32,
+        subject: crate::guard::Subject,
     ) -> Result<Box<Execution>, String> {
         let limits = wasmi::StoreLimitsBuilder::new()
             .memory_size((u64::from(memory_pages) * WASM_PAGE) as usize)
@@ -154,6 +206,7 @@ impl Runtime {
             runtime: Arc::downgrade(&self.inner),
             limits,
             unburnt_fuel: None,
+            subject,
         };
         let mut store = wasmi::Store::new(&self.inner.engine, ctx);
         store.limiter(|ctx| &mut ctx.limits);

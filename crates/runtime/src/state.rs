@@ -1,12 +1,14 @@
 //! The runtime's shared state: agent records, capabilities, scheduler.
 
 use crate::park::Park;
+use crate::post::{Post, RETRY, Wake};
 use aios_abi::payload::{AgentInfo, AgentState};
 use aios_cap::{CapSpace, QuotaState};
 use aios_sched::Scheduler;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
+use alloc::vec::Vec;
 
 /// How many finished agents stay visible (for `agents` and supervisors).
 pub(crate) const FINISHED_KEPT: usize = 64;
@@ -51,6 +53,9 @@ pub(crate) struct AgentRecord {
     pub(crate) last_window_permille: u32,
     pub(crate) restarts: u32,
     pub(crate) ipc: aios_abi::payload::IpcCounters,
+    /// The value a syscall parked in (a blocked send) resumes with, once
+    /// the post office has decided it.
+    pub(crate) wake_value: Option<i64>,
 }
 
 impl AgentRecord {
@@ -92,6 +97,10 @@ pub(crate) struct State {
     pub(crate) caps: CapSpace,
     pub(crate) sched: Scheduler,
     pub(crate) next_id: u64,
+    pub(crate) post: Post,
+    /// Agents finished since the runtime last ran its after-exit work
+    /// (audit, events, subscriptions), with how they ended.
+    pub(crate) ended: Vec<(u64, AgentState, Option<String>)>,
 }
 
 impl State {
@@ -102,6 +111,8 @@ impl State {
             caps: CapSpace::new(),
             sched: Scheduler::new(cpus),
             next_id: 1,
+            post: Post::new(),
+            ended: Vec::new(),
         }
     }
 
@@ -120,11 +131,18 @@ impl State {
         }
         record.state = state;
         record.exit_code = exit_code;
-        record.reason = reason;
+        record.reason = reason.clone();
         record.kill_requested = false;
         let exec = record.exec.take();
         self.sched.remove(id);
         self.caps.remove_agent(id);
+        let wakes = self.post.remove_agent(id);
+        self.apply(&wakes);
+        let detail = match (exit_code, reason) {
+            (Some(code), _) => Some(alloc::format!("exit code {code}")),
+            (None, reason) => reason,
+        };
+        self.ended.push((id, state, detail));
         self.finished.push_back(id);
         while self.finished.len() > FINISHED_KEPT {
             if let Some(old) = self.finished.pop_front() {
@@ -132,5 +150,40 @@ impl State {
             }
         }
         exec
+    }
+}
+
+impl State {
+    /// Resumes the agents the post office finished with: a parked sender
+    /// gets its result, a parked receiver looks at its mailbox again.
+    pub(crate) fn apply(&mut self, wakes: &[Wake]) {
+        for wake in wakes {
+            if wake.value == RETRY {
+                self.wake_receiver(wake.agent);
+                continue;
+            }
+            if let Some(record) = self.agents.get_mut(&wake.agent) {
+                if record.state.is_final() {
+                    continue;
+                }
+                record.wake_value = Some(wake.value);
+                let cpu = record.last_cpu.unwrap_or(0) as usize;
+                self.sched.wake(wake.agent, cpu);
+            }
+        }
+    }
+
+    /// Wakes an agent parked in `semantic_recv` (and only such an agent:
+    /// a sleeper must not wake early).
+    pub(crate) fn wake_receiver(&mut self, agent: u64) {
+        if !self.post.receiving.contains(&agent) {
+            return;
+        }
+        let cpu = self
+            .agents
+            .get(&agent)
+            .and_then(|r| r.last_cpu)
+            .unwrap_or(0) as usize;
+        self.sched.wake(agent, cpu);
     }
 }

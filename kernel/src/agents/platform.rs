@@ -52,4 +52,20 @@ impl Platform for KernelPlatform {
     fn kick(&self) {
         aios_hal::smp::wake_others();
     }
+
+    fn random_seed(&self) -> [u8; 32] {
+        let mut seed = [0u8; 32];
+        let source = aios_hal::entropy::fill(&mut seed);
+        if source == aios_hal::entropy::Source::TscJitter {
+            crate::log::write(
+                crate::log::Level::Warn,
+                format_args!("audit: no RDSEED/RDRAND; node key seeded from TSC jitter"),
+            );
+        }
+        seed
+    }
+
+    fn hour_utc(&self) -> u8 {
+        aios_hal::rtc::hour()
+    }
 }

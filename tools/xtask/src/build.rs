@@ -64,13 +64,15 @@ pub fn bundle(paths: &Paths) -> Result<Vec<u8>, Error> {
     bundle_signed_by(paths, &signing_key(paths, None)?)
 }
 
-/// The boot bundle, also written to `target/aios/bundle.bin`: `motd`, one
+/// The boot bundle, also written to `target/aios/bundle.bin`: `motd`,
+/// `policy.aios`, one
 /// `agents/<name>.aimg` per agent signed with `key`, and
 /// `boot-manifest.cbor` trusting `key` as the agents' publisher.
 fn bundle_signed_by(paths: &Paths, key: &Key) -> Result<Vec<u8>, Error> {
     let agents = agents::build(paths, &key.seed)?;
+    let policy = boot_policy(paths)?;
     let mut builder = aios_bundle::BundleBuilder::new();
-    let entries = [("motd", MOTD.as_bytes())]
+    let entries = [("motd", MOTD.as_bytes()), (POLICY_ENTRY, policy.as_bytes())]
         .into_iter()
         .chain(
             agents
@@ -89,6 +91,19 @@ fn bundle_signed_by(paths: &Paths, key: &Key) -> Result<Vec<u8>, Error> {
     let path = paths.bundle();
     fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
     Ok(bytes)
+}
+
+/// The bundle entry the kernel reads its boot policy from.
+const POLICY_ENTRY: &str = "policy.aios";
+
+/// `policy/boot.aios`, checked by compiling it here so that a broken
+/// policy fails the build rather than falling back at boot.
+fn boot_policy(paths: &Paths) -> Result<String, Error> {
+    let path = paths.root.join("policy").join("boot.aios");
+    let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    aios_policy::Policy::compile(&text)
+        .map_err(|e| Error::Image(format!("{}: {e}", path.display())))?;
+    Ok(text)
 }
 
 /// A signing key: its seed and the public key file the loader embeds.

@@ -46,7 +46,8 @@ impl Post {
             if !message.caps.is_empty() {
                 return Err(Error::InvalidArgument);
             }
-            self.permits.remove(&(message.from, message.reply_to.unwrap_or(0)));
+            self.permits
+                .remove(&(message.from, message.reply_to.unwrap_or(0)));
             self.kernel_inbox.push_back(message);
             return Ok(Sent::ToKernel { id });
         }
@@ -60,10 +61,11 @@ impl Post {
             if let Some(sent) = request_sent_ns {
                 self.reply_origin.insert(id, sent);
             }
+            self.note_deadline(&message);
             self.pending
                 .entry(to)
                 .or_default()
-                .push_back(Pending { message, to });
+                .push_back(Pending { message });
             return Ok(Sent::Parked { id });
         }
         transfer(caps, &mut message, to, now)?;
@@ -86,6 +88,7 @@ impl Post {
     /// Puts a message with its capabilities transferred into `to`'s box.
     pub(super) fn enqueue(&mut self, message: Message, to: u64, now: u64) {
         self.record_sent(&message, to, now);
+        self.note_deadline(&message);
         self.totals.sent += 1;
         if let Some(mailbox) = self.boxes.get_mut(&to) {
             // Room was checked (or made) by the caller.
@@ -99,10 +102,7 @@ impl Post {
     pub(super) fn admit_pending(&mut self, to: u64, caps: &mut CapSpace, now: u64) -> Vec<Wake> {
         let mut wakes = Vec::new();
         loop {
-            let room = self
-                .boxes
-                .get(&to)
-                .is_some_and(|b| b.len() < b.capacity());
+            let room = self.boxes.get(&to).is_some_and(|b| b.len() < b.capacity());
             let Some(queue) = self.pending.get_mut(&to) else {
                 break;
             };

@@ -21,6 +21,7 @@ use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 
+pub(crate) use deliver::Sent;
 pub(crate) use send::Target;
 pub(crate) use trace::TraceRecord;
 
@@ -66,7 +67,6 @@ pub(crate) struct Permit {
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {
     pub(crate) message: Message,
-    pub(crate) to: u64,
 }
 
 /// Totals since boot.
@@ -97,6 +97,9 @@ pub(crate) struct Post {
     /// Reply id → when its request was sent, until the requester takes the
     /// reply: the round-trip latency histogram's input.
     pub(crate) reply_origin: BTreeMap<u64, u64>,
+    /// No message deadline passes before this (a lower bound: the
+    /// runtime sweeps for expired messages once it has passed).
+    pub(crate) earliest: Option<u64>,
 }
 
 impl Post {
@@ -112,6 +115,7 @@ impl Post {
             totals: Totals::default(),
             kernel_inbox: VecDeque::new(),
             reply_origin: BTreeMap::new(),
+            earliest: None,
         }
     }
 
@@ -146,9 +150,51 @@ impl Post {
         queued.chain(pending).min()
     }
 
+    /// Whether `agent` has a message passing `filter` waiting.
+    pub(crate) fn has_mail(&self, agent: u64, filter: &aios_ipc::Filter, now: u64) -> bool {
+        self.boxes
+            .get(&agent)
+            .is_some_and(|b| b.peek_matching(filter, now).is_some())
+    }
+
+    /// Notes a deadline for the expiry sweep.
+    pub(super) fn note_deadline(&mut self, message: &Message) {
+        if let Some(deadline) = message.context.deadline_ns {
+            self.earliest = Some(self.earliest.map_or(deadline, |e| e.min(deadline)));
+        }
+    }
+
     fn fresh_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id = self.next_id.saturating_add(1);
         id
+    }
+}
+
+impl Post {
+    /// Sends a request from the kernel itself (an approval question) to
+    /// `to`, bypassing routing; the answer comes back through
+    /// `kernel_inbox`. Returns the message id and the agent to wake.
+    pub(crate) fn kernel_request(
+        &mut self,
+        to: u64,
+        intent: &str,
+        body: Vec<u8>,
+        now: u64,
+    ) -> Option<(u64, Option<u64>)> {
+        if !self.boxes.contains_key(&to) {
+            return None;
+        }
+        let id = self.fresh_id();
+        let mut message = Message::new(id, aios_ipc::Destination::Agent(to), intent);
+        message.from = KERNEL;
+        message.body = body;
+        message.context.conversation_id = id;
+        message.context.trace_id = id;
+        message.context.priority = u8::MAX;
+        self.record_sent(&message, to, now);
+        self.boxes.get_mut(&to)?.push_notice(message);
+        self.totals.sent += 1;
+        Some((id, self.receiving.contains(&to).then_some(to)))
     }
 }

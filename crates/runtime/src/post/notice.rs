@@ -25,7 +25,12 @@ impl Post {
     }
 
     /// Tells a requester its request will not be answered.
-    pub(super) fn notify_requester(&mut self, permit: &Permit, request: u64, _now: u64) -> Option<Wake> {
+    pub(super) fn notify_requester(
+        &mut self,
+        permit: &Permit,
+        request: u64,
+        _now: u64,
+    ) -> Option<Wake> {
         if permit.requester == KERNEL {
             return None;
         }
@@ -38,7 +43,14 @@ impl Post {
         )
     }
 
-    fn notify(&mut self, to: u64, about: u64, conversation: u64, trace: u64, intent: &str) -> Option<Wake> {
+    fn notify(
+        &mut self,
+        to: u64,
+        about: u64,
+        conversation: u64,
+        trace: u64,
+        intent: &str,
+    ) -> Option<Wake> {
         let id = self.fresh_id();
         let mut notice = Message::new(id, Destination::Agent(to), intent);
         notice.from = KERNEL;
@@ -89,6 +101,7 @@ impl Post {
             });
         }
         self.pending.retain(|_, queue| !queue.is_empty());
+        self.earliest = self.next_deadline();
         wakes
     }
 

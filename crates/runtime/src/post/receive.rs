@@ -1,7 +1,7 @@
 //! Receiving: taking a message that fits the caller's buffer, granting the
 //! reply permit, admitting a parked sender, and measuring round trips.
 
-use super::{KERNEL, MAX_PERMITS, Permit, Post, Wake};
+use super::{MAX_PERMITS, Permit, Post, Wake};
 use aios_abi::Error;
 use aios_abi::payload::LATENCY_BOUNDS_NS;
 use aios_cap::CapSpace;
@@ -73,7 +73,13 @@ impl Post {
 
     /// Lets `me` reply once to `message`. Beyond [`MAX_PERMITS`] open
     /// requests, the oldest is given up and its requester told.
-    fn grant_permit(&mut self, me: u64, message: &aios_ipc::Message, wakes: &mut Vec<Wake>, now: u64) {
+    fn grant_permit(
+        &mut self,
+        me: u64,
+        message: &aios_ipc::Message,
+        wakes: &mut Vec<Wake>,
+        now: u64,
+    ) {
         let mine = self.permits.range((me, 0)..=(me, u64::MAX)).count();
         if mine >= MAX_PERMITS {
             let oldest = self
@@ -113,10 +119,5 @@ impl Post {
     /// `me` stopped waiting (took a message, timed out, or finished).
     pub(crate) fn stop_waiting(&mut self, me: u64) {
         self.receiving.remove(&me);
-    }
-
-    /// Whether `requester` is the kernel.
-    pub(crate) fn is_kernel(requester: u64) -> bool {
-        requester == KERNEL
     }
 }

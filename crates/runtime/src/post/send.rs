@@ -49,10 +49,7 @@ impl Post {
         stamp(&mut message, from);
         let (to, request_sent_ns) = match (message.reply_to, target) {
             (Some(request), Target::Reply) => {
-                let permit = self
-                    .permits
-                    .get(&(from, request))
-                    .ok_or(Error::NotFound)?;
+                let permit = self.permits.get(&(from, request)).ok_or(Error::NotFound)?;
                 if message.to != Destination::Agent(permit.requester) {
                     return Err(Error::InvalidArgument);
                 }
@@ -61,7 +58,10 @@ impl Post {
                 message.context.trace_id = permit.trace;
                 message.context.causal_parent = Some(request);
                 if permit.requester != KERNEL {
-                    let spec = self.router.spec(&message.intent).ok_or(Error::NoSuchIntent)?;
+                    let spec = self
+                        .router
+                        .spec(&message.intent)
+                        .ok_or(Error::NoSuchIntent)?;
                     spec.output
                         .validate(&message.body)
                         .map_err(|_| Error::SchemaMismatch)?;

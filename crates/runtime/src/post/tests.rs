@@ -29,7 +29,11 @@ fn post(n: u64, server: u64) -> (Post, CapSpace) {
     let mut caps = CapSpace::new();
     for agent in 1..=n {
         caps.add_agent(agent);
-        let intents = if agent == server { vec![echo_spec()] } else { vec![] };
+        let intents = if agent == server {
+            vec![echo_spec()]
+        } else {
+            vec![]
+        };
         post.add_agent(agent, intents).unwrap();
     }
     (post, caps)
@@ -41,13 +45,21 @@ fn request(text: &str) -> Message {
     m
 }
 
-fn send(post: &mut Post, caps: &mut CapSpace, from: u64, m: Message, nonblock: bool) -> Result<Sent, Error> {
+fn send(
+    post: &mut Post,
+    caps: &mut CapSpace,
+    from: u64,
+    m: Message,
+    nonblock: bool,
+) -> Result<Sent, Error> {
     let prepared = post.prepare(from, m, Target::Intent("demo.*"))?;
     post.deliver(prepared, caps, nonblock, 10)
 }
 
 fn take(post: &mut Post, caps: &mut CapSpace, me: u64) -> Option<Message> {
-    let taken = post.take(me, &Filter::default(), usize::MAX, caps, 10).unwrap()?;
+    let taken = post
+        .take(me, &Filter::default(), usize::MAX, caps, 10)
+        .unwrap()?;
     Some(Message::decode(&taken.bytes).unwrap())
 }
 
@@ -71,17 +83,33 @@ fn schema_invalid_body_unknown_intent_and_uncovered_intent_are_refused() {
     let (mut post, mut caps) = post(2, 2);
     let mut bad = request("x");
     bad.body = text_body("x")[..3].to_vec();
-    assert_eq!(send(&mut post, &mut caps, 1, bad, false), Err(Error::SchemaMismatch));
+    assert_eq!(
+        send(&mut post, &mut caps, 1, bad, false),
+        Err(Error::SchemaMismatch)
+    );
     let mut wrong_type = request("x");
     let mut e = minicbor::Encoder::new(Vec::new());
     e.map(1).unwrap().str("text").unwrap().u32(5).unwrap();
     wrong_type.body = e.into_writer();
-    assert_eq!(send(&mut post, &mut caps, 1, wrong_type, false), Err(Error::SchemaMismatch));
-    let nobody = Message::new(1, Destination::Intent("demo.nothing".into()), "demo.nothing");
-    assert_eq!(send(&mut post, &mut caps, 1, nobody, false), Err(Error::NoSuchIntent));
+    assert_eq!(
+        send(&mut post, &mut caps, 1, wrong_type, false),
+        Err(Error::SchemaMismatch)
+    );
+    let nobody = Message::new(
+        1,
+        Destination::Intent("demo.nothing".into()),
+        "demo.nothing",
+    );
+    assert_eq!(
+        send(&mut post, &mut caps, 1, nobody, false),
+        Err(Error::NoSuchIntent)
+    );
     let prepared = post.prepare(1, request("x"), Target::Intent("text.*"));
     assert_eq!(prepared.err(), Some(Error::PermissionDenied));
-    assert!(take(&mut post, &mut caps, 2).is_none(), "the receiver never sees refused messages");
+    assert!(
+        take(&mut post, &mut caps, 2).is_none(),
+        "the receiver never sees refused messages"
+    );
 }
 
 #[test]
@@ -92,11 +120,17 @@ fn a_reply_goes_back_once_and_only_to_the_requester() {
     let mut reply = Message::new(0, Destination::Agent(3), "whatever");
     reply.reply_to = Some(req.id);
     reply.body = text_body("hi");
-    assert_eq!(post.prepare(2, reply.clone(), Target::Reply).err(), Some(Error::InvalidArgument));
+    assert_eq!(
+        post.prepare(2, reply.clone(), Target::Reply).err(),
+        Some(Error::InvalidArgument)
+    );
     reply.to = Destination::Agent(1);
     let prepared = post.prepare(2, reply.clone(), Target::Reply).unwrap();
     post.deliver(prepared, &mut caps, false, 20).unwrap();
-    assert_eq!(post.prepare(2, reply, Target::Reply).err(), Some(Error::NotFound));
+    assert_eq!(
+        post.prepare(2, reply, Target::Reply).err(),
+        Some(Error::NotFound)
+    );
     let got = take(&mut post, &mut caps, 1).unwrap();
     assert_eq!(got.reply_to, Some(req.id));
     assert_eq!(got.intent, "demo.echo");
@@ -114,14 +148,21 @@ fn deadlines_expire_with_a_notice_to_the_sender() {
     };
     assert!(post.expire(&mut caps, 50).is_empty());
     post.expire(&mut caps, 101);
-    assert!(post.take(2, &Filter::default(), usize::MAX, &mut caps, 101).unwrap().is_none());
+    assert!(
+        post.take(2, &Filter::default(), usize::MAX, &mut caps, 101)
+            .unwrap()
+            .is_none()
+    );
     let notice = take(&mut post, &mut caps, 1).unwrap();
     assert_eq!(notice.intent, EXPIRED_INTENT);
     assert_eq!(notice.reply_to, Some(id));
     assert_eq!(notice.from, KERNEL);
     let mut gone = request("too late");
     gone.context.deadline_ns = Some(5);
-    assert_eq!(send(&mut post, &mut caps, 1, gone, false), Err(Error::Expired));
+    assert_eq!(
+        send(&mut post, &mut caps, 1, gone, false),
+        Err(Error::Expired)
+    );
 }
 
 #[test]
@@ -131,13 +172,26 @@ fn a_full_mailbox_pushes_back_without_loss_or_growth() {
         let sent = send(&mut post, &mut caps, 1, request(&format!("{i}")), true).unwrap();
         assert!(matches!(sent, Sent::Queued { .. }));
     }
-    assert_eq!(send(&mut post, &mut caps, 1, request("x"), true), Err(Error::WouldBlock));
-    let Sent::Parked { id } = send(&mut post, &mut caps, 2, request("parked"), false).unwrap() else {
+    assert_eq!(
+        send(&mut post, &mut caps, 1, request("x"), true),
+        Err(Error::WouldBlock)
+    );
+    let Sent::Parked { id } = send(&mut post, &mut caps, 2, request("parked"), false).unwrap()
+    else {
         panic!("parked");
     };
     assert_eq!(post.boxes[&3].len(), MAILBOX_CAPACITY);
-    let first = post.take(3, &Filter::default(), usize::MAX, &mut caps, 10).unwrap().unwrap();
-    assert_eq!(first.wakes, vec![Wake { agent: 2, value: id as i64 }]);
+    let first = post
+        .take(3, &Filter::default(), usize::MAX, &mut caps, 10)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        first.wakes,
+        vec![Wake {
+            agent: 2,
+            value: id as i64
+        }]
+    );
     assert_eq!(post.boxes[&3].len(), MAILBOX_CAPACITY);
     let mut seen = 1;
     while let Some(m) = take(&mut post, &mut caps, 3) {
@@ -165,12 +219,17 @@ fn ten_senders_ten_thousand_messages_each_exactly_once_in_order() {
             }
             let m = request(&format!("{sender}:{}", next[i]));
             next[i] += 1;
-            if let Sent::Parked { .. } = send(&mut post, &mut caps, sender, m.clone(), false).unwrap() {
+            if let Sent::Parked { .. } =
+                send(&mut post, &mut caps, sender, m.clone(), false).unwrap()
+            {
                 parked[i] = Some(m);
             }
         }
         for _ in 0..7 {
-            let Some(taken) = post.take(11, &Filter::default(), usize::MAX, &mut caps, 10).unwrap() else {
+            let Some(taken) = post
+                .take(11, &Filter::default(), usize::MAX, &mut caps, 10)
+                .unwrap()
+            else {
                 break;
             };
             for wake in taken.wakes {
@@ -192,7 +251,10 @@ fn ten_senders_ten_thousand_messages_each_exactly_once_in_order() {
         assert!(post.pending.values().map(|q| q.len()).sum::<usize>() <= 10);
     }
     assert!(received[1..].iter().all(|&n| n == 10_000));
-    assert!(take(&mut post, &mut caps, 11).is_none(), "nothing duplicated");
+    assert!(
+        take(&mut post, &mut caps, 11).is_none(),
+        "nothing duplicated"
+    );
 }
 
 #[test]
@@ -207,19 +269,33 @@ fn a_stopped_receiver_returns_requests_and_fails_parked_senders() {
         let notice = take(&mut post, &mut caps, sender).unwrap();
         assert_eq!(notice.intent, UNDELIVERED_INTENT);
     }
-    assert_eq!(send(&mut post, &mut caps, 1, request("c"), false), Err(Error::NoAgent));
+    assert_eq!(
+        send(&mut post, &mut caps, 1, request("c"), false),
+        Err(Error::NoAgent)
+    );
 }
 
 #[test]
 fn capabilities_travel_attenuated_and_need_grant() {
     let (mut post, mut caps) = post(2, 2);
     let handle = caps
-        .mint(1, Resource::Intent("demo.*".into()), rights::WRITE | rights::GRANT, None, None)
+        .mint(
+            1,
+            Resource::Intent("demo.*".into()),
+            rights::WRITE | rights::GRANT,
+            None,
+            None,
+        )
         .unwrap();
-    let plain = caps.mint(1, Resource::Console, rights::WRITE, None, None).unwrap();
+    let plain = caps
+        .mint(1, Resource::Console, rights::WRITE, None, None)
+        .unwrap();
     let mut m = request("cap");
     m.caps = vec![plain.raw()];
-    assert_eq!(send(&mut post, &mut caps, 1, m, false), Err(Error::PermissionDenied));
+    assert_eq!(
+        send(&mut post, &mut caps, 1, m, false),
+        Err(Error::PermissionDenied)
+    );
     let mut m = request("cap");
     m.caps = vec![handle.raw()];
     send(&mut post, &mut caps, 1, m, false).unwrap();

@@ -1,8 +1,9 @@
 //! Syscalls about the caller and other agents: null, log, clock, yield,
 //! sleep, exit, spawn, kill, info, list, memory.
 
-use super::{SysResult, code, context, require, wrap};
+use super::{SysResult, code, context, permit, require, require_view, wrap};
 use crate::AgentCtx;
+use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
 use aios_abi::payload::{AgentList, CapKind, SpawnRequest, rights};
@@ -17,7 +18,9 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
     wrap(
         linker,
         "null",
-        |_: Caller<'_, AgentCtx>| -> Result<i32, wasmi::Error> { Ok(0) },
+        |caller: Caller<'_, AgentCtx>| -> Result<i32, wasmi::Error> {
+            code(permit(&caller, Operation::plain("null")).map(|()| 0))
+        },
     )?;
     wrap(
         linker,
@@ -30,6 +33,9 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
         linker,
         "clock",
         |caller: Caller<'_, AgentCtx>| -> Result<i64, wasmi::Error> {
+            if let Err(error) = permit(&caller, Operation::plain("clock")) {
+                return Ok(i64::from(error.code()));
+            }
             Ok(context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns() as i64))
         },
     )?;
@@ -46,6 +52,9 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
             let Ok(ns) = u64::try_from(ns) else {
                 return Ok(Error::InvalidArgument.code());
             };
+            if let Err(error) = permit(&caller, Operation::plain("sleep")) {
+                return Ok(error.code());
+            }
             let now = context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns());
             Err(wasmi::Error::host(Park::Sleep {
                 until: now.saturating_add(ns),
@@ -55,7 +64,10 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
     wrap(
         linker,
         "agent_exit",
-        |_: Caller<'_, AgentCtx>, status: i32| -> Result<i32, wasmi::Error> {
+        |caller: Caller<'_, AgentCtx>, status: i32| -> Result<i32, wasmi::Error> {
+            if let Err(error) = permit(&caller, Operation::plain("agent_exit")) {
+                return Ok(error.code());
+            }
             Err(wasmi::Error::host(Park::Exit(status)))
         },
     )?;
@@ -108,12 +120,10 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
 /// capability: only its INSPECT and KILL rights carry over.
 fn agent_handle(caller: &Caller<'_, AgentCtx>, system: u32, id: i64) -> SysResult {
     let id = u64::try_from(id).map_err(|_| Error::InvalidArgument)?;
+    let view = require_view(caller, system, CapKind::System, 0)?;
+    permit(caller, Operation::plain("agent_handle"))?;
     let (rt, me) = context(caller)?;
-    let now = rt.inner.platform.now_ns();
     let mut state = rt.inner.state.lock();
-    let view = state
-        .caps
-        .check(me, Handle(system), CapKind::System, 0, now)?;
     let granted = view.rights & (rights::INSPECT | rights::KILL);
     if granted == 0 {
         return Err(Error::PermissionDenied);
@@ -129,6 +139,7 @@ fn agent_handle(caller: &Caller<'_, AgentCtx>, system: u32, id: i64) -> SysResul
 
 fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
+    permit(caller, Operation::plain("image_list"))?;
     let (rt, _) = context(caller)?;
     let reply = aios_abi::payload::ImageList {
         images: rt.image_infos(),
@@ -143,6 +154,9 @@ fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32
 /// through a host error, and a yield is only a hint, so the few
 /// instructions that may run before the check do no harm.
 fn end_slice(caller: &mut Caller<'_, AgentCtx>) -> Result<i32, wasmi::Error> {
+    if let Err(error) = permit(caller, Operation::plain("yield")) {
+        return Ok(error.code());
+    }
     let unburnt = caller.get_fuel()?;
     caller.data_mut().unburnt_fuel = Some(unburnt);
     caller.set_fuel(0)?;
@@ -154,10 +168,17 @@ fn log(caller: &Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32) -> SysResu
         return Err(Error::InvalidArgument);
     }
     let bytes = read(caller, ptr, len, MAX_LOG)?;
+    permit(
+        caller,
+        Operation {
+            size: bytes.len() as u64,
+            ..Operation::plain("log")
+        },
+    )?;
     let text = core::str::from_utf8(&bytes).map_err(|_| Error::InvalidArgument)?;
     let (rt, me) = context(caller)?;
-    let name = rt.info(me).map(|i| i.name).unwrap_or_default();
-    rt.inner.platform.log(me, &name, level, text);
+    let name = &caller.data().subject.name;
+    rt.inner.platform.log(me, name, level, text);
     Ok(0)
 }
 
@@ -168,18 +189,11 @@ pub(super) fn target(
     handle: u32,
     needed: u32,
 ) -> Result<u64, Error> {
-    let (rt, me) = context(caller)?;
+    let (_, me) = context(caller)?;
     if handle == SELF {
         return Ok(me);
     }
-    let now = rt.inner.platform.now_ns();
-    let view = rt
-        .inner
-        .state
-        .lock()
-        .caps
-        .check(me, Handle(handle), CapKind::Agent, needed, now)?;
-    match view.resource {
+    match require_view(caller, handle, CapKind::Agent, needed)?.resource {
         Resource::Agent(id) => Ok(id),
         _ => Err(Error::WrongKind),
     }
@@ -190,15 +204,11 @@ fn spawn(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
     let budget = Handle(request.budget);
-    {
-        let state = rt.inner.state.lock();
-        let view = state
-            .caps
-            .check(me, budget, CapKind::SpawnBudget, rights::SPAWN, now)?;
-        if view.quota == Some(0) {
-            return Err(Error::QuotaExceeded);
-        }
+    let view = require_view(caller, request.budget, CapKind::SpawnBudget, rights::SPAWN)?;
+    if view.quota == Some(0) {
+        return Err(Error::QuotaExceeded);
     }
+    permit(caller, Operation::on("agent_spawn", &request.name))?;
     let child = rt
         .spawn_replacing(&request.name, Some(me), request.restart_of)
         .map_err(|e| e.code())?;
@@ -227,6 +237,7 @@ fn spawn(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
 
 fn kill(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
     let id = target(caller, handle, rights::KILL)?;
+    permit(caller, Operation::plain("agent_kill"))?;
     let (rt, _) = context(caller)?;
     // The handle proved the agent existed; if it has already stopped (and
     // perhaps been forgotten), killing it is not an error.
@@ -236,6 +247,7 @@ fn kill(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
 
 fn info(caller: &mut Caller<'_, AgentCtx>, handle: u32, out: i32, cap: i32) -> SysResult {
     let id = target(caller, handle, rights::INSPECT)?;
+    permit(caller, Operation::plain("agent_info"))?;
     let (rt, _) = context(caller)?;
     let info = rt.info(id).ok_or(Error::NotFound)?;
     write_reply(caller, out, cap, &aios_abi::encode(&info))
@@ -243,6 +255,7 @@ fn info(caller: &mut Caller<'_, AgentCtx>, handle: u32, out: i32, cap: i32) -> S
 
 fn list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
+    permit(caller, Operation::plain("agent_list"))?;
     let (rt, _) = context(caller)?;
     let reply = AgentList { agents: rt.list() };
     write_reply(caller, out, cap, &aios_abi::encode(&reply))
@@ -250,6 +263,13 @@ fn list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> S
 
 fn mem_alloc(caller: &mut Caller<'_, AgentCtx>, pages: i32) -> SysResult {
     let pages = u64::try_from(pages).map_err(|_| Error::InvalidArgument)?;
+    permit(
+        caller,
+        Operation {
+            size: pages.saturating_mul(aios_abi::WASM_PAGE),
+            ..Operation::plain("agent_mem_alloc")
+        },
+    )?;
     let memory = caller
         .get_export("memory")
         .and_then(wasmi::Extern::into_memory)

@@ -1,12 +1,15 @@
 //! Capability syscalls: list, grant (derive into another agent), revoke.
 
 use super::agents::target;
-use super::{SysResult, code, context, wrap};
+use super::{SysResult, code, context, permit, wrap};
 use crate::AgentCtx;
+use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
-use aios_abi::payload::{CapInfo, CapList, GrantRequest, rights};
+use aios_abi::payload::{CapInfo, CapKind, CapList, GrantRequest, rights};
 use aios_abi::{Error, Handle};
+use aios_audit::Kind;
 use aios_cap::CapSpace;
+use aios_events::{CapAction, EventKind};
 use alloc::vec::Vec;
 use wasmi::{Caller, Linker};
 
@@ -47,6 +50,7 @@ pub(crate) fn cap_infos(caps: &CapSpace, agent: u64, now: u64) -> Vec<CapInfo> {
 
 fn list(caller: &mut Caller<'_, AgentCtx>, agent: u32, out: i32, cap: i32) -> SysResult {
     let id = target(caller, agent, rights::INSPECT)?;
+    permit(caller, Operation::plain("cap_list"))?;
     let (rt, _) = context(caller)?;
     let reply = CapList {
         caps: rt.caps_of(id),
@@ -57,6 +61,7 @@ fn list(caller: &mut Caller<'_, AgentCtx>, agent: u32, out: i32, cap: i32) -> Sy
 fn grant(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
     let request: GrantRequest = aios_abi::decode(&read(caller, ptr, len, MAX_PAYLOAD)?)?;
     let to = target(caller, request.to, 0)?;
+    permit(caller, Operation::plain("cap_grant"))?;
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
     let mut state = rt.inner.state.lock();
@@ -72,12 +77,71 @@ fn grant(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
         request.quota,
         request.expires_ns,
         now,
-    )?;
+    );
+    let kind = state
+        .caps
+        .list(me, now)
+        .iter()
+        .find(|view| view.handle.raw() == request.cap)
+        .map(|view| view.kind);
+    drop(state);
+    let handle = match handle {
+        Ok(handle) => handle,
+        Err(error) => {
+            rt.inner.audit(
+                Kind::Denial,
+                me,
+                &alloc::format!(
+                    "cap_grant of handle {:#x} to agent {to}: {}",
+                    request.cap,
+                    error.describe()
+                ),
+            );
+            rt.inner.count_denial(me);
+            return Err(error.into());
+        }
+    };
+    rt.inner.audit(
+        Kind::Grant,
+        to,
+        &alloc::format!(
+            "from agent {me} handle {:#x}: rights {:#x} quota {:?} expires {:?}",
+            request.cap,
+            request.rights,
+            request.quota,
+            request.expires_ns
+        ),
+    );
+    rt.inner.publish(EventKind::Capability {
+        agent: to,
+        kind: kind.unwrap_or(CapKind::Agent),
+        action: CapAction::Granted,
+        peer: Some(me),
+    });
     Ok(handle.raw() as i32)
 }
 
 fn revoke(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
+    permit(caller, Operation::plain("cap_revoke"))?;
     let (rt, me) = context(caller)?;
-    let revoked = rt.inner.state.lock().caps.revoke(me, Handle(handle))?;
+    let revoked = rt.inner.state.lock().caps.revoke(me, Handle(handle));
+    let revoked = match revoked {
+        Ok(count) => count,
+        Err(error) => {
+            rt.inner.capability_denied(
+                me,
+                &caller.data().subject.name,
+                CapKind::Agent,
+                handle,
+                error,
+            );
+            return Err(error.into());
+        }
+    };
+    rt.inner.audit(
+        Kind::Revoke,
+        me,
+        &alloc::format!("handle {handle:#x}: {revoked} capabilities revoked"),
+    );
     i32::try_from(revoked).map_err(|_| Error::BadLength)
 }

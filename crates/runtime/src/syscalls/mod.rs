@@ -5,10 +5,13 @@
 
 mod agents;
 mod caps;
+mod guard;
+mod ipc;
 mod system;
 
 pub(crate) use caps::cap_infos;
 
+use crate::guard::Operation;
 use crate::{AgentCtx, Inner, Runtime};
 use aios_abi::payload::CapKind;
 use aios_abi::{Error, Handle, MODULE};
@@ -23,7 +26,9 @@ pub(crate) fn linker(engine: &Engine) -> Linker<AgentCtx> {
     let mut linker = Linker::new(engine);
     let registered = agents::register(&mut linker)
         .and_then(|()| caps::register(&mut linker))
-        .and_then(|()| system::register(&mut linker));
+        .and_then(|()| system::register(&mut linker))
+        .and_then(|()| ipc::register(&mut linker))
+        .and_then(|()| guard::register(&mut linker));
     // Registration fails only on a duplicate name, a programming error that
     // would leave agents unable to link (each spawn then reports the missing
     // import); the test `every_abi_syscall_is_defined_for_agents` links a
@@ -53,19 +58,41 @@ pub(crate) fn wrap<Params, Results>(
 }
 
 /// Checks that the caller holds `handle` as a capability of `kind` with
-/// `needed` rights.
+/// `needed` rights. A refusal is audited and counted against the caller.
 pub(crate) fn require(
     caller: &Caller<'_, AgentCtx>,
     handle: u32,
     kind: CapKind,
     needed: u32,
 ) -> Result<(), Error> {
+    require_view(caller, handle, kind, needed).map(|_| ())
+}
+
+/// Like [`require`], returning the capability.
+pub(crate) fn require_view(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    kind: CapKind,
+    needed: u32,
+) -> Result<aios_cap::CapView, Error> {
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
-    rt.inner
+    let checked = rt
+        .inner
         .state
         .lock()
         .caps
-        .check(me, Handle(handle), kind, needed, now)?;
-    Ok(())
+        .check(me, Handle(handle), kind, needed, now);
+    checked.map_err(|error| {
+        rt.inner
+            .capability_denied(me, &caller.data().subject.name, kind, handle, error);
+        Error::from(error)
+    })
+}
+
+/// Runs the policy engine on the caller's operation (after its
+/// capability check passed).
+pub(crate) fn permit(caller: &Caller<'_, AgentCtx>, op: Operation<'_>) -> Result<(), Error> {
+    let (rt, me) = context(caller)?;
+    rt.inner.decide(me, &caller.data().subject, op)
 }

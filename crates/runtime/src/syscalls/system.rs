@@ -1,7 +1,8 @@
 //! Device and system syscalls: console, system information, power.
 
-use super::{SysResult, code, context, require, wrap};
+use super::{SysResult, code, context, permit, require, wrap};
 use crate::AgentCtx;
+use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
 use aios_abi::Error;
@@ -40,6 +41,13 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
 fn console_write(caller: &Caller<'_, AgentCtx>, console: u32, ptr: i32, len: i32) -> SysResult {
     require(caller, console, CapKind::Console, rights::WRITE)?;
     let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
+    permit(
+        caller,
+        Operation {
+            size: bytes.len() as u64,
+            ..Operation::plain("console_write")
+        },
+    )?;
     let (rt, _) = context(caller)?;
     rt.inner.platform.console_write(&bytes);
     i32::try_from(bytes.len()).map_err(|_| Error::BadLength)
@@ -53,6 +61,7 @@ fn console_read(
     timeout: i64,
 ) -> Result<i32, wasmi::Error> {
     let checked = require(caller, console, CapKind::Console, rights::READ)
+        .and_then(|()| permit(caller, Operation::plain("console_read")))
         .and_then(|()| u64::try_from(timeout).map_err(|_| Error::InvalidArgument))
         .and_then(|t| {
             let ptr = u32::try_from(out).map_err(|_| Error::BadPointer)?;
@@ -84,6 +93,7 @@ fn console_read(
 
 fn system_info(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
+    permit(caller, Operation::plain("system_info"))?;
     let (rt, _) = context(caller)?;
     let info = rt.inner.platform.system_info();
     write_reply(caller, out, cap, &aios_abi::encode(&info))
@@ -91,6 +101,7 @@ fn system_info(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i3
 
 fn power_off(caller: &Caller<'_, AgentCtx>, system: u32) -> SysResult {
     require(caller, system, CapKind::System, rights::CONTROL)?;
+    permit(caller, Operation::plain("system_poweroff"))?;
     let (rt, _) = context(caller)?;
     Err(rt.inner.platform.power_off())
 }

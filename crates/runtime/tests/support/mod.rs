@@ -75,6 +75,12 @@ impl Platform for FakePlatform {
     fn kick(&self) {
         self.kicks.fetch_add(1, Ordering::SeqCst);
     }
+    fn random_seed(&self) -> [u8; 32] {
+        [7; 32]
+    }
+    fn hour_utc(&self) -> u8 {
+        12
+    }
 }
 
 /// An agent to put in a test bundle.
@@ -136,6 +142,7 @@ pub fn bundle(agents: &[TestAgent]) -> Vec<u8> {
                 window_ms: 60_000,
             },
             depends_on: Vec::new(),
+            labels: Vec::new(),
         };
         let wasm = wat::parse_str(&agent.wat).expect("test WAT parses");
         let image = aios_image::sign(&SEED, &manifest, &wasm).expect("signing works");

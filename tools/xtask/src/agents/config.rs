@@ -25,6 +25,9 @@ pub struct AgentConfig {
     capabilities: Vec<CapabilityConfig>,
     #[serde(default)]
     intents: Vec<IntentConfig>,
+    /// Labels policies select the agent by.
+    #[serde(default)]
+    labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -151,6 +154,7 @@ impl AgentConfig {
                 window_ms: restart.window_ms,
             },
             depends_on: self.depends_on.clone(),
+            labels: self.labels.clone(),
         }
     }
 }

@@ -1,0 +1,124 @@
+//! The runtime's guards: the policy engine consulted on every syscall after
+//! its capability check, the signed audit log of security-relevant events,
+//! and the event bus. Each sits behind its own lock, always taken after
+//! the state lock (never the other way round) and never held across a
+//! call into an agent.
+
+mod approval;
+mod decide;
+mod events;
+
+pub(crate) use approval::Approvals;
+pub(crate) use decide::{Operation, Subject};
+pub(crate) use events::Subscriptions;
+
+use crate::Inner;
+use aios_audit::{AuditLog, Kind};
+use aios_events::{EventBus, EventKind};
+use aios_policy::{Policy, RateState};
+use alloc::string::String;
+
+/// The policy in force when the bundle brings none: capabilities alone
+/// decide. A bundle's `policy.aios` replaces it at boot.
+pub const BASELINE_POLICY: &str = "default allow;\n";
+
+/// Live event subscriptions the bus accepts.
+pub(crate) const MAX_SUBSCRIPTIONS: usize = 256;
+
+/// The compiled policy, its rate-limit buckets and its source text.
+pub(crate) struct PolicyState {
+    pub(crate) policy: Policy,
+    pub(crate) rates: RateState,
+    pub(crate) text: String,
+}
+
+/// Policy, audit and events.
+pub(crate) struct Guard {
+    pub(crate) policy: spin::Mutex<PolicyState>,
+    pub(crate) audit: spin::Mutex<AuditLog>,
+    pub(crate) events: spin::Mutex<EventBus>,
+    pub(crate) subscriptions: spin::Mutex<Subscriptions>,
+    pub(crate) approvals: spin::Mutex<Approvals>,
+    /// Per agent, the audit export snapshot it is reading (`audit_export`).
+    pub(crate) exports: spin::Mutex<alloc::collections::BTreeMap<u64, alloc::vec::Vec<u8>>>,
+}
+
+impl Guard {
+    /// Guards with the baseline policy and an audit log signed by the node
+    /// key derived from `seed`.
+    pub(crate) fn new(seed: [u8; 32], now: u64) -> Guard {
+        let mut audit = AuditLog::new(seed);
+        audit.append(now, Kind::Boot, 0, "audit log started");
+        Guard {
+            policy: spin::Mutex::new(PolicyState {
+                // The baseline is a constant that compiles (tested).
+                policy: Policy::compile(BASELINE_POLICY).unwrap_or_else(|_| Policy::default_deny()),
+                rates: RateState::new(),
+                text: String::from(BASELINE_POLICY),
+            }),
+            audit: spin::Mutex::new(audit),
+            events: spin::Mutex::new(EventBus::new(MAX_SUBSCRIPTIONS)),
+            subscriptions: spin::Mutex::new(Subscriptions::default()),
+            approvals: spin::Mutex::new(Approvals::default()),
+            exports: spin::Mutex::new(alloc::collections::BTreeMap::new()),
+        }
+    }
+}
+
+impl Inner {
+    /// Appends an audit record stamped now.
+    pub(crate) fn audit(&self, kind: Kind, subject: u64, detail: &str) {
+        let now = self.platform.now_ns();
+        self.guard.audit.lock().append(now, kind, subject, detail);
+    }
+
+    /// Publishes a kernel event stamped now.
+    pub(crate) fn publish(&self, kind: EventKind) {
+        let now = self.platform.now_ns();
+        self.guard.events.lock().publish(now, kind);
+    }
+
+    /// Compiles `text` and puts it in force, or leaves the current policy
+    /// and returns the error with its line and column. Audited either way.
+    pub(crate) fn set_policy(
+        &self,
+        by: u64,
+        text: &str,
+    ) -> Result<usize, aios_policy::PolicyError> {
+        match Policy::compile(text) {
+            Ok(policy) => {
+                let rules = policy.rules().len();
+                let mut state = self.guard.policy.lock();
+                state.policy = policy;
+                state.rates.clear();
+                state.text = String::from(text);
+                drop(state);
+                self.audit(
+                    Kind::PolicyChange,
+                    by,
+                    &alloc::format!("policy installed: {rules} rules"),
+                );
+                Ok(rules)
+            }
+            Err(error) => {
+                self.audit(
+                    Kind::PolicyChange,
+                    by,
+                    &alloc::format!("policy refused, previous stays: {error}"),
+                );
+                Err(error)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_baseline_policy_compiles_and_allows() {
+        let policy = Policy::compile(BASELINE_POLICY).unwrap();
+        assert!(policy.default_effect().permits());
+    }
+}

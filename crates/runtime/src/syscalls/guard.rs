@@ -1,0 +1,258 @@
+//! Policy, audit and event syscalls: `policy_set`, `audit_tail`,
+//! `audit_verify`, `audit_export`, `event_subscribe`, `event_next`.
+
+use super::{SysResult, code, context, permit, require, require_view, wrap};
+use crate::AgentCtx;
+use crate::guard::Operation;
+use crate::memory::{MAX_PAYLOAD, out_buffer, read, write_reply};
+use crate::park::Park;
+use aios_abi::Error;
+use aios_abi::payload::{AuditEntry, AuditRecords, AuditVerdict, CapKind, EventFilter, rights};
+use aios_audit::AuditError;
+use aios_cap::Resource;
+use alloc::string::ToString;
+use alloc::vec::Vec;
+use wasmi::{Caller, Linker};
+
+/// Most records `audit_tail` returns.
+const MAX_TAIL: u32 = 1024;
+/// Smallest buffer `event_next` accepts (every event fits).
+const MIN_EVENT_BUFFER: u32 = 1024;
+
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+    wrap(
+        linker,
+        "policy_set",
+        |mut caller: Caller<'_, AgentCtx>, policy: i32, ptr: i32, len: i32, err: i32, cap: i32| {
+            code(policy_set(&mut caller, policy as u32, ptr, len, err, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "audit_tail",
+        |mut caller: Caller<'_, AgentCtx>, system: i32, n: i32, out: i32, cap: i32| {
+            code(audit_tail(&mut caller, system as u32, n, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "audit_verify",
+        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
+            code(audit_verify(&mut caller, system as u32, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "audit_export",
+        |mut caller: Caller<'_, AgentCtx>, system: i32, offset: i64, out: i32, cap: i32| {
+            code(audit_export(&mut caller, system as u32, offset, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "event_subscribe",
+        |caller: Caller<'_, AgentCtx>, topic: i32, ptr: i32, len: i32| {
+            code(event_subscribe(&caller, topic as u32, ptr, len))
+        },
+    )?;
+    wrap(
+        linker,
+        "event_next",
+        |mut caller: Caller<'_, AgentCtx>, sub: i32, out: i32, cap: i32, timeout: i64| {
+            event_next(&mut caller, sub, out, cap, timeout)
+        },
+    )
+}
+
+fn policy_set(
+    caller: &mut Caller<'_, AgentCtx>,
+    policy: u32,
+    ptr: i32,
+    len: i32,
+    err: i32,
+    cap: i32,
+) -> SysResult {
+    require(caller, policy, CapKind::Policy, rights::CONTROL)?;
+    permit(caller, Operation::plain("policy_set"))?;
+    let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
+    let text = core::str::from_utf8(&bytes).map_err(|_| Error::InvalidArgument)?;
+    let (rt, me) = context(caller)?;
+    match rt.inner.set_policy(me, text) {
+        Ok(_) => Ok(0),
+        Err(error) => {
+            let message = error.to_string();
+            let room = usize::try_from(cap).map_err(|_| Error::BadLength)?;
+            let mut end = message.len().min(room);
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            write_reply(caller, err, cap, &message.as_bytes()[..end])?;
+            Err(Error::PolicyInvalid)
+        }
+    }
+}
+
+fn audit_tail(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    n: i32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
+    require(caller, system, CapKind::System, rights::INSPECT)?;
+    permit(caller, Operation::plain("audit_tail"))?;
+    let n = u32::try_from(n)
+        .map_err(|_| Error::InvalidArgument)?
+        .min(MAX_TAIL);
+    let (rt, _) = context(caller)?;
+    let records: Vec<AuditEntry> = rt
+        .inner
+        .guard
+        .audit
+        .lock()
+        .tail(n as usize)
+        .map(|r| AuditEntry {
+            seq: r.seq,
+            time_ns: r.time_ns,
+            kind: r.kind.name().to_string(),
+            subject: r.subject,
+            detail: r.detail.clone(),
+            hash: r.hash.to_vec(),
+        })
+        .collect();
+    write_reply(
+        caller,
+        out,
+        cap,
+        &aios_abi::encode(&AuditRecords { records }),
+    )
+}
+
+fn audit_verify(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+    require(caller, system, CapKind::System, rights::INSPECT)?;
+    permit(caller, Operation::plain("audit_verify"))?;
+    let (rt, _) = context(caller)?;
+    let log = rt.inner.guard.audit.lock();
+    let node_key = log.key_fingerprint().to_vec();
+    let verdict = match log.verify() {
+        Ok(summary) => AuditVerdict {
+            ok: true,
+            records: summary.records,
+            checkpoints: summary.checkpoints,
+            first_bad: None,
+            message: alloc::format!(
+                "chain intact from record {}; signed through {}",
+                summary.first_seq,
+                summary
+                    .signed_through
+                    .map_or("none".to_string(), |s| alloc::format!("record {s}"))
+            ),
+            node_key,
+        },
+        Err(error) => AuditVerdict {
+            ok: false,
+            records: log.len() as u64,
+            checkpoints: log.checkpoints().count() as u64,
+            first_bad: first_bad(error),
+            message: error.to_string(),
+            node_key,
+        },
+    };
+    drop(log);
+    write_reply(caller, out, cap, &aios_abi::encode(&verdict))
+}
+
+fn first_bad(error: AuditError) -> Option<u64> {
+    match error {
+        AuditError::BrokenChain { seq }
+        | AuditError::BadHash { seq }
+        | AuditError::BadCheckpoint { seq } => Some(seq),
+        _ => None,
+    }
+}
+
+fn audit_export(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    offset: i64,
+    out: i32,
+    cap: i32,
+) -> SysResult {
+    require(caller, system, CapKind::System, rights::INSPECT)?;
+    permit(caller, Operation::plain("audit_export"))?;
+    let offset = usize::try_from(offset).map_err(|_| Error::InvalidArgument)?;
+    let room = usize::try_from(cap).map_err(|_| Error::BadLength)?;
+    let (rt, me) = context(caller)?;
+    let chunk = {
+        let mut exports = rt.inner.guard.exports.lock();
+        if offset == 0 {
+            let snapshot = rt.inner.guard.audit.lock().export();
+            exports.insert(me, snapshot);
+        }
+        let snapshot = exports.get(&me).ok_or(Error::InvalidArgument)?;
+        if offset > snapshot.len() {
+            return Err(Error::InvalidArgument);
+        }
+        let end = offset.saturating_add(room).min(snapshot.len());
+        snapshot[offset..end].to_vec()
+    };
+    write_reply(caller, out, cap, &chunk)
+}
+
+fn event_subscribe(caller: &Caller<'_, AgentCtx>, topic: u32, ptr: i32, len: i32) -> SysResult {
+    let view = require_view(caller, topic, CapKind::EventTopic, rights::READ)?;
+    let Resource::EventTopic(name) = view.resource else {
+        return Err(Error::WrongKind);
+    };
+    permit(caller, Operation::on("event_subscribe", &name))?;
+    let filter: EventFilter = if len == 0 {
+        EventFilter::default()
+    } else {
+        aios_abi::decode(&read(caller, ptr, len, 1024)?)?
+    };
+    let (rt, me) = context(caller)?;
+    let id = rt.inner.subscribe(me, &name, &filter)?;
+    i32::try_from(id).map_err(|_| Error::QuotaExceeded)
+}
+
+fn event_next(
+    caller: &mut Caller<'_, AgentCtx>,
+    sub: i32,
+    out: i32,
+    cap: i32,
+    timeout: i64,
+) -> Result<i32, wasmi::Error> {
+    let checked = (|| {
+        permit(caller, Operation::plain("event_next"))?;
+        let sub = u64::try_from(sub).map_err(|_| Error::InvalidArgument)?;
+        let timeout = u64::try_from(timeout).map_err(|_| Error::InvalidArgument)?;
+        let (ptr, room) = out_buffer(caller, out, cap)?;
+        if room < MIN_EVENT_BUFFER {
+            return Err(Error::BufferTooSmall);
+        }
+        Ok((sub, timeout, ptr, room))
+    })();
+    let (sub, timeout, ptr, room) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(e.code()),
+    };
+    let Ok((rt, me)) = context(caller) else {
+        return Ok(Error::NotSupported.code());
+    };
+    match rt.inner.next_event(me, sub) {
+        Ok(Some(event)) => code(write_reply(
+            caller,
+            out,
+            cap,
+            &minicbor::to_vec(&event).unwrap_or_default(),
+        )),
+        Ok(None) if timeout == 0 => Ok(Error::WouldBlock.code()),
+        Ok(None) => Err(wasmi::Error::host(Park::Event {
+            sub,
+            ptr,
+            cap: room,
+            deadline: rt.inner.platform.now_ns().saturating_add(timeout),
+        })),
+        Err(error) => Ok(error.code()),
+    }
+}
