@@ -13,14 +13,16 @@
 //! ```
 //!
 //! The syscall wrappers exist only on wasm32; on other targets the crate
-//! offers just its pure helpers (result mapping, reply buffers, exit codes),
-//! which is what its host tests cover. This is the one guest crate with
-//! `unsafe`: the foreign imports in `sys`.
+//! offers just its pure helpers (result mapping, reply buffers, exit codes,
+//! message envelopes, policy refusals), which is what its host tests cover.
+//! This is the one guest crate with `unsafe`: the foreign imports in `sys`.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod entry;
+pub mod envelope;
 mod log;
+mod refusal;
 pub mod reply;
 pub mod status;
 mod sys;
@@ -30,17 +32,31 @@ mod agent;
 #[cfg(target_arch = "wasm32")]
 mod cap;
 #[cfg(target_arch = "wasm32")]
+mod governance;
+#[cfg(target_arch = "wasm32")]
+mod messaging;
+#[cfg(target_arch = "wasm32")]
+mod observe;
+#[cfg(target_arch = "wasm32")]
 mod system;
 
 pub use aios_abi::payload::rights;
 pub use aios_abi::payload::{
     AgentInfo, AgentState, CapInfo, CapKind, GrantRequest, ImageInfo, SystemInfo, restart_mode,
 };
-pub use aios_abi::{Error, Handle};
+pub use aios_abi::payload::{
+    AuditEntry, AuditRecords, AuditVerdict, EventFilter, IpcCounters, IpcStats, LATENCY_BOUNDS_NS,
+    RecvFilter, TraceEntry, TraceList,
+};
+pub use aios_abi::{Error, Handle, send_flags};
+pub use aios_events::Event;
+pub use aios_ipc::{Context, Destination, Message};
 #[doc(hidden)]
 pub use entry::__start;
 pub use entry::ExitCode;
 pub use log::Level;
+pub use minicbor;
+pub use refusal::PolicyRefusal;
 
 #[cfg(target_arch = "wasm32")]
 pub use agent::{
@@ -50,7 +66,13 @@ pub use agent::{
 #[cfg(target_arch = "wasm32")]
 pub use cap::{cap_grant, cap_list, cap_revoke, find_cap};
 #[cfg(target_arch = "wasm32")]
+pub use governance::{MAX_EXPORT, audit_export, audit_tail, audit_verify, policy_set};
+#[cfg(target_arch = "wasm32")]
 pub use log::log;
+#[cfg(target_arch = "wasm32")]
+pub use messaging::{intent_cap, recv, reply, request, request_with, send};
+#[cfg(target_arch = "wasm32")]
+pub use observe::{event_next, event_subscribe, ipc_stats, ipc_trace};
 #[cfg(target_arch = "wasm32")]
 pub use system::{
     clock_ns, console_read, console_write, null, sleep, sleep_ns, system_info, system_poweroff,

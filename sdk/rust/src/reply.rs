@@ -1,5 +1,6 @@
-//! Syscalls that write a CBOR reply into a caller buffer: growing the
-//! buffer when the kernel says it is too small, then decoding.
+//! Syscalls that write a CBOR reply into a caller buffer (growing the
+//! buffer when the kernel says it is too small, then decoding), and byte
+//! streams the kernel hands out in pieces.
 
 use crate::status::check;
 use aios_abi::Error;
@@ -13,11 +14,20 @@ pub const MAX_REPLY: usize = 1 << 20;
 /// the result is [`Error::BufferTooSmall`], and returns the bytes the kernel
 /// reported writing. `call` returns the raw syscall result: a length or a
 /// negative error code.
-pub fn read_reply(
+pub fn read_reply(initial: usize, call: impl FnMut(&mut [u8]) -> i32) -> Result<Vec<u8>, Error> {
+    read_reply_up_to(initial, MAX_REPLY, call)
+}
+
+/// [`read_reply`] with a ceiling other than [`MAX_REPLY`]: the buffer
+/// starts at `initial` bytes and doubles up to `max` (a message may be
+/// `aios_ipc::MAX_MESSAGE` bytes, a little over 1 MiB).
+pub fn read_reply_up_to(
     initial: usize,
+    max: usize,
     mut call: impl FnMut(&mut [u8]) -> i32,
 ) -> Result<Vec<u8>, Error> {
-    let mut capacity = initial.clamp(1, MAX_REPLY);
+    let max = max.max(1);
+    let mut capacity = initial.clamp(1, max);
     loop {
         let mut buffer = std::vec![0u8; capacity];
         match check(call(&mut buffer)) {
@@ -29,11 +39,38 @@ pub fn read_reply(
                 buffer.truncate(written);
                 return Ok(buffer);
             }
-            Err(Error::BufferTooSmall) if capacity < MAX_REPLY => {
-                capacity = capacity.saturating_mul(2).min(MAX_REPLY);
+            Err(Error::BufferTooSmall) if capacity < max => {
+                capacity = capacity.saturating_mul(2).min(max);
             }
             Err(error) => return Err(error),
         }
+    }
+}
+
+/// Reads a byte stream the kernel hands out in pieces: calls
+/// `call(offset, chunk)` with a buffer of `chunk` bytes at offsets 0, n₁,
+/// n₁+n₂, … and concatenates what each call reports copying, until a call
+/// copies 0 bytes. Gives up with [`Error::BufferTooSmall`] past `max` bytes.
+pub fn read_stream(
+    chunk: usize,
+    max: usize,
+    mut call: impl FnMut(u64, &mut [u8]) -> i32,
+) -> Result<Vec<u8>, Error> {
+    let mut buffer = std::vec![0u8; chunk.max(1)];
+    let mut stream = Vec::new();
+    loop {
+        let offset = u64::try_from(stream.len()).map_err(|_| Error::BadLength)?;
+        let copied =
+            usize::try_from(check(call(offset, &mut buffer))?).map_err(|_| Error::BadLength)?;
+        if copied == 0 {
+            return Ok(stream);
+        }
+        let piece = buffer.get(..copied).ok_or(Error::BadLength)?;
+        let total = stream.len().checked_add(copied).ok_or(Error::BadLength)?;
+        if total > max {
+            return Err(Error::BufferTooSmall);
+        }
+        stream.extend_from_slice(piece);
     }
 }
 
@@ -101,6 +138,49 @@ mod tests {
             Err(Error::BufferTooSmall)
         );
         assert_eq!(attempts, 9);
+    }
+
+    #[test]
+    fn the_ceiling_can_exceed_the_default() {
+        let big = std::vec![7u8; MAX_REPLY + 100];
+        let mut attempts = 0;
+        let read = read_reply_up_to(MAX_REPLY, MAX_REPLY + 4096, fake(&big, &mut attempts));
+        assert_eq!(read.map(|bytes| bytes.len()), Ok(MAX_REPLY + 100));
+        // MAX_REPLY is too small; the next try is clamped to the ceiling.
+        assert_eq!(attempts, 2);
+    }
+
+    /// A fake `audit_export`: copies `source[offset..]` into the buffer.
+    fn exporter(source: &[u8]) -> impl FnMut(u64, &mut [u8]) -> i32 {
+        move |offset, buffer: &mut [u8]| {
+            let start = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(source.len());
+            let count = buffer.len().min(source.len() - start);
+            buffer[..count].copy_from_slice(&source[start..start + count]);
+            i32::try_from(count).unwrap_or(i32::MAX)
+        }
+    }
+
+    #[test]
+    fn streams_are_read_chunk_by_chunk_until_empty() {
+        let source: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        assert_eq!(read_stream(64, 4096, exporter(&source)), Ok(source.clone()));
+        assert_eq!(
+            read_stream(1000, 4096, exporter(&source)),
+            Ok(source.clone())
+        );
+        assert_eq!(read_stream(64, 4096, exporter(&[])), Ok(std::vec![]));
+        assert_eq!(
+            read_stream(64, 999, exporter(&source)),
+            Err(Error::BufferTooSmall)
+        );
+        assert_eq!(
+            read_stream(64, 4096, |_, _| Error::PermissionDenied.code()),
+            Err(Error::PermissionDenied)
+        );
+        // A count larger than the buffer is the kernel's mistake, not ours.
+        assert_eq!(read_stream(64, 4096, |_, _| 65), Err(Error::BadLength));
     }
 
     #[test]

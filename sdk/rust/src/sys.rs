@@ -64,6 +64,16 @@ imports! {
     "console_read" => unsafe fn console_read(console: u32, out: *mut u8, out_capacity: usize, timeout_ns: u64) -> i32;
     "system_info" => unsafe fn system_info(system: u32, out: *mut u8, out_capacity: usize) -> i32;
     "system_poweroff" => safe fn system_poweroff(system: u32) -> i32;
+    "semantic_send" => unsafe fn semantic_send(cap: u32, message: *const u8, message_len: usize, flags: i32) -> i64;
+    "semantic_recv" => unsafe fn semantic_recv(filter: *const u8, filter_len: usize, out: *mut u8, out_capacity: usize, timeout_ns: u64) -> i32;
+    "policy_set" => unsafe fn policy_set(policy: u32, text: *const u8, text_len: usize, error: *mut u8, error_capacity: usize) -> i32;
+    "audit_tail" => unsafe fn audit_tail(system: u32, count: u32, out: *mut u8, out_capacity: usize) -> i32;
+    "audit_verify" => unsafe fn audit_verify(system: u32, out: *mut u8, out_capacity: usize) -> i32;
+    "audit_export" => unsafe fn audit_export(system: u32, offset: u64, out: *mut u8, out_capacity: usize) -> i32;
+    "event_subscribe" => unsafe fn event_subscribe(topic: u32, filter: *const u8, filter_len: usize) -> i32;
+    "event_next" => unsafe fn event_next(subscription: u32, out: *mut u8, out_capacity: usize, timeout_ns: u64) -> i32;
+    "ipc_trace" => unsafe fn ipc_trace(system: u32, trace_id: u64, out: *mut u8, out_capacity: usize) -> i32;
+    "ipc_stats" => unsafe fn ipc_stats(system: u32, out: *mut u8, out_capacity: usize) -> i32;
 }
 
 #[cfg(test)]

@@ -23,22 +23,46 @@ pub enum Command<'a> {
     Caps(&'a str),
     /// `top`: the live agent table.
     Top,
+    /// `send INTENT JSON`: a request to an intent; the JSON is the rest of
+    /// the line, spaces included.
+    Send {
+        /// The intent name.
+        intent: &'a str,
+        /// The body, as JSON text.
+        json: &'a str,
+    },
+    /// `audit tail [N]`: the last N audit records (the count as typed).
+    AuditTail(Option<&'a str>),
+    /// `audit verify`: check the audit chain.
+    AuditVerify,
+    /// `audit export`: the whole log, hex encoded.
+    AuditExport,
+    /// `trace ID`: a conversation's messages (the id as typed).
+    Trace(&'a str),
+    /// `ipc`: messaging totals and the latency histogram.
+    Ipc,
+    /// `policy set TEXT`: replace the policy; the text is the rest of the
+    /// line.
+    PolicySet(&'a str),
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
     Usage(&'a str),
+    /// A newer command typed without what it needs: its full syntax.
+    Syntax(&'static str),
     /// A word that is no command.
     Unknown(&'a str),
 }
 
 /// Parses a line: the first word is the command, the second its argument;
-/// further words are ignored, as in the kernel console.
+/// further words are ignored, as in the kernel console, except by `send`
+/// and `policy set`, whose last argument runs to the end of the line.
 pub fn parse(line: &str) -> Command<'_> {
-    let mut words = line.split_ascii_whitespace();
-    let Some(command) = words.next() else {
-        return Command::Empty;
-    };
-    match (command, words.next()) {
+    let (command, rest) = split_word(line);
+    let (argument, after) = split_word(rest);
+    let argument = (!argument.is_empty()).then_some(argument);
+    match (command, argument) {
+        ("", _) => Command::Empty,
         ("help", _) => Command::Help,
         ("info", _) => Command::Info,
         ("agents", _) => Command::Agents,
@@ -49,14 +73,48 @@ pub fn parse(line: &str) -> Command<'_> {
         ("top", _) => Command::Top,
         ("poweroff", _) => Command::Poweroff,
         ("spawn" | "kill" | "caps", None) => Command::Usage(command),
+        ("send", Some(intent)) if !after.is_empty() => Command::Send {
+            intent,
+            json: after,
+        },
+        ("send", _) => Command::Syntax("send INTENT JSON"),
+        ("audit", Some("tail")) => match split_word(after).0 {
+            "" => Command::AuditTail(None),
+            count => Command::AuditTail(Some(count)),
+        },
+        ("audit", Some("verify")) => Command::AuditVerify,
+        ("audit", Some("export")) => Command::AuditExport,
+        ("audit", _) => Command::Syntax("audit tail [N] | audit verify | audit export"),
+        ("trace", Some(id)) => Command::Trace(id),
+        ("trace", None) => Command::Syntax("trace ID"),
+        ("ipc", _) => Command::Ipc,
+        ("policy", Some("set")) if !after.is_empty() => Command::PolicySet(after),
+        ("policy", _) => Command::Syntax("policy set TEXT"),
         (other, _) => Command::Unknown(other),
     }
+}
+
+/// The first word of `text` (after leading blanks) and the rest, with the
+/// blanks around it trimmed.
+fn split_word(text: &str) -> (&str, &str) {
+    let text = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let end = text
+        .find(|c: char| c.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let (word, rest) = text.split_at(end);
+    (word, rest.trim_matches(|c: char| c.is_ascii_whitespace()))
 }
 
 /// The agent id in a `kill` or `caps` argument.
 pub fn agent_id(text: &str) -> Result<u64, Error> {
     text.parse()
         .map_err(|_| Error::NotAnAgentId(text.to_string()))
+}
+
+/// A decimal number argument (`audit tail N`, `trace ID`).
+pub fn number<T: core::str::FromStr>(text: &str) -> Result<T, Error> {
+    text.parse()
+        .map_err(|_| Error::NotANumber(text.to_string()))
 }
 
 #[cfg(test)]
@@ -76,6 +134,35 @@ mod tests {
         assert_eq!(parse("caps 3"), Command::Caps("3"));
         assert_eq!(parse("top"), Command::Top);
         assert_eq!(parse("poweroff"), Command::Poweroff);
+        assert_eq!(parse("ipc"), Command::Ipc);
+    }
+
+    #[test]
+    fn messaging_audit_and_policy_commands() {
+        assert_eq!(
+            parse(r#"send demo.echo {"text": "hi there"} "#),
+            Command::Send {
+                intent: "demo.echo",
+                json: r#"{"text": "hi there"}"#
+            }
+        );
+        assert_eq!(parse("send demo.echo"), Command::Syntax("send INTENT JSON"));
+        assert_eq!(parse("send"), Command::Syntax("send INTENT JSON"));
+        assert_eq!(parse("audit tail"), Command::AuditTail(None));
+        assert_eq!(parse("audit  tail 25 more"), Command::AuditTail(Some("25")));
+        assert_eq!(parse("audit verify"), Command::AuditVerify);
+        assert_eq!(parse("audit export"), Command::AuditExport);
+        let audit_syntax = Command::Syntax("audit tail [N] | audit verify | audit export");
+        assert_eq!(parse("audit"), audit_syntax);
+        assert_eq!(parse("audit erase"), audit_syntax);
+        assert_eq!(parse("trace 17"), Command::Trace("17"));
+        assert_eq!(parse("trace"), Command::Syntax("trace ID"));
+        assert_eq!(
+            parse("policy set  allow agent * op *; default deny; "),
+            Command::PolicySet("allow agent * op *; default deny;")
+        );
+        assert_eq!(parse("policy set"), Command::Syntax("policy set TEXT"));
+        assert_eq!(parse("policy show"), Command::Syntax("policy set TEXT"));
     }
 
     #[test]
@@ -88,7 +175,7 @@ mod tests {
     }
 
     #[test]
-    fn agent_ids_are_decimal() {
+    fn agent_ids_and_numbers_are_decimal() {
         assert_eq!(agent_id("42"), Ok(42));
         assert_eq!(agent_id("18446744073709551615"), Ok(u64::MAX));
         assert_eq!(
@@ -97,5 +184,11 @@ mod tests {
         );
         assert_eq!(agent_id("-1"), Err(Error::NotAnAgentId("-1".into())));
         assert_eq!(agent_id("0x10"), Err(Error::NotAnAgentId("0x10".into())));
+        assert_eq!(number::<u32>("10"), Ok(10));
+        assert_eq!(
+            number::<u32>("4294967296"),
+            Err(Error::NotANumber("4294967296".into()))
+        );
+        assert_eq!(number::<u64>("x"), Err(Error::NotANumber("x".into())));
     }
 }

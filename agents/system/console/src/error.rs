@@ -11,6 +11,11 @@ pub enum Error {
     MissingCapability(&'static str),
     /// The argument of `kill` or `caps` is not a decimal agent id.
     NotAnAgentId(String),
+    /// The argument of `audit tail` or `trace` is not a decimal number.
+    NotANumber(String),
+    /// `policy_set` refused the text: the compiler's `line L, column C:
+    /// message`, or why the call itself failed.
+    PolicyRefused(String),
     /// No agent has this id.
     NoAgent(u64),
     /// `system_poweroff` returned success, yet the machine is still on.
@@ -35,6 +40,8 @@ impl core::fmt::Display for Error {
                 write!(f, "the console holds no {kind} capability")
             }
             Error::NotAnAgentId(text) => write!(f, "`{text}` is not an agent id"),
+            Error::NotANumber(text) => write!(f, "`{text}` is not a number"),
+            Error::PolicyRefused(message) => f.write_str(message),
             Error::NoAgent(id) => write!(f, "no agent {id}"),
             Error::StillOn => f.write_str("the machine is still on"),
             Error::LineTooLong => write!(
@@ -63,6 +70,14 @@ mod tests {
             "`x1` is not an agent id"
         );
         assert_eq!(Error::StillOn.to_string(), "the machine is still on");
+        assert_eq!(
+            Error::NotANumber("ten".into()).to_string(),
+            "`ten` is not a number"
+        );
+        assert_eq!(
+            Error::PolicyRefused("line 1, column 7: expected `;`".into()).to_string(),
+            "line 1, column 7: expected `;`"
+        );
         assert_eq!(Error::NoAgent(9).to_string(), "no agent 9");
         assert_eq!(
             Error::from(aios_abi::Error::QuotaExceeded).to_string(),

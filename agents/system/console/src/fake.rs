@@ -2,9 +2,14 @@
 //! that reads advance, and a small agent system that records what the
 //! console asked of it.
 
+use crate::fake_semantic::Semantic;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
-use aios_abi::payload::{AgentInfo, AgentState, CapInfo, CapKind, ImageInfo, SystemInfo, rights};
+use aios_abi::payload::{
+    AgentInfo, AgentState, AuditRecords, AuditVerdict, CapInfo, CapKind, ImageInfo, IpcStats,
+    SystemInfo, TraceList, rights,
+};
+use aios_ipc::Message;
 use std::collections::VecDeque;
 
 /// The fake system.
@@ -14,6 +19,8 @@ pub struct FakeHost {
     pub reads: VecDeque<Result<Vec<u8>, Error>>,
     /// Everything written to the console.
     pub output: Vec<u8>,
+    /// Console writes made.
+    pub writes: usize,
     /// Nanoseconds since boot.
     pub now: u64,
     /// Read calls made.
@@ -26,6 +33,8 @@ pub struct FakeHost {
     pub info: Result<SystemInfo, Error>,
     /// Times `poweroff` was called.
     pub poweroffs: usize,
+    /// Messaging, policy and audit.
+    pub semantic: Semantic,
 }
 
 impl FakeHost {
@@ -34,12 +43,14 @@ impl FakeHost {
         FakeHost {
             reads: VecDeque::new(),
             output: Vec::new(),
+            writes: 0,
             now: 1_000_000_000,
             read_calls: 0,
             agents: vec![agent(1, "console")],
             images: vec![image("hello", None)],
             info: Err(Error::MissingCapability("system")),
             poweroffs: 0,
+            semantic: Semantic::new(),
         }
     }
 
@@ -56,6 +67,7 @@ impl FakeHost {
 
 impl Host for FakeHost {
     fn write(&mut self, bytes: &[u8]) {
+        self.writes += 1;
         self.output.extend_from_slice(bytes);
     }
 
@@ -146,6 +158,34 @@ impl Host for FakeHost {
     fn poweroff(&mut self) -> Error {
         self.poweroffs += 1;
         Abi::NotSupported.into()
+    }
+
+    fn request(&mut self, intent: &str, body: Vec<u8>, timeout_ns: u64) -> Result<Message, Error> {
+        self.semantic.request(intent, body, timeout_ns)
+    }
+
+    fn policy_set(&mut self, text: &str) -> Result<(), Error> {
+        self.semantic.policy_set(text)
+    }
+
+    fn audit_tail(&mut self, n: u32) -> Result<AuditRecords, Error> {
+        self.semantic.audit_tail(n)
+    }
+
+    fn audit_verify(&mut self) -> Result<AuditVerdict, Error> {
+        Ok(self.semantic.verdict.clone())
+    }
+
+    fn audit_export(&mut self) -> Result<Vec<u8>, Error> {
+        Ok(self.semantic.export.clone())
+    }
+
+    fn ipc_trace(&mut self, id: u64) -> Result<TraceList, Error> {
+        self.semantic.ipc_trace(id)
+    }
+
+    fn ipc_stats(&mut self) -> Result<IpcStats, Error> {
+        self.semantic.ipc_stats()
     }
 }
 

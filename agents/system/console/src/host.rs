@@ -2,7 +2,10 @@
 //! on wasm32, a scripted fake in host tests.
 
 use crate::Error;
-use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo, SystemInfo};
+use aios_abi::payload::{
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, IpcStats, SystemInfo, TraceList,
+};
+use aios_ipc::Message;
 
 /// The syscalls the console uses, each already bound to the capability it
 /// needs. Methods needing a capability the console lacks return
@@ -43,4 +46,27 @@ pub trait Host {
 
     /// Switches the machine off; returns only with the reason it could not.
     fn poweroff(&mut self) -> Error;
+
+    /// Sends `body` (CBOR) to whichever agent serves `intent` and waits up
+    /// to `timeout_ns` for the reply.
+    fn request(&mut self, intent: &str, body: Vec<u8>, timeout_ns: u64) -> Result<Message, Error>;
+
+    /// Installs `text` as the policy in force; a text that does not
+    /// compile is [`Error::PolicyRefused`] with the compiler's message.
+    fn policy_set(&mut self, text: &str) -> Result<(), Error>;
+
+    /// The last `n` audit records, oldest first.
+    fn audit_tail(&mut self, n: u32) -> Result<AuditRecords, Error>;
+
+    /// Checks the audit chain and its signed checkpoints.
+    fn audit_verify(&mut self) -> Result<AuditVerdict, Error>;
+
+    /// The audit log in the export format `tools/audit-tool` reads.
+    fn audit_export(&mut self) -> Result<Vec<u8>, Error>;
+
+    /// The messages of the conversation that message `id` belongs to.
+    fn ipc_trace(&mut self, id: u64) -> Result<TraceList, Error>;
+
+    /// Messaging totals and the round-trip latency histogram.
+    fn ipc_stats(&mut self) -> Result<IpcStats, Error>;
 }

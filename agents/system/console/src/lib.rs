@@ -1,25 +1,35 @@
 //! The console agent: the serial console's line editor and commands, run as
-//! an agent holding console, system and spawn-budget capabilities.
+//! an agent holding console, system, spawn-budget, intent, policy and
+//! event-topic capabilities.
 //!
 //! Everything but `syscalls` is pure and host-tested: [`editor`] turns
-//! keystrokes into lines, [`command`] parses them, [`info`] and
-//! [`listing`] render the kernel console's exact output lines, and
-//! [`shell`] drives them through the [`Host`] trait, which `syscalls`
-//! implements with the SDK on wasm32.
+//! keystrokes into lines, [`command`] parses them, [`info`], [`listing`],
+//! [`messaging`] and [`audit`] render the output lines, and [`shell`]
+//! drives them through the [`Host`] trait, which `syscalls` implements
+//! with the SDK on wasm32.
 
+pub mod audit;
 pub mod command;
 pub mod editor;
 mod error;
 mod host;
 pub mod info;
 pub mod listing;
+pub mod messaging;
 pub mod shell;
+mod top;
 
 #[cfg(target_arch = "wasm32")]
 mod syscalls;
 
 #[cfg(test)]
 mod fake;
+#[cfg(test)]
+mod fake_semantic;
+#[cfg(test)]
+mod shell_audit_tests;
+#[cfg(test)]
+mod shell_messaging_tests;
 #[cfg(test)]
 mod shell_tests;
 

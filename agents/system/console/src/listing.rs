@@ -1,28 +1,75 @@
-//! The lines of `help`, `agents`, `images`, `caps` and the `top` header,
-//! in the kernel console's exact formats.
+//! The lines of `help`, `agents`, `images`, `caps` and the `top` header:
+//! the kernel console's formats, with messaging columns in the agent table.
 
 use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 10] = [
+pub const HELP: [&str; 17] = [
     "commands:",
-    "  help        this list",
-    "  info        CPUs, memory, uptime, boot measurements",
-    "  agents      agents: id, name, state, CPU %, memory, restarts",
-    "  images      agent images in the bundle and whether they loaded",
-    "  spawn NAME  start an agent from the bundle",
-    "  kill ID     stop an agent",
-    "  caps ID     an agent's capabilities",
-    "  top         live view of agents and CPUs (any key exits)",
-    "  poweroff    switch the machine off (ACPI S5)",
+    "  help              this list",
+    "  info              CPUs, memory, uptime, boot measurements",
+    "  agents            agents: id, name, state, CPU %, memory, restarts, messages, denials",
+    "  images            agent images in the bundle and whether they loaded",
+    "  spawn NAME        start an agent from the bundle",
+    "  kill ID           stop an agent",
+    "  caps ID           an agent's capabilities",
+    "  top               live view of agents, CPUs and messages (any key exits)",
+    "  send INTENT JSON  request to an intent (JSON body); prints the reply",
+    "  trace ID          the conversation of message ID, in causal order",
+    "  ipc               message totals and the round-trip latency histogram",
+    "  audit tail [N]    the last N audit records (default 10)",
+    "  audit verify      check the audit hash chain and signed checkpoints",
+    "  audit export      the audit log as hex lines, for tools/audit-tool",
+    "  policy set TEXT   replace the policy in force",
+    "  poweroff          switch the machine off (ACPI S5)",
 ];
 
-/// The agent table: a header line, then one line per agent.
+/// The agent table: a header line, then one line per agent. The columns
+/// are the kernel console's, with messages in and out and denials added
+/// before `DETAIL`, each right-aligned under its header.
 pub fn agent_table(agents: &[AgentInfo]) -> Vec<String> {
-    core::iter::once(listing::agent_table_header())
-        .chain(agents.iter().map(listing::agent_table_row))
+    let header = format!(
+        "{:>5} {:<14} {:<8} {:>6} {:>9} {:>8} {:>4} {:>8} {:>8} {:>7}  DETAIL",
+        "ID",
+        "NAME",
+        "STATE",
+        "CPU%",
+        "MEM KiB",
+        "RESTARTS",
+        "CPU",
+        "MSGS IN",
+        "MSGS OUT",
+        "DENIED"
+    );
+    core::iter::once(header)
+        .chain(agents.iter().map(agent_row))
         .collect()
+}
+
+/// One row of the agent table.
+fn agent_row(agent: &AgentInfo) -> String {
+    let detail = match (agent.exit_code, &agent.reason) {
+        (Some(code), _) => format!("exit {code}"),
+        (None, Some(reason)) => reason.clone(),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{:>5} {:<14} {:<8} {:>4}.{} {:>9} {:>8} {:>4} {:>8} {:>8} {:>7}  {detail}",
+        agent.id,
+        agent.name,
+        agent.state.name(),
+        agent.cpu_permille / 10,
+        agent.cpu_permille % 10,
+        u64::from(agent.memory_pages) * 64,
+        agent.restarts,
+        agent
+            .last_cpu
+            .map_or(String::from("-"), |cpu| cpu.to_string()),
+        agent.ipc.messages_in,
+        agent.ipc.messages_out,
+        agent.ipc.denials
+    )
 }
 
 /// One line per image: `<name> ready` or `<name> refused: <reason>`.
@@ -49,7 +96,7 @@ pub fn top_header(uptime_ns: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aios_abi::payload::{AgentState, CapKind, rights};
+    use aios_abi::payload::{AgentState, CapKind, IpcCounters, rights};
 
     fn agent(id: u64, name: &str, state: AgentState) -> AgentInfo {
         AgentInfo {
@@ -79,16 +126,33 @@ mod tests {
         let mut hello = agent(12, "hello", AgentState::Exited);
         hello.exit_code = Some(0);
         hello.reason = Some("ignored once exited".into());
+        console.ipc = IpcCounters {
+            messages_in: 12,
+            messages_out: 34_567_890,
+            bytes_in: 99,
+            bytes_out: 99,
+            denials: 5,
+        };
         let table = agent_table(&[console, crasher, hello]);
         assert_eq!(
             table,
             [
-                "   ID NAME           STATE      CPU%   MEM KiB RESTARTS  CPU  DETAIL",
-                "    2 console        blocked   12.5       128        0    1  ",
-                "    7 crasher        trapped    0.0       128        3    -  unreachable",
-                "   12 hello          exited     0.0       128        0    -  exit 0",
+                "   ID NAME           STATE      CPU%   MEM KiB RESTARTS  CPU  MSGS IN MSGS OUT  DENIED  DETAIL",
+                "    2 console        blocked    12.5       128        0    1       12 34567890       5  ",
+                "    7 crasher        trapped     0.0       128        3    -        0        0       0  unreachable",
+                "   12 hello          exited      0.0       128        0    -        0        0       0  exit 0",
             ]
         );
+        // The right-aligned columns end where their headers do.
+        for name in [
+            "ID", "CPU%", "MEM KiB", "RESTARTS", "CPU ", "MSGS IN", "MSGS OUT", "DENIED",
+        ] {
+            let end = table[0].find(name).unwrap() + name.trim_end().len();
+            for row in &table[1..] {
+                assert_ne!(row.as_bytes()[end - 1], b' ', "{name} in {row}");
+                assert_eq!(row.as_bytes()[end], b' ', "{name} in {row}");
+            }
+        }
         assert_eq!(agent_table(&[]).len(), 1);
     }
 
@@ -150,7 +214,8 @@ mod tests {
     #[test]
     fn help_lists_every_command_and_top_header() {
         for command in [
-            "help", "info", "agents", "images", "spawn", "kill", "caps", "top", "poweroff",
+            "help", "info", "agents", "images", "spawn", "kill", "caps", "top", "send", "trace",
+            "ipc", "audit", "policy", "poweroff",
         ] {
             assert!(
                 HELP.iter()

@@ -3,19 +3,20 @@
 
 use crate::command::{self, Command};
 use crate::editor::{ERASE, Key, LineEditor, PROMPT};
-use crate::{Error, Host, info, listing};
+use crate::{Error, Host, audit, info, listing, messaging, top};
 use std::collections::VecDeque;
 
 /// How long one `console_read` waits for input before the loop goes round.
 pub const READ_TIMEOUT_NS: u64 = 100_000_000;
 /// How often `top` redraws.
-pub const TOP_REFRESH_NS: u64 = 1_000_000_000;
+pub const TOP_REFRESH_NS: u64 = top::REFRESH_NS;
 /// Consecutive failed reads (other than timeouts) after which [`Shell::serve`]
 /// gives up, so that a console whose capability was revoked ends and is
 /// restarted instead of spinning.
 pub const MAX_READ_FAILURES: u32 = 10;
-/// Clears the terminal and homes the cursor, before each `top` frame.
-const CLEAR: &str = "\x1b[2J\x1b[H";
+/// Output is flushed to the console once this much has gathered, so long
+/// output (an audit export) goes out in several writes of about this size.
+pub const WRITE_CHUNK: usize = 8 * 1024;
 
 /// The console: a line editor bound to a host.
 pub struct Shell<H: Host> {
@@ -129,65 +130,77 @@ impl<H: Host> Shell<H> {
                 let lines = listing::caps(id, &self.host.caps(id)?);
                 self.say(&lines);
             }
-            Command::Top => self.top()?,
+            Command::Top => top::run(&mut self.host, &mut self.pending)?,
+            Command::Send { intent, json } => {
+                let line = messaging::send(&mut self.host, intent, json);
+                self.say(&[line]);
+            }
+            Command::AuditTail(count) => {
+                let count = count.map_or(Ok(audit::DEFAULT_TAIL), command::number)?;
+                let lines = audit::tail(&self.host.audit_tail(count)?);
+                self.say(&lines);
+            }
+            Command::AuditVerify => {
+                let line = audit::verdict(&self.host.audit_verify()?);
+                self.say(&[line]);
+            }
+            Command::AuditExport => {
+                let bytes = self.host.audit_export()?;
+                say(&mut self.host, audit::export(&bytes));
+            }
+            Command::Trace(text) => {
+                let id = command::number(text)?;
+                let lines = messaging::trace(id, &self.host.ipc_trace(id)?);
+                self.say(&lines);
+            }
+            Command::Ipc => {
+                let lines = messaging::stats(&self.host.ipc_stats()?);
+                self.say(&lines);
+            }
+            Command::PolicySet(text) => {
+                let line = audit::policy(self.host.policy_set(text));
+                self.say(&[line]);
+            }
             Command::Poweroff => {
                 self.say(&["powering off"]);
                 let why = self.host.poweroff();
                 self.say(&[format!("error: poweroff failed: {why}")]);
             }
             Command::Usage(word) => self.say(&[format!("usage: {word} ARGUMENT (see help)")]),
+            Command::Syntax(syntax) => self.say(&[format!("usage: {syntax}")]),
             Command::Unknown(word) => self.say(&[format!("unknown command: {word}")]),
         }
         Ok(())
-    }
-
-    /// Redraws the agent table every [`TOP_REFRESH_NS`] until a key is
-    /// pressed (the key is consumed; one typed ahead counts).
-    fn top(&mut self) -> Result<(), Error> {
-        loop {
-            let now = self.host.clock_ns();
-            let mut frame = vec![format!("{CLEAR}{}", listing::top_header(now))];
-            match self.host.agent_list() {
-                Ok(agents) => frame.extend(listing::agent_table(&agents)),
-                Err(error) => frame.push(format!("error: {error}")),
-            }
-            self.say(&frame);
-            if self.pending.pop_front().is_some() {
-                return Ok(());
-            }
-            let deadline = now.saturating_add(TOP_REFRESH_NS);
-            loop {
-                let left = deadline.saturating_sub(self.host.clock_ns());
-                if left == 0 {
-                    break;
-                }
-                match self.host.read(&mut [0u8; 1], left) {
-                    Ok(0) => {}
-                    Ok(_) => return Ok(()),
-                    Err(error) if is_no_input(&error) => {}
-                    Err(error) => return Err(error),
-                }
-            }
-        }
     }
 
     fn report(&mut self, error: &Error) {
         self.say(&[format!("error: {error}")]);
     }
 
-    /// Writes lines, each ended by `\n`, in one console write.
     fn say<S: AsRef<str>>(&mut self, lines: &[S]) {
-        let mut text = String::new();
-        for line in lines {
-            text.push_str(line.as_ref());
-            text.push('\n');
+        say(&mut self.host, lines);
+    }
+}
+
+/// Writes lines, each ended by `\n`, in as few console writes as
+/// [`WRITE_CHUNK`] allows (one for everything but long output).
+pub(crate) fn say<S: AsRef<str>>(host: &mut impl Host, lines: impl IntoIterator<Item = S>) {
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(line.as_ref());
+        text.push('\n');
+        if text.len() >= WRITE_CHUNK {
+            host.write(text.as_bytes());
+            text.clear();
         }
-        self.host.write(text.as_bytes());
+    }
+    if !text.is_empty() {
+        host.write(text.as_bytes());
     }
 }
 
 /// Whether a read error just means nothing was typed in time.
-fn is_no_input(error: &Error) -> bool {
+pub(crate) fn is_no_input(error: &Error) -> bool {
     matches!(
         error,
         Error::Syscall(aios_abi::Error::TimedOut | aios_abi::Error::WouldBlock)

@@ -9,7 +9,7 @@ use aios_abi::payload::SystemInfo;
 
 /// Serves `input` (one read per string) until the fake runs out of input;
 /// returns the shell and the error `serve` ended with.
-fn session(host: FakeHost, input: &[&str]) -> (Shell<FakeHost>, Error) {
+pub(crate) fn session(host: FakeHost, input: &[&str]) -> (Shell<FakeHost>, Error) {
     let mut host = host;
     input.iter().for_each(|text| host.type_text(text));
     let mut shell = Shell::new(host);
@@ -19,7 +19,7 @@ fn session(host: FakeHost, input: &[&str]) -> (Shell<FakeHost>, Error) {
 
 /// Output lines with `\n` endings and the prompt that begins each line
 /// removed, as the e2e tests read them.
-fn lines(shell: &Shell<FakeHost>) -> Vec<String> {
+pub(crate) fn lines(shell: &Shell<FakeHost>) -> Vec<String> {
     shell
         .host()
         .text()
@@ -33,8 +33,8 @@ fn prompts_echoes_and_runs_commands() {
     let (shell, end) = session(FakeHost::new(), &["hel", "p\r", "frobnicate now\n"]);
     assert_eq!(end, Error::Syscall(Abi::StaleHandle));
     let text = shell.host().text();
-    assert!(text.starts_with("aios> help\ncommands:\n  help        this list\n"));
-    assert!(text.ends_with("poweroff    switch the machine off (ACPI S5)\naios> frobnicate now\nunknown command: frobnicate\naios> "));
+    assert!(text.starts_with("aios> help\ncommands:\n  help              this list\n"));
+    assert!(text.ends_with("poweroff          switch the machine off (ACPI S5)\naios> frobnicate now\nunknown command: frobnicate\naios> "));
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn agents_images_and_info() {
         .unwrap();
     assert_eq!(
         lines[table_at + 1],
-        "    1 console        blocked    0.0        64        0    0  "
+        "    1 console        blocked     0.0        64        0    0        0        0       0  "
     );
     assert!(lines.contains(&"hello          ready".to_string()));
     assert!(lines.contains(&"forged         refused: bad signature".to_string()));
@@ -151,10 +151,9 @@ fn timeouts_are_not_failures_but_persistent_errors_end_serving() {
         25 + 1 + 1 + MAX_READ_FAILURES as usize
     );
     assert_eq!(end, Error::Syscall(Abi::StaleHandle));
-    assert!(
-        lines(&shell)
-            .contains(&"  top         live view of agents and CPUs (any key exits)".to_string())
-    );
+    assert!(lines(&shell).contains(
+        &"  top               live view of agents, CPUs and messages (any key exits)".to_string()
+    ));
 }
 
 #[test]
@@ -172,7 +171,7 @@ fn top_redraws_every_second_until_a_key() {
     assert!(text.contains("\x1b[2J\x1b[HAIOS top — uptime 1 s — any key exits\n"));
     assert!(text.contains("\x1b[2J\x1b[HAIOS top — uptime 3 s — any key exits\n"));
     // The key that ended top was consumed; the rest of the input was not.
-    assert!(text.ends_with("aios> agents\n   ID NAME           STATE      CPU%   MEM KiB RESTARTS  CPU  DETAIL\n    1 console        blocked    0.0        64        0    0  \naios> "));
+    assert!(text.ends_with("aios> agents\n   ID NAME           STATE      CPU%   MEM KiB RESTARTS  CPU  MSGS IN MSGS OUT  DENIED  DETAIL\n    1 console        blocked     0.0        64        0    0        0        0       0  \naios> "));
 }
 
 #[test]

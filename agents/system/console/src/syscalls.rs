@@ -4,13 +4,17 @@
 use crate::shell::Shell;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
-use aios_sdk::{AgentInfo, CapInfo, CapKind, Handle, ImageInfo, SystemInfo};
+use aios_sdk::{
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Handle, ImageInfo, IpcStats, Message,
+    RecvFilter, SystemInfo, TraceList,
+};
 
 /// The console's capabilities, found in its own table at start.
 struct SdkHost {
     console: Handle,
     system: Option<Handle>,
     budget: Option<Handle>,
+    policy: Option<Handle>,
 }
 
 impl SdkHost {
@@ -27,6 +31,7 @@ impl SdkHost {
             console: first(CapKind::Console).ok_or(Error::MissingCapability("console"))?,
             system: first(CapKind::System),
             budget: first(CapKind::SpawnBudget),
+            policy: first(CapKind::Policy),
         })
     }
 
@@ -109,6 +114,45 @@ impl Host for SdkHost {
             Ok(Err(refused)) => Error::Syscall(refused),
             Ok(Ok(())) => Error::StillOn,
         }
+    }
+
+    fn request(&mut self, intent: &str, body: Vec<u8>, timeout_ns: u64) -> Result<Message, Error> {
+        // The console serves no intent, so anything already in its mailbox
+        // is a reply or expiry notice for an earlier `send` that timed out;
+        // dropping them keeps the bounded mailbox from filling up.
+        while aios_sdk::recv(&RecvFilter::default(), 0).is_ok() {}
+        Ok(aios_sdk::request(intent, body, timeout_ns)?)
+    }
+
+    fn policy_set(&mut self, text: &str) -> Result<(), Error> {
+        let policy = self.policy.ok_or(Error::MissingCapability("policy"))?;
+        aios_sdk::policy_set(policy.raw(), text).map_err(|refusal| {
+            if refusal.message.is_empty() {
+                Error::Syscall(refusal.error)
+            } else {
+                Error::PolicyRefused(refusal.message)
+            }
+        })
+    }
+
+    fn audit_tail(&mut self, n: u32) -> Result<AuditRecords, Error> {
+        Ok(aios_sdk::audit_tail(self.system()?.raw(), n)?)
+    }
+
+    fn audit_verify(&mut self) -> Result<AuditVerdict, Error> {
+        Ok(aios_sdk::audit_verify(self.system()?.raw())?)
+    }
+
+    fn audit_export(&mut self) -> Result<Vec<u8>, Error> {
+        Ok(aios_sdk::audit_export(self.system()?.raw())?)
+    }
+
+    fn ipc_trace(&mut self, id: u64) -> Result<TraceList, Error> {
+        Ok(aios_sdk::ipc_trace(self.system()?.raw(), id)?)
+    }
+
+    fn ipc_stats(&mut self) -> Result<IpcStats, Error> {
+        Ok(aios_sdk::ipc_stats(self.system()?.raw())?)
     }
 }
 
