@@ -44,6 +44,7 @@ pub fn manifest_for(seed: &[u8; 32]) -> Manifest {
             window_ms: 60_000,
         },
         depends_on: vec!["logger".into()],
+        labels: vec!["demo".into()],
     }
 }
 

@@ -45,16 +45,18 @@ impl Inner {
         );
         {
             let mut approvals = self.guard.approvals.lock();
-            if let Some(expiry) = approvals.granted.remove(&key) {
-                if expiry > now {
-                    drop(approvals);
-                    self.audit(
-                        Kind::Approval,
-                        me,
-                        &alloc::format!("used: {}", describe(subject, op, 0)),
-                    );
-                    return Ok(());
-                }
+            if approvals
+                .granted
+                .remove(&key)
+                .is_some_and(|expiry| expiry > now)
+            {
+                drop(approvals);
+                self.audit(
+                    Kind::Approval,
+                    me,
+                    &alloc::format!("used: {}", describe(subject, op, 0)),
+                );
+                return Ok(());
             }
             if approvals.asked.values().any(|(k, _)| *k == key) {
                 return Err(Error::ApprovalRequired);

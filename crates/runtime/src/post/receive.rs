@@ -87,10 +87,10 @@ impl Post {
                 .range((me, 0)..=(me, u64::MAX))
                 .next()
                 .map(|(key, _)| *key);
-            if let Some(key) = oldest {
-                if let Some(permit) = self.permits.remove(&key) {
-                    wakes.extend(self.notify_requester(&permit, key.1, now));
-                }
+            if let Some((key, permit)) =
+                oldest.and_then(|key| self.permits.remove(&key).map(|p| (key, p)))
+            {
+                wakes.extend(self.notify_requester(&permit, key.1, now));
             }
         }
         let sent_ns = self
