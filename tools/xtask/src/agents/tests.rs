@@ -35,6 +35,8 @@ rights = ["read", "write"]
 [[intents]]
 name = "demo.echo"
 description = "Echoes its body back."
+input = "{ text: text }"
+output = "{ text: text }"
 "#;
 
 #[test]
