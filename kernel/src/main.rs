@@ -7,6 +7,7 @@ extern crate alloc;
 
 mod acpi;
 mod agents;
+mod bench;
 mod cmdline;
 mod console;
 mod log;
@@ -86,6 +87,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // Agent images are verified (ML-DSA-65) and compiled after `ready`: the
     // console is usable at once and boot time does not grow with the bundle.
     let runtime = agents::init(bundle, aios_hal::percpu::online_count());
+    bench::run(&cmdline);
     #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest") {
         ktest::run_all();

@@ -7,10 +7,9 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use minicbor::Decoder;
-use minicbor::data::Type;
 
 use crate::Error;
+use crate::cbor::{Fault, Reader};
 use crate::message::{
     Context, Destination, MAX_BODY, MAX_CAPS, MAX_INTENT, MAX_MESSAGE, MAX_REQUEST, MAX_SCHEMA_ID,
     Message,
@@ -31,57 +30,58 @@ impl Message {
     /// Decodes a message, refusing malformed CBOR, oversized fields and
     /// trailing bytes. Never panics, whatever the input.
     pub fn decode(bytes: &[u8]) -> Result<Message, Error> {
-        if bytes.len() > MAX_MESSAGE {
-            return Err(Error::TooLarge {
-                field: "message",
-                limit: MAX_MESSAGE,
-            });
-        }
-        let mut d = Decoder::new(bytes);
-        let mut message = Message::new(0, Destination::Agent(0), String::new());
-        let mut seen = 0u16;
-        for _ in 0..definite_map(&mut d)? {
-            let key = d.u64()?;
-            let Some(index) = usize::try_from(key)
-                .ok()
-                .filter(|&k| k < MESSAGE_FIELDS.len())
-            else {
-                d.skip()?;
-                continue;
-            };
-            mark_seen(&mut seen, index, &MESSAGE_FIELDS)?;
-            match index {
-                0 => message.id = d.u64()?,
-                1 => message.from = d.u64()?,
-                2 => message.to = destination(&mut d)?,
-                3 => message.intent = text(&mut d, "intent", MAX_INTENT)?,
-                4 => message.schema = optional(&mut d, |d| text(d, "schema", MAX_SCHEMA_ID))?,
-                5 => message.body = limited_bytes(&mut d)?,
-                6 => message.context = context(&mut d)?,
-                7 => message.caps = caps(&mut d)?,
-                _ => message.reply_to = optional(&mut d, |d| Ok(d.u64()?))?,
-            }
-        }
-        for (index, field) in [(0, "id"), (2, "to"), (3, "intent")] {
-            if seen & (1 << index) == 0 {
-                return Err(Error::MissingField(field));
-            }
-        }
-        if d.position() != bytes.len() {
-            return Err(Error::TrailingBytes);
-        }
-        Ok(message)
+        decode(bytes).map_err(Error::from)
     }
 }
 
-fn definite_map(d: &mut Decoder<'_>) -> Result<u64, Error> {
-    d.map()?.ok_or(Error::MalformedCbor)
+fn decode(bytes: &[u8]) -> Result<Message, Fault> {
+    if bytes.len() > MAX_MESSAGE {
+        return Err(Fault::TooLarge("message", MAX_MESSAGE));
+    }
+    let mut d = Reader::new(bytes);
+    let mut message = Message::new(0, Destination::Agent(0), String::new());
+    let mut seen = 0u16;
+    for _ in 0..definite_map(&mut d)? {
+        let key = d.u64()?;
+        let Some(index) = usize::try_from(key)
+            .ok()
+            .filter(|&k| k < MESSAGE_FIELDS.len())
+        else {
+            d.skip()?;
+            continue;
+        };
+        mark_seen(&mut seen, index, &MESSAGE_FIELDS)?;
+        match index {
+            0 => message.id = d.u64()?,
+            1 => message.from = d.u64()?,
+            2 => message.to = destination(&mut d)?,
+            3 => message.intent = text(&mut d, "intent", MAX_INTENT)?,
+            4 => message.schema = optional(&mut d, |d| text(d, "schema", MAX_SCHEMA_ID))?,
+            5 => message.body = limited_bytes(&mut d)?,
+            6 => message.context = context(&mut d)?,
+            7 => message.caps = caps(&mut d)?,
+            _ => message.reply_to = optional(&mut d, |d| d.u64())?,
+        }
+    }
+    for (index, field) in [(0, "id"), (2, "to"), (3, "intent")] {
+        if seen & (1 << index) == 0 {
+            return Err(Fault::Missing(field));
+        }
+    }
+    if d.position() != bytes.len() {
+        return Err(Fault::Trailing);
+    }
+    Ok(message)
 }
 
-fn mark_seen(seen: &mut u16, index: usize, names: &[&'static str]) -> Result<(), Error> {
+fn definite_map(d: &mut Reader<'_>) -> Result<u64, Fault> {
+    d.map()
+}
+
+fn mark_seen(seen: &mut u16, index: usize, names: &[&'static str]) -> Result<(), Fault> {
     let bit = 1u16 << index;
     if *seen & bit != 0 {
-        return Err(Error::DuplicateField(names[index]));
+        return Err(Fault::Duplicate(names[index]));
     }
     *seen |= bit;
     Ok(())
@@ -89,48 +89,44 @@ fn mark_seen(seen: &mut u16, index: usize, names: &[&'static str]) -> Result<(),
 
 /// An optional field: absent, CBOR null, or a value.
 fn optional<'b, T>(
-    d: &mut Decoder<'b>,
-    value: impl FnOnce(&mut Decoder<'b>) -> Result<T, Error>,
-) -> Result<Option<T>, Error> {
-    if d.datatype()? == Type::Null {
-        d.null()?;
+    d: &mut Reader<'b>,
+    value: impl FnOnce(&mut Reader<'b>) -> Result<T, Fault>,
+) -> Result<Option<T>, Fault> {
+    if d.null() {
         return Ok(None);
     }
     value(d).map(Some)
 }
 
-fn text(d: &mut Decoder<'_>, field: &'static str, limit: usize) -> Result<String, Error> {
+fn text(d: &mut Reader<'_>, field: &'static str, limit: usize) -> Result<String, Fault> {
     let text = d.str()?;
     if text.len() > limit {
-        return Err(Error::TooLarge { field, limit });
+        return Err(Fault::TooLarge(field, limit));
     }
     Ok(String::from(text))
 }
 
-fn limited_bytes(d: &mut Decoder<'_>) -> Result<Vec<u8>, Error> {
+fn limited_bytes(d: &mut Reader<'_>) -> Result<Vec<u8>, Fault> {
     let bytes = d.bytes()?;
     if bytes.len() > MAX_BODY {
-        return Err(Error::TooLarge {
-            field: "body",
-            limit: MAX_BODY,
-        });
+        return Err(Fault::TooLarge("body", MAX_BODY));
     }
     Ok(Vec::from(bytes))
 }
 
-fn destination(d: &mut Decoder<'_>) -> Result<Destination, Error> {
-    if d.array()? != Some(2) {
-        return Err(Error::MalformedCbor);
+fn destination(d: &mut Reader<'_>) -> Result<Destination, Fault> {
+    if d.array()? != 2 {
+        return Err(Fault::Malformed);
     }
     match d.u64()? {
         0 => Ok(Destination::Agent(d.u64()?)),
         1 => Ok(Destination::Intent(text(d, "to", MAX_INTENT)?)),
         2 => Ok(Destination::Request(text(d, "to", MAX_REQUEST)?)),
-        _ => Err(Error::InvalidValue("to")),
+        _ => Err(Fault::Invalid("to")),
     }
 }
 
-fn context(d: &mut Decoder<'_>) -> Result<Context, Error> {
+fn context(d: &mut Reader<'_>) -> Result<Context, Fault> {
     let mut context = Context::default();
     let mut seen = 0u16;
     for _ in 0..definite_map(d)? {
@@ -146,28 +142,25 @@ fn context(d: &mut Decoder<'_>) -> Result<Context, Error> {
         match index {
             0 => context.trace_id = d.u64()?,
             1 => context.conversation_id = d.u64()?,
-            2 => context.causal_parent = optional(d, |d| Ok(d.u64()?))?,
+            2 => context.causal_parent = optional(d, |d| d.u64())?,
             3 => {
                 context.priority =
-                    u8::try_from(d.u64()?).map_err(|_| Error::InvalidValue("context.priority"))?
+                    u8::try_from(d.u64()?).map_err(|_| Fault::Invalid("context.priority"))?
             }
-            _ => context.deadline_ns = optional(d, |d| Ok(d.u64()?))?,
+            _ => context.deadline_ns = optional(d, |d| d.u64())?,
         }
     }
     Ok(context)
 }
 
-fn caps(d: &mut Decoder<'_>) -> Result<Vec<u32>, Error> {
-    let count = d.array()?.ok_or(Error::MalformedCbor)?;
+fn caps(d: &mut Reader<'_>) -> Result<Vec<u32>, Fault> {
+    let count = d.array()?;
     if count > MAX_CAPS as u64 {
-        return Err(Error::TooLarge {
-            field: "caps",
-            limit: MAX_CAPS,
-        });
+        return Err(Fault::TooLarge("caps", MAX_CAPS));
     }
-    let mut caps = Vec::new();
+    let mut caps = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        caps.push(u32::try_from(d.u64()?).map_err(|_| Error::InvalidValue("caps"))?);
+        caps.push(u32::try_from(d.u64()?).map_err(|_| Fault::Invalid("caps"))?);
     }
     Ok(caps)
 }

@@ -10,6 +10,7 @@
 
 extern crate alloc;
 
+mod cbor;
 mod decode;
 mod error;
 mod mailbox;

@@ -3,11 +3,12 @@
 use crate::agent::SELF;
 use crate::cap::cap_list;
 use crate::envelope::{self, FIRST_RECV_BUFFER};
-use crate::reply::read_reply_up_to;
+use crate::reply::read_into;
 use crate::status::{check_wide, clamp_ns};
 use aios_abi::Error;
 use aios_abi::payload::RecvFilter;
 use aios_ipc::{Destination, MAX_MESSAGE, Message};
+use std::cell::RefCell;
 use std::string::ToString;
 use std::vec::Vec;
 
@@ -30,23 +31,29 @@ pub fn send(cap: u32, message: &Message, flags: i32) -> Result<u64, Error> {
 /// else ends in [`Error::TimedOut`]. Messages of any size up to
 /// `aios_ipc::MAX_MESSAGE` are received.
 pub fn recv(filter: &RecvFilter, timeout_ns: u64) -> Result<Message, Error> {
+    thread_local! {
+        /// Receive buffer kept between calls (agents are single-threaded).
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
     let filter = envelope::filter_bytes(filter);
     let timeout_ns = clamp_ns(timeout_ns);
-    let bytes = read_reply_up_to(FIRST_RECV_BUFFER, MAX_MESSAGE, |out| {
-        // SAFETY: `filter` is a live buffer of `filter.len()` bytes the
-        // kernel only reads; `out` a live, writable one of `out.len()`
-        // bytes it writes at most that many of.
-        unsafe {
-            crate::sys::semantic_recv(
-                filter.as_ptr(),
-                filter.len(),
-                out.as_mut_ptr(),
-                out.len(),
-                timeout_ns,
-            )
-        }
-    })?;
-    envelope::decode_message(&bytes)
+    BUFFER.with_borrow_mut(|buffer| {
+        let n = read_into(buffer, FIRST_RECV_BUFFER, MAX_MESSAGE, |out| {
+            // SAFETY: `filter` is a live buffer of `filter.len()` bytes the
+            // kernel only reads; `out` a live, writable one of `out.len()`
+            // bytes it writes at most that many of.
+            unsafe {
+                crate::sys::semantic_recv(
+                    filter.as_ptr(),
+                    filter.len(),
+                    out.as_mut_ptr(),
+                    out.len(),
+                    timeout_ns,
+                )
+            }
+        })?;
+        envelope::decode_message(&buffer[..n])
+    })
 }
 
 /// The handle of one of the caller's Intent capabilities with the write

@@ -47,6 +47,38 @@ pub fn read_reply_up_to(
     }
 }
 
+/// Like [`read_reply_up_to`], into a buffer kept between calls: it starts
+/// at `initial` bytes, doubles (up to `max`) while the kernel answers
+/// `BufferTooSmall`, and is never shrunk or cleared, so a steady stream of
+/// calls neither allocates nor zeroes. Returns the length written.
+pub fn read_into(
+    buffer: &mut Vec<u8>,
+    initial: usize,
+    max: usize,
+    mut call: impl FnMut(&mut [u8]) -> i32,
+) -> Result<usize, Error> {
+    let max = max.max(1);
+    if buffer.len() < initial.clamp(1, max) {
+        buffer.resize(initial.clamp(1, max), 0);
+    }
+    loop {
+        match check(call(buffer)) {
+            Ok(written) => {
+                let written = usize::try_from(written).map_err(|_| Error::BadLength)?;
+                if written > buffer.len() {
+                    return Err(Error::BadLength);
+                }
+                return Ok(written);
+            }
+            Err(Error::BufferTooSmall) if buffer.len() < max => {
+                let grown = buffer.len().saturating_mul(2).min(max);
+                buffer.resize(grown, 0);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
 /// Reads a byte stream the kernel hands out in pieces: calls
 /// `call(offset, chunk)` with a buffer of `chunk` bytes at offsets 0, n₁,
 /// n₁+n₂, … and concatenates what each call reports copying, until a call
@@ -81,6 +113,34 @@ where
 {
     let bytes = read_reply(initial, call)?;
     aios_abi::decode(&bytes)
+}
+
+#[cfg(test)]
+mod read_into_tests {
+    use super::*;
+
+    #[test]
+    fn the_buffer_grows_on_demand_and_is_kept() {
+        let mut buffer = Vec::new();
+        let mut calls = 0;
+        let n = read_into(&mut buffer, 4, 64, |out| {
+            calls += 1;
+            if out.len() < 10 {
+                return Error::BufferTooSmall.code();
+            }
+            out[..10].copy_from_slice(b"0123456789");
+            10
+        })
+        .unwrap();
+        assert_eq!((n, calls, buffer.len()), (10, 3, 16));
+        assert_eq!(&buffer[..n], b"0123456789");
+        let n = read_into(&mut buffer, 4, 64, |_| 3).unwrap();
+        assert_eq!((n, buffer.len()), (3, 16), "kept, not shrunk");
+        assert_eq!(
+            read_into(&mut buffer, 4, 16, |_| Error::BufferTooSmall.code()),
+            Err(Error::BufferTooSmall)
+        );
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod agents;
 mod boot;
+mod ipc;
 
 use crate::cli::Suite;
 use crate::error::Error;
@@ -28,6 +29,7 @@ pub fn run(paths: &Paths, suite: Suite) -> Result<(), Error> {
     let (name, measures) = match suite {
         Suite::Boot => ("boot", boot::run(paths)?),
         Suite::Agents => ("agents", agents::run(paths)?),
+        Suite::Ipc => ("ipc", ipc::run(paths)?),
     };
     println!("{}", table(&measures));
     let dir = paths.target.join("bench");

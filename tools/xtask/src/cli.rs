@@ -25,7 +25,7 @@ commands:
   run [--pvh] [--smp N] [--memory SIZE] [--cmdline TEXT] [--key SEED_FILE] [-- QEMU_ARGS...]
                               build and boot in QEMU (verified UEFI boot unless --pvh)
   test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
-  bench <suite>               run a benchmark suite (suites: boot, agents)
+  bench <suite>               run a benchmark suite (suites: boot, agents, ipc)
   help                        this text";
 
 /// One `cargo xtask` invocation.
@@ -79,10 +79,12 @@ pub enum Suite {
     /// Agents: null syscall, spawn until exit and switch, in guest
     /// instructions and wall time.
     Agents,
+    /// Messaging: request/reply round trip, message rate, policy cost.
+    Ipc,
 }
 
 /// Every suite, for the error message on an unknown one.
-pub const SUITES: &[&str] = &["boot", "agents"];
+pub const SUITES: &[&str] = &["boot", "agents", "ipc"];
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Command, Error> {
@@ -157,6 +159,7 @@ fn parse_bench(args: &[String]) -> Result<Suite, Error> {
         ))),
         [suite] if suite == "boot" => Ok(Suite::Boot),
         [suite] if suite == "agents" => Ok(Suite::Agents),
+        [suite] if suite == "ipc" => Ok(Suite::Ipc),
         [suite] => Err(unknown(suite)),
         [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
     }

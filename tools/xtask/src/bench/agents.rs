@@ -2,7 +2,7 @@
 //! booted node and their result lines read off the serial log, once under
 //! `-icount shift=0` (ns are guest instructions) and once for wall time.
 
-mod results;
+pub(super) mod results;
 
 use std::time::Duration;
 

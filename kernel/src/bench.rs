@@ -1,0 +1,86 @@
+//! Built-in measurements the benchmark harness asks for on the command
+//! line. `bench-policy`: the cost of one policy evaluation with 100 rules,
+//! where the rule that decides is the last one that could apply (the
+//! evaluator's worst case), printed as `bench: policy_eval_ns=… …`. Under
+//! `-icount shift=0` a nanosecond is one guest instruction.
+
+use alloc::format;
+use alloc::string::String;
+use core::fmt::Write;
+
+use aios_policy::{Policy, RateState, Request, Subject};
+
+/// Policy rules in the measured policy.
+const RULES: usize = 100;
+/// Evaluations timed.
+const ROUNDS: u64 = 10_000;
+
+/// Runs the measurements named on the command line.
+pub fn run(cmdline: &crate::cmdline::Cmdline) {
+    if cmdline.has_flag("bench-policy") {
+        policy();
+    }
+}
+
+fn policy() {
+    let mut text = String::new();
+    for i in 0..RULES {
+        let _ = writeln!(
+            text,
+            "allow agent \"agent-{i}\" op \"semantic_send\" resource \"demo.{i}.*\";"
+        );
+    }
+    text.push_str("default deny;\n");
+    let policy = match Policy::compile(&text) {
+        Ok(policy) => policy,
+        Err(error) => {
+            crate::println!("bench: policy failed: {error}");
+            return;
+        }
+    };
+    let resource = format!("demo.{}.echo", RULES - 1);
+    let name = format!("agent-{}", RULES - 1);
+    let mut rates = RateState::new();
+    let mut request = Request {
+        subject: Subject {
+            name: &name,
+            publisher: [0; 32],
+            labels: &[],
+        },
+        operation: "semantic_send",
+        resource: Some(&resource),
+        size: 64,
+        schema: None,
+        now_ns: 0,
+        hour_utc: 12,
+    };
+    let worst = time(|| {
+        request.now_ns = aios_hal::clock::now_ns();
+        policy.evaluate(&request, &mut rates).effect.permits()
+    });
+    request.operation = "null";
+    let unindexed = time(|| policy.evaluate(&request, &mut rates).effect.permits());
+    crate::println!(
+        "bench: policy_eval_ns={} policy_eval_other_op_ns={} policy_rules={RULES}",
+        tenths(worst),
+        tenths(unindexed)
+    );
+}
+
+/// Mean ns per call of `f` over [`ROUNDS`] calls; every call must be true.
+fn time(mut f: impl FnMut() -> bool) -> u64 {
+    let start = aios_hal::clock::now_ns();
+    let mut allowed = 0u64;
+    for _ in 0..ROUNDS {
+        allowed += u64::from(core::hint::black_box(f()));
+    }
+    let elapsed = aios_hal::clock::now_ns().saturating_sub(start);
+    if allowed != ROUNDS && allowed != 0 {
+        crate::println!("bench: policy decisions changed during the run");
+    }
+    elapsed * 10 / ROUNDS
+}
+
+fn tenths(value: u64) -> String {
+    format!("{}.{}", value / 10, value % 10)
+}
