@@ -339,3 +339,15 @@ mod fast_codec {
         }
     }
 }
+
+/// The console's `send demo.echo {"text":"hi"}` encodes to the bytes shown
+/// in docs/abi.md.
+#[test]
+fn the_documented_send_example_matches() {
+    let mut m = Message::new(0, Destination::Intent("demo.echo".into()), "demo.echo");
+    m.body = vec![0xa1, 0x64, b't', b'e', b'x', b't', 0x62, b'h', b'i'];
+    let hex: String = m.encode().iter().map(|b| format!("{b:02x}")).collect();
+    let documented = "a7 00 00 01 00 02 82 01 69 64656d6f2e6563686f 03 69 64656d6f2e6563686f \
+                      05 49 a16474657874626869 06 a3 00 00 01 00 03 1880 07 80";
+    assert_eq!(hex, documented.replace(' ', ""));
+}

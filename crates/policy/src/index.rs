@@ -1,4 +1,5 @@
-//! Pre-indexes rules by operation so evaluation visits only candidates.
+//! Pre-indexes rules by operation, and within an operation by exact agent
+//! name, so evaluation visits only candidates.
 
 use crate::bytes;
 use crate::rule::Rule;
@@ -17,14 +18,102 @@ pub(crate) struct OpIndex {
     /// 0 for empty. Its length is a power of two, at least twice the
     /// entries, so probes are short and always reach an empty slot.
     slots: Box<[u16]>,
-    globbed: Box<[u32]>,
+    globbed: Candidates,
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
     hash: u32,
     name: Box<str>,
-    candidates: Box<[u32]>,
+    candidates: Candidates,
+}
+
+/// The rules that may apply to one operation, split by their agent clause:
+/// rules naming one agent exactly, grouped by that name (sorted, for
+/// binary search), and the rest (no agent clause, or a glob). Both lists
+/// are in policy order; evaluation merges the subject's group with the
+/// rest, so the first match is still the first in policy order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Candidates {
+    named: Box<[(Box<str>, Box<[u32]>)]>,
+    others: Box<[u32]>,
+    total: usize,
+}
+
+impl Candidates {
+    fn build<'r>(rules: impl Iterator<Item = (u32, &'r Rule)> + Clone) -> Candidates {
+        fn exact_agent(rule: &Rule) -> Option<&str> {
+            rule.agent
+                .as_ref()
+                .filter(|p| p.is_exact())
+                .map(|p| p.as_str())
+        }
+        let mut names: Vec<&str> = rules.clone().filter_map(|(_, r)| exact_agent(r)).collect();
+        names.sort_unstable();
+        names.dedup();
+        let named = names
+            .iter()
+            .map(|name| {
+                let list: Box<[u32]> = rules
+                    .clone()
+                    .filter(|(_, r)| exact_agent(r) == Some(name))
+                    .map(|(i, _)| i)
+                    .collect();
+                (Box::<str>::from(*name), list)
+            })
+            .collect();
+        let others: Box<[u32]> = rules
+            .clone()
+            .filter(|(_, r)| exact_agent(r).is_none())
+            .map(|(i, _)| i)
+            .collect();
+        Candidates {
+            named,
+            others,
+            total: rules.count(),
+        }
+    }
+
+    /// The candidates for agent `name`, in policy order.
+    pub(crate) fn for_agent<'a>(&'a self, name: &str) -> impl Iterator<Item = u32> + 'a {
+        let mine: &[u32] = self
+            .named
+            .binary_search_by(|(n, _)| (**n).cmp(name))
+            .ok()
+            .and_then(|i| self.named.get(i))
+            .map_or(&[], |(_, list)| list);
+        Merge {
+            a: mine,
+            b: &self.others,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.total
+    }
+}
+
+/// Two ascending lists merged into one ascending sequence.
+struct Merge<'a> {
+    a: &'a [u32],
+    b: &'a [u32],
+}
+
+impl Iterator for Merge<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let take_a = match (self.a.first(), self.b.first()) {
+            (Some(x), Some(y)) => x < y,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        let list = if take_a { &mut self.a } else { &mut self.b };
+        let (first, rest) = list.split_first()?;
+        *list = rest;
+        Some(*first)
+    }
 }
 
 impl OpIndex {
@@ -42,10 +131,9 @@ impl OpIndex {
             .map(|name| Entry {
                 hash: bytes::hash(name.as_bytes()),
                 name: name.into(),
-                candidates: indices()
-                    .filter(|(_, rule)| rule.operation.matches(name))
-                    .map(|(index, _)| index)
-                    .collect(),
+                candidates: Candidates::build(
+                    indices().filter(|(_, rule)| rule.operation.matches(name)),
+                ),
             })
             .collect();
         let mut slots = vec![0u16; (exact.len() * 2).next_power_of_two()];
@@ -59,10 +147,7 @@ impl OpIndex {
                 *free = number;
             }
         }
-        let globbed = indices()
-            .filter(|(_, rule)| !rule.operation.is_exact())
-            .map(|(index, _)| index)
-            .collect();
+        let globbed = Candidates::build(indices().filter(|(_, rule)| !rule.operation.is_exact()));
         OpIndex {
             exact,
             slots: slots.into(),
@@ -72,7 +157,7 @@ impl OpIndex {
 
     /// The rules that may apply to `operation`, in policy order, and
     /// whether their operation patterns are already known to match it.
-    pub(crate) fn candidates(&self, operation: &str) -> (&[u32], bool) {
+    pub(crate) fn candidates(&self, operation: &str) -> (&Candidates, bool) {
         match self.lookup(operation) {
             Some(entry) => (&entry.candidates, true),
             None => (&self.globbed, false),

@@ -60,7 +60,7 @@ impl Policy {
     /// everything else in it holds, and does not apply when none is left.
     pub fn evaluate(&self, request: &Request<'_>, state: &mut RateState) -> Decision {
         let (candidates, operation_matched) = self.index.candidates(request.operation);
-        for &index in candidates {
+        for index in candidates.for_agent(request.subject.name) {
             let index = index as usize;
             let Some(rule) = self.rules.get(index) else {
                 continue;

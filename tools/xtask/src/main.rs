@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod e2e;
 mod e2e_agents;
+mod e2e_ipc;
 mod error;
 mod esp;
 mod ktest;

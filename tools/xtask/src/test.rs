@@ -11,9 +11,9 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{agents, e2e, e2e_agents, ktest, setup};
+use crate::{agents, e2e, e2e_agents, e2e_ipc, ktest, setup};
 
-const TIERS: usize = 6;
+const TIERS: usize = 7;
 
 /// Runs every tier; an error names the failing tier.
 pub fn run(paths: &Paths) -> Result<(), Error> {
@@ -74,7 +74,24 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
 
     tier(6, "end to end, agents", || {
         checked(total, |checks| e2e_agents::run(paths, checks))
+    })?;
+
+    tier(7, "end to end, messaging, policy and audit", || {
+        build::kernel(paths, Kernel::Production)?;
+        build::bundle(paths)?;
+        checked(total, |checks| e2e_ipc::run(paths, checks))
     })
+}
+
+/// Whether tier `number` runs: all do, unless `XTASK_TIERS` lists some
+/// (`XTASK_TIERS=6,7`), for working on one tier. CI sets nothing.
+fn selected(number: usize) -> bool {
+    match std::env::var("XTASK_TIERS") {
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .any(|t| t.trim().parse::<usize>() == Ok(number)),
+        _ => true,
+    }
 }
 
 /// Runs an end-to-end scenario, adds its checks to `total` and fails if
@@ -92,6 +109,10 @@ fn checked(
 }
 
 fn tier(number: usize, name: &str, body: impl FnOnce() -> Result<(), Error>) -> Result<(), Error> {
+    if !selected(number) {
+        println!("xtask: tier {number}/{TIERS}: {name}: skipped (XTASK_TIERS)");
+        return Ok(());
+    }
     println!("xtask: tier {number}/{TIERS}: {name}");
     let started = Instant::now();
     body().map_err(|e| Error::Check(format!("tier {number}/{TIERS} ({name}) failed:\n  {e}")))?;

@@ -1,8 +1,10 @@
-//! Example agent: 100 request/reply round trips to `demo.echo`, checking
-//! every answer; logs `ping: 100 round trips to demo.echo, average <X> us`.
+//! Example agent: 100 request/reply round trips to `demo.echo`, one every
+//! millisecond like the `ping` of other systems, checking every answer;
+//! logs `ping: 100 round trips to demo.echo, average <X> us` (the time from
+//! sending a request to holding its reply, pauses excluded).
 
 use aios_sdk::minicbor::{Decoder, Encoder};
-use aios_sdk::{Error, Message};
+use aios_sdk::{Destination, Error, Message};
 
 /// How many round trips.
 const ROUNDS: u64 = 100;
@@ -14,6 +16,8 @@ const SERVER_WAIT_NS: u64 = 2_000_000_000;
 const RETRY_NS: u64 = 10_000_000;
 /// How long one reply may take.
 const REPLY_TIMEOUT_NS: u64 = 1_000_000_000;
+/// The pause between round trips.
+const INTERVAL_NS: u64 = 1_000_000;
 
 fn main() -> i32 {
     match run() {
@@ -27,10 +31,14 @@ fn main() -> i32 {
 
 fn run() -> Result<(), Error> {
     let give_up_waiting = aios_sdk::clock_ns().saturating_add(SERVER_WAIT_NS);
+    let cap = aios_sdk::intent_cap(INTENT)?;
     let mut busy_ns = 0u64;
     for i in 0..ROUNDS {
+        if i > 0 {
+            aios_sdk::sleep_ns(INTERVAL_NS)?;
+        }
         let text = format!("ping {i}");
-        let (reply, took_ns) = round_trip(&text, give_up_waiting)?;
+        let (reply, took_ns) = round_trip(cap, &text, give_up_waiting)?;
         busy_ns = busy_ns.saturating_add(took_ns);
         let echoed = text_of(&reply)?;
         if echoed != text {
@@ -50,10 +58,12 @@ fn run() -> Result<(), Error> {
 
 /// One request carrying `text` and its reply, with the time the successful
 /// attempt took. Until `give_up_waiting`, a missing server is waited for.
-fn round_trip(text: &str, give_up_waiting: u64) -> Result<(Message, u64), Error> {
+fn round_trip(cap: u32, text: &str, give_up_waiting: u64) -> Result<(Message, u64), Error> {
     loop {
         let start = aios_sdk::clock_ns();
-        match aios_sdk::request(INTENT, text_body(text), REPLY_TIMEOUT_NS) {
+        let mut request = Message::new(0, Destination::Intent(INTENT.to_string()), INTENT);
+        request.body = text_body(text);
+        match aios_sdk::request_with(cap, request, REPLY_TIMEOUT_NS) {
             Ok(reply) => return Ok((reply, aios_sdk::clock_ns().saturating_sub(start))),
             Err(Error::NoAgent | Error::NoSuchIntent) if start < give_up_waiting => {
                 aios_sdk::sleep_ns(RETRY_NS)?;
