@@ -70,7 +70,7 @@ pub use governance::{MAX_EXPORT, audit_export, audit_tail, audit_verify, policy_
 #[cfg(target_arch = "wasm32")]
 pub use log::log;
 #[cfg(target_arch = "wasm32")]
-pub use messaging::{intent_cap, recv, reply, request, request_with, send};
+pub use messaging::{APPROVAL_WAIT_NS, intent_cap, recv, reply, request, request_with, send};
 #[cfg(target_arch = "wasm32")]
 pub use observe::{event_next, event_subscribe, ipc_stats, ipc_trace};
 #[cfg(target_arch = "wasm32")]

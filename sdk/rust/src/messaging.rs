@@ -16,14 +16,31 @@ use std::vec::Vec;
 /// the intent), or [`aios_abi::SELF`] for a reply; returns the id the
 /// kernel gave it. `flags` are [`aios_abi::send_flags`]: with `NONBLOCK` a
 /// full mailbox is [`Error::WouldBlock`], without it the call waits for
-/// room. The kernel sets `from` and the id itself.
+/// room. The kernel sets `from` and the id itself. When the policy
+/// requires an approver's consent ([`Error::ApprovalRequired`]), the call
+/// is repeated every millisecond for up to [`APPROVAL_WAIT_NS`] while the
+/// approver decides.
 pub fn send(cap: u32, message: &Message, flags: i32) -> Result<u64, Error> {
     let bytes = message.encode();
-    // SAFETY: `bytes` is a live buffer of `bytes.len()` bytes for the whole
-    // call; the kernel only reads it.
-    let ret = unsafe { crate::sys::semantic_send(cap, bytes.as_ptr(), bytes.len(), flags) };
-    check_wide(ret)
+    let give_up = crate::system::clock_ns().saturating_add(APPROVAL_WAIT_NS);
+    loop {
+        // SAFETY: `bytes` is a live buffer of `bytes.len()` bytes for the
+        // whole call; the kernel only reads it.
+        let ret = unsafe { crate::sys::semantic_send(cap, bytes.as_ptr(), bytes.len(), flags) };
+        match check_wide(ret) {
+            Err(Error::ApprovalRequired) if crate::system::clock_ns() < give_up => {
+                crate::system::sleep_ns(APPROVAL_RETRY_NS)?;
+            }
+            result => return result,
+        }
+    }
 }
+
+/// How long [`send`] waits for an approver before returning
+/// [`Error::ApprovalRequired`].
+pub const APPROVAL_WAIT_NS: u64 = 5_000_000_000;
+/// How often [`send`] asks again while an approver decides.
+const APPROVAL_RETRY_NS: u64 = 1_000_000;
 
 /// Takes the first message in the caller's mailbox that passes `filter`
 /// (the default filter accepts any), waiting up to `timeout_ns`: 0 polls

@@ -3,7 +3,8 @@
 //! repeat bit for bit): the issue's transcript (`echo`, `send`, `ping`,
 //! `audit verify`), typed errors for a schema-invalid body and an intent
 //! nobody serves, a ping-pong pair whose latency four spinners do not
-//! double, a policy deny that is enforced and audited, a malformed policy
+//! double, a policy deny that is enforced and audited, approval by an
+//! approver agent, the event bus seen through `events`, a malformed policy
 //! refused with its position, `trace` and `ipc`, and the exported audit
 //! log verified, then altered and caught, by the host tool.
 
@@ -168,6 +169,30 @@ fn scenario(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), S
         "the denial is audited",
         audited.contains("ping semantic_send"),
         || audited.clone(),
+    );
+    expect_line(s, "spawn approver", "spawned approver as agent")?;
+    expect_line(
+        s,
+        r#"policy set require approval from "approver" for agent "ping" op "semantic_send"; default allow;"#,
+        "policy:",
+    )?;
+    let approved = ping_average(s);
+    checks.record(
+        "with `require approval`, ping's messages go once the approver agrees",
+        approved.map(drop),
+    );
+    let asked = expect_line(s, "audit tail 3", "approval")?;
+    checks.expect("approvals are audited", asked.contains("approver"), || {
+        asked.clone()
+    });
+    expect_line(s, "events", "events:")?;
+    let hello = expect_line(s, "spawn hello", "spawned hello as agent")?;
+    let id = hello.split_whitespace().last().unwrap_or("?").to_string();
+    let event = expect_line(s, "events", &format!("agent {id} "))?;
+    checks.expect(
+        "`events` shows the lifecycle events of a new agent",
+        event.contains(&format!("agent {id} ")),
+        || event.clone(),
     );
     let refused = expect_line(s, r#"policy set deny agent "x" op"#, "policy:")?;
     checks.expect(

@@ -41,6 +41,8 @@ pub enum Command<'a> {
     Trace(&'a str),
     /// `ipc`: messaging totals and the latency histogram.
     Ipc,
+    /// `events [N]`: the next N queued bus events (the count as typed).
+    Events(Option<&'a str>),
     /// `policy set TEXT`: replace the policy; the text is the rest of the
     /// line.
     PolicySet(&'a str),
@@ -88,6 +90,7 @@ pub fn parse(line: &str) -> Command<'_> {
         ("trace", Some(id)) => Command::Trace(id),
         ("trace", None) => Command::Syntax("trace ID"),
         ("ipc", _) => Command::Ipc,
+        ("events", count) => Command::Events(count),
         ("policy", Some("set")) if !after.is_empty() => Command::PolicySet(after),
         ("policy", _) => Command::Syntax("policy set TEXT"),
         (other, _) => Command::Unknown(other),
@@ -111,7 +114,7 @@ pub fn agent_id(text: &str) -> Result<u64, Error> {
         .map_err(|_| Error::NotAnAgentId(text.to_string()))
 }
 
-/// A decimal number argument (`audit tail N`, `trace ID`).
+/// A decimal number argument (`audit tail N`, `trace ID`, `events N`).
 pub fn number<T: core::str::FromStr>(text: &str) -> Result<T, Error> {
     text.parse()
         .map_err(|_| Error::NotANumber(text.to_string()))
@@ -135,6 +138,8 @@ mod tests {
         assert_eq!(parse("top"), Command::Top);
         assert_eq!(parse("poweroff"), Command::Poweroff);
         assert_eq!(parse("ipc"), Command::Ipc);
+        assert_eq!(parse("events"), Command::Events(None));
+        assert_eq!(parse("events 5 more"), Command::Events(Some("5")));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use aios_abi::payload::{
     AgentInfo, AgentState, AuditRecords, AuditVerdict, CapInfo, CapKind, ImageInfo, IpcStats,
     SystemInfo, TraceList, rights,
 };
+use aios_events::Event;
 use aios_ipc::Message;
 use std::collections::VecDeque;
 
@@ -186,6 +187,14 @@ impl Host for FakeHost {
 
     fn ipc_stats(&mut self) -> Result<IpcStats, Error> {
         self.semantic.ipc_stats()
+    }
+
+    fn event_subscribe(&mut self) -> Result<u32, Error> {
+        self.semantic.event_subscribe()
+    }
+
+    fn event_next(&mut self, sub: u32) -> Result<Event, Error> {
+        self.semantic.event_next(sub)
     }
 }
 

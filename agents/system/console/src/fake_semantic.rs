@@ -1,11 +1,14 @@
 //! The messaging, policy and audit half of the fake host: declared
 //! intents served by echoing agents, a policy "compiler" that wants a final
-//! `;`, and canned audit records, verdict, export, trace and statistics.
+//! `;`, canned audit records, verdict, export, trace and statistics, and
+//! a scripted event subscription.
 
 use crate::Error;
 use aios_abi::Error as Abi;
 use aios_abi::payload::{AuditEntry, AuditRecords, AuditVerdict, IpcStats, TraceList};
+use aios_events::Event;
 use aios_ipc::{Destination, Message};
+use std::collections::VecDeque;
 
 /// The fake's messaging and audit state.
 pub struct Semantic {
@@ -29,6 +32,14 @@ pub struct Semantic {
     pub trace: TraceList,
     /// What `ipc_stats` reports; `None` makes it fail.
     pub stats: Option<IpcStats>,
+    /// Whether the console holds an event-topic capability.
+    pub event_topic: bool,
+    /// Subscriptions made; the live one is numbered this plus 2.
+    pub subscriptions: u32,
+    /// What successive `event_next` calls return; then `WouldBlock`.
+    pub events: VecDeque<Result<Event, Error>>,
+    /// The subscription number of every `event_next` call.
+    pub polls: Vec<u32>,
 }
 
 impl Semantic {
@@ -52,6 +63,10 @@ impl Semantic {
             export: Vec::new(),
             trace: TraceList::default(),
             stats: None,
+            event_topic: true,
+            subscriptions: 0,
+            events: VecDeque::new(),
+            polls: Vec::new(),
         }
     }
 
@@ -99,6 +114,23 @@ impl Semantic {
 
     pub fn ipc_stats(&self) -> Result<IpcStats, Error> {
         self.stats.clone().ok_or(Error::Syscall(Abi::NotSupported))
+    }
+
+    pub fn event_subscribe(&mut self) -> Result<u32, Error> {
+        if !self.event_topic {
+            return Err(Error::MissingCapability("event-topic"));
+        }
+        self.subscriptions += 1;
+        Ok(self.subscriptions + 2)
+    }
+
+    pub fn event_next(&mut self, sub: u32) -> Result<Event, Error> {
+        self.polls.push(sub);
+        if self.subscriptions == 0 || sub != self.subscriptions + 2 {
+            return Err(Abi::StaleHandle.into());
+        }
+        let next = self.events.pop_front();
+        next.unwrap_or(Err(Abi::WouldBlock.into()))
     }
 }
 

@@ -5,6 +5,7 @@ use crate::Error;
 use aios_abi::payload::{
     AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, IpcStats, SystemInfo, TraceList,
 };
+use aios_events::Event;
 use aios_ipc::Message;
 
 /// The syscalls the console uses, each already bound to the capability it
@@ -69,4 +70,12 @@ pub trait Host {
 
     /// Messaging totals and the round-trip latency histogram.
     fn ipc_stats(&mut self) -> Result<IpcStats, Error>;
+
+    /// Subscribes to every event category the console's event-topic
+    /// capability opens; returns the subscription number.
+    fn event_subscribe(&mut self) -> Result<u32, Error>;
+
+    /// Takes the next queued event of subscription `sub` without waiting;
+    /// `Syscall(WouldBlock)` when none is queued.
+    fn event_next(&mut self, sub: u32) -> Result<Event, Error>;
 }

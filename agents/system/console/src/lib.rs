@@ -4,7 +4,8 @@
 //!
 //! Everything but `syscalls` is pure and host-tested: [`editor`] turns
 //! keystrokes into lines, [`command`] parses them, [`info`], [`listing`],
-//! [`messaging`] and [`audit`] render the output lines, and [`shell`]
+//! [`messaging`], [`audit`] and [`event_line`] render the output lines,
+//! [`events`] keeps the event-bus subscription, and [`shell`]
 //! drives them through the [`Host`] trait, which `syscalls` implements
 //! with the SDK on wasm32.
 
@@ -12,6 +13,8 @@ pub mod audit;
 pub mod command;
 pub mod editor;
 mod error;
+pub mod event_line;
+pub mod events;
 mod host;
 pub mod info;
 pub mod listing;
@@ -28,6 +31,8 @@ mod fake;
 mod fake_semantic;
 #[cfg(test)]
 mod shell_audit_tests;
+#[cfg(test)]
+mod shell_event_tests;
 #[cfg(test)]
 mod shell_messaging_tests;
 #[cfg(test)]

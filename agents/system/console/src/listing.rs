@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 17] = [
+pub const HELP: [&str; 18] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -22,6 +22,7 @@ pub const HELP: [&str; 17] = [
     "  audit verify      check the audit hash chain and signed checkpoints",
     "  audit export      the audit log as hex lines, for tools/audit-tool",
     "  policy set TEXT   replace the policy in force",
+    "  events [N]        the next N (default 20) events from the event bus",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 

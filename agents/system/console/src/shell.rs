@@ -3,7 +3,7 @@
 
 use crate::command::{self, Command};
 use crate::editor::{ERASE, Key, LineEditor, PROMPT};
-use crate::{Error, Host, audit, info, listing, messaging, top};
+use crate::{Error, Host, audit, events, info, listing, messaging, top};
 use std::collections::VecDeque;
 
 /// How long one `console_read` waits for input before the loop goes round.
@@ -25,6 +25,8 @@ pub struct Shell<H: Host> {
     /// Bytes read but not yet taken by the editor: typed ahead of a
     /// command still running, which `top` takes as its key.
     pending: VecDeque<u8>,
+    /// The event-bus subscription `events` makes and keeps.
+    events: events::Subscription,
 }
 
 impl<H: Host> Shell<H> {
@@ -34,6 +36,7 @@ impl<H: Host> Shell<H> {
             host,
             editor: LineEditor::new(),
             pending: VecDeque::new(),
+            events: events::Subscription::default(),
         }
     }
 
@@ -155,6 +158,11 @@ impl<H: Host> Shell<H> {
             }
             Command::Ipc => {
                 let lines = messaging::stats(&self.host.ipc_stats()?);
+                self.say(&lines);
+            }
+            Command::Events(count) => {
+                let count = count.map_or(Ok(events::DEFAULT_COUNT), command::number)?;
+                let lines = self.events.drain(&mut self.host, count);
                 self.say(&lines);
             }
             Command::PolicySet(text) => {

@@ -5,8 +5,8 @@ use crate::shell::Shell;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_sdk::{
-    AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Handle, ImageInfo, IpcStats, Message,
-    RecvFilter, SystemInfo, TraceList,
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Event, EventFilter, Handle, ImageInfo,
+    IpcStats, Message, RecvFilter, SystemInfo, TraceList,
 };
 
 /// The console's capabilities, found in its own table at start.
@@ -15,6 +15,7 @@ struct SdkHost {
     system: Option<Handle>,
     budget: Option<Handle>,
     policy: Option<Handle>,
+    events: Option<Handle>,
 }
 
 impl SdkHost {
@@ -32,6 +33,7 @@ impl SdkHost {
             system: first(CapKind::System),
             budget: first(CapKind::SpawnBudget),
             policy: first(CapKind::Policy),
+            events: first(CapKind::EventTopic),
         })
     }
 
@@ -153,6 +155,19 @@ impl Host for SdkHost {
 
     fn ipc_stats(&mut self) -> Result<IpcStats, Error> {
         Ok(aios_sdk::ipc_stats(self.system()?.raw())?)
+    }
+
+    fn event_subscribe(&mut self) -> Result<u32, Error> {
+        let topic = self.events.ok_or(Error::MissingCapability("event-topic"))?;
+        // The default filter: every category the topic opens, any agent.
+        Ok(aios_sdk::event_subscribe(
+            topic.raw(),
+            &EventFilter::default(),
+        )?)
+    }
+
+    fn event_next(&mut self, sub: u32) -> Result<Event, Error> {
+        Ok(aios_sdk::event_next(sub, 0)?)
     }
 }
 
