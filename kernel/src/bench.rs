@@ -41,6 +41,7 @@ fn policy() {
     let resource = format!("demo.{}.echo", RULES - 1);
     let name = format!("agent-{}", RULES - 1);
     let mut rates = RateState::new();
+    let now_ns = aios_hal::clock::now_ns();
     let mut request = Request {
         subject: Subject {
             name: &name,
@@ -51,13 +52,10 @@ fn policy() {
         resource: Some(&resource),
         size: 64,
         schema: None,
-        now_ns: 0,
+        now_ns,
         hour_utc: 12,
     };
-    let worst = time(|| {
-        request.now_ns = aios_hal::clock::now_ns();
-        policy.evaluate(&request, &mut rates).effect.permits()
-    });
+    let worst = time(|| policy.evaluate(&request, &mut rates).effect.permits());
     request.operation = "null";
     let unindexed = time(|| policy.evaluate(&request, &mut rates).effect.permits());
     crate::println!(

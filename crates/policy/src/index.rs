@@ -35,7 +35,8 @@ struct Entry {
 /// rest, so the first match is still the first in policy order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Candidates {
-    named: Box<[(Box<str>, Box<[u32]>)]>,
+    /// (hash of the name, name, rules), sorted by hash then name.
+    named: Box<[(u32, Box<str>, Box<[u32]>)]>,
     others: Box<[u32]>,
     total: usize,
 }
@@ -59,9 +60,12 @@ impl Candidates {
                     .filter(|(_, r)| exact_agent(r) == Some(name))
                     .map(|(i, _)| i)
                     .collect();
-                (Box::<str>::from(*name), list)
+                (bytes::hash(name.as_bytes()), Box::<str>::from(*name), list)
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut named = named;
+        named.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let named = named.into_boxed_slice();
         let others: Box<[u32]> = rules
             .clone()
             .filter(|(_, r)| exact_agent(r).is_none())
@@ -76,12 +80,21 @@ impl Candidates {
 
     /// The candidates for agent `name`, in policy order.
     pub(crate) fn for_agent<'a>(&'a self, name: &str) -> impl Iterator<Item = u32> + 'a {
-        let mine: &[u32] = self
-            .named
-            .binary_search_by(|(n, _)| (**n).cmp(name))
-            .ok()
-            .and_then(|i| self.named.get(i))
-            .map_or(&[], |(_, list)| list);
+        let mine: &[u32] = if self.named.is_empty() {
+            &[]
+        } else {
+            // Integer comparisons to find the hash, then one name check
+            // per entry of that hash (collisions are rare and handled).
+            let hash = bytes::hash(name.as_bytes());
+            let start = self.named.partition_point(|(h, _, _)| *h < hash);
+            self.named
+                .get(start..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|(h, _, _)| *h == hash)
+                .find(|(_, n, _)| bytes::same(n.as_bytes(), name.as_bytes()))
+                .map_or(&[], |(_, _, list)| list)
+        };
         Merge {
             a: mine,
             b: &self.others,
