@@ -35,8 +35,8 @@ struct Entry {
 /// rest, so the first match is still the first in policy order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Candidates {
-    /// (hash of the name, name, rules), sorted by hash then name.
-    named: Box<[(u32, Box<str>, Box<[u32]>)]>,
+    /// Sorted by hash then name.
+    named: Box<[Named]>,
     others: Box<[u32]>,
     total: usize,
 }
@@ -105,6 +105,10 @@ impl Candidates {
         self.total
     }
 }
+
+/// One agent's rules: (hash of its name, the name, the rules in policy
+/// order).
+type Named = (u32, Box<str>, Box<[u32]>);
 
 /// Two ascending lists merged into one ascending sequence.
 struct Merge<'a> {
