@@ -12,6 +12,7 @@ extern crate alloc;
 
 mod cbor;
 mod decode;
+mod encode;
 mod error;
 mod mailbox;
 mod matcher;

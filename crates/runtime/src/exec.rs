@@ -4,14 +4,13 @@
 //! killed → finished.
 
 use crate::Runtime;
-use crate::memory::write_store;
 use crate::park::Park;
 use crate::state::{Call, Execution};
 use aios_abi::payload::AgentState;
 use aios_sched::SLICE_FUEL;
 use alloc::boxed::Box;
 use alloc::string::ToString;
-use wasmi::{TypedResumableCall, Val};
+use wasmi::TypedResumableCall;
 
 /// How often a parked console reader looks for input.
 const CONSOLE_POLL_NS: u64 = 10_000_000;
@@ -218,88 +217,5 @@ impl Runtime {
             Err(error) => Next::Finish(AgentState::Trapped, None, Some(error.to_string())),
         };
         (next, used)
-    }
-
-    /// The value a parked syscall returns when resumed, or the park to keep
-    /// if it is not ready. `wake_value` is what the post office decided for
-    /// a parked send.
-    fn resume_value(
-        &self,
-        exec: &mut Box<Execution>,
-        park: Park,
-        now: u64,
-        wake_value: Option<i64>,
-    ) -> Result<Val, Park> {
-        match park {
-            Park::Sleep { .. } => Ok(Val::I32(0)),
-            Park::Exit(code) => Ok(Val::I32(code)),
-            Park::ConsoleRead { ptr, cap, deadline } => {
-                let mut buf = alloc::vec![0u8; cap.min(4096) as usize];
-                let n = self.inner.platform.console_read(&mut buf);
-                if n > 0 {
-                    return Ok(Val::I32(
-                        match write_store(&mut exec.store, exec.memory, ptr, &buf[..n]) {
-                            Ok(()) => n as i32,
-                            Err(e) => e.code(),
-                        },
-                    ));
-                }
-                if now >= deadline {
-                    Ok(Val::I32(aios_abi::Error::TimedOut.code()))
-                } else {
-                    Err(park)
-                }
-            }
-            Park::Send => wake_value.map(Val::I64).ok_or(park),
-            Park::Recv {
-                ref filter,
-                ptr,
-                cap,
-                deadline,
-            } => {
-                let me = exec.store.data().id;
-                match self.take_message(me, filter, cap, now) {
-                    Ok(Some(bytes)) => Ok(Val::I32(
-                        match write_store(&mut exec.store, exec.memory, ptr, &bytes) {
-                            Ok(()) => bytes.len() as i32,
-                            Err(e) => e.code(),
-                        },
-                    )),
-                    Ok(None) if now < deadline => Err(park),
-                    Ok(None) => {
-                        self.inner.state.lock().post.stop_waiting(me);
-                        Ok(Val::I32(aios_abi::Error::TimedOut.code()))
-                    }
-                    Err(error) => {
-                        self.inner.state.lock().post.stop_waiting(me);
-                        Ok(Val::I32(error.code()))
-                    }
-                }
-            }
-            Park::Event {
-                sub,
-                ptr,
-                cap,
-                deadline,
-            } => {
-                let me = exec.store.data().id;
-                match self.inner.next_event(me, sub) {
-                    Ok(Some(event)) => {
-                        let bytes = minicbor::to_vec(&event).unwrap_or_default();
-                        Ok(Val::I32(if bytes.len() > cap as usize {
-                            aios_abi::Error::BufferTooSmall.code()
-                        } else {
-                            match write_store(&mut exec.store, exec.memory, ptr, &bytes) {
-                                Ok(()) => bytes.len() as i32,
-                                Err(e) => e.code(),
-                            }
-                        }))
-                    }
-                    Ok(None) if now < deadline => Err(park),
-                    Ok(None) => Ok(Val::I32(aios_abi::Error::TimedOut.code())),
-                    Err(error) => Ok(Val::I32(error.code())),
-                }
-            }
-        }
     }
 }

@@ -18,6 +18,7 @@ mod messaging;
 mod park;
 mod platform;
 mod post;
+mod resume;
 mod spawn;
 mod state;
 mod syscalls;

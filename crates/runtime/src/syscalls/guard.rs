@@ -1,5 +1,5 @@
-//! Policy, audit and event syscalls: `policy_set`, `audit_tail`,
-//! `audit_verify`, `audit_export`, `event_subscribe`, `event_next`.
+//! Policy and event syscalls: `policy_set`, `event_subscribe`,
+//! `event_next`.
 
 use super::{SysResult, code, context, permit, require, require_view, wrap};
 use crate::AgentCtx;
@@ -7,15 +7,11 @@ use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, out_buffer, read, write_reply};
 use crate::park::Park;
 use aios_abi::Error;
-use aios_abi::payload::{AuditEntry, AuditRecords, AuditVerdict, CapKind, EventFilter, rights};
-use aios_audit::AuditError;
+use aios_abi::payload::{CapKind, EventFilter, rights};
 use aios_cap::Resource;
 use alloc::string::ToString;
-use alloc::vec::Vec;
 use wasmi::{Caller, Linker};
 
-/// Most records `audit_tail` returns.
-const MAX_TAIL: u32 = 1024;
 /// Smallest buffer `event_next` accepts (every event fits).
 const MIN_EVENT_BUFFER: u32 = 1024;
 
@@ -25,27 +21,6 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
         "policy_set",
         |mut caller: Caller<'_, AgentCtx>, policy: i32, ptr: i32, len: i32, err: i32, cap: i32| {
             code(policy_set(&mut caller, policy as u32, ptr, len, err, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "audit_tail",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, n: i32, out: i32, cap: i32| {
-            code(audit_tail(&mut caller, system as u32, n, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "audit_verify",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
-            code(audit_verify(&mut caller, system as u32, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "audit_export",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, offset: i64, out: i32, cap: i32| {
-            code(audit_export(&mut caller, system as u32, offset, out, cap))
         },
     )?;
     wrap(
@@ -90,113 +65,6 @@ fn policy_set(
             Err(Error::PolicyInvalid)
         }
     }
-}
-
-fn audit_tail(
-    caller: &mut Caller<'_, AgentCtx>,
-    system: u32,
-    n: i32,
-    out: i32,
-    cap: i32,
-) -> SysResult {
-    require(caller, system, CapKind::System, rights::INSPECT)?;
-    permit(caller, Operation::plain("audit_tail"))?;
-    let n = u32::try_from(n)
-        .map_err(|_| Error::InvalidArgument)?
-        .min(MAX_TAIL);
-    let (rt, _) = context(caller)?;
-    let records: Vec<AuditEntry> = rt
-        .inner
-        .guard
-        .audit
-        .lock()
-        .tail(n as usize)
-        .map(|r| AuditEntry {
-            seq: r.seq,
-            time_ns: r.time_ns,
-            kind: r.kind.name().to_string(),
-            subject: r.subject,
-            detail: r.detail.clone(),
-            hash: r.hash.to_vec(),
-        })
-        .collect();
-    write_reply(
-        caller,
-        out,
-        cap,
-        &aios_abi::encode(&AuditRecords { records }),
-    )
-}
-
-fn audit_verify(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
-    require(caller, system, CapKind::System, rights::INSPECT)?;
-    permit(caller, Operation::plain("audit_verify"))?;
-    let (rt, _) = context(caller)?;
-    let log = rt.inner.guard.audit.lock();
-    let node_key = log.key_fingerprint().to_vec();
-    let verdict = match log.verify() {
-        Ok(summary) => AuditVerdict {
-            ok: true,
-            records: summary.records,
-            checkpoints: summary.checkpoints,
-            first_bad: None,
-            message: alloc::format!(
-                "chain intact from record {}; signed through {}",
-                summary.first_seq,
-                summary
-                    .signed_through
-                    .map_or("none".to_string(), |s| alloc::format!("record {s}"))
-            ),
-            node_key,
-        },
-        Err(error) => AuditVerdict {
-            ok: false,
-            records: log.len() as u64,
-            checkpoints: log.checkpoints().count() as u64,
-            first_bad: first_bad(error),
-            message: error.to_string(),
-            node_key,
-        },
-    };
-    drop(log);
-    write_reply(caller, out, cap, &aios_abi::encode(&verdict))
-}
-
-fn first_bad(error: AuditError) -> Option<u64> {
-    match error {
-        AuditError::BrokenChain { seq }
-        | AuditError::BadHash { seq }
-        | AuditError::BadCheckpoint { seq } => Some(seq),
-        _ => None,
-    }
-}
-
-fn audit_export(
-    caller: &mut Caller<'_, AgentCtx>,
-    system: u32,
-    offset: i64,
-    out: i32,
-    cap: i32,
-) -> SysResult {
-    require(caller, system, CapKind::System, rights::INSPECT)?;
-    permit(caller, Operation::plain("audit_export"))?;
-    let offset = usize::try_from(offset).map_err(|_| Error::InvalidArgument)?;
-    let room = usize::try_from(cap).map_err(|_| Error::BadLength)?;
-    let (rt, me) = context(caller)?;
-    let chunk = {
-        let mut exports = rt.inner.guard.exports.lock();
-        if offset == 0 {
-            let snapshot = rt.inner.guard.audit.lock().export();
-            exports.insert(me, snapshot);
-        }
-        let snapshot = exports.get(&me).ok_or(Error::InvalidArgument)?;
-        if offset > snapshot.len() {
-            return Err(Error::InvalidArgument);
-        }
-        let end = offset.saturating_add(room).min(snapshot.len());
-        snapshot[offset..end].to_vec()
-    };
-    write_reply(caller, out, cap, &chunk)
 }
 
 fn event_subscribe(caller: &Caller<'_, AgentCtx>, topic: u32, ptr: i32, len: i32) -> SysResult {
