@@ -100,6 +100,23 @@ impl Runtime {
         }
     }
 
+    /// The last `n` audit records, oldest first (for the kernel console and
+    /// tests; agents use `audit_tail`).
+    pub fn audit_tail(&self, n: usize) -> Vec<(u64, &'static str, u64, String)> {
+        self.inner
+            .guard
+            .audit
+            .lock()
+            .tail(n)
+            .map(|r| (r.seq, r.kind.name(), r.subject, r.detail.clone()))
+            .collect()
+    }
+
+    /// Whether the audit log's chain and signed checkpoints verify.
+    pub fn audit_verifies(&self) -> bool {
+        self.inner.guard.audit.lock().verify().is_ok()
+    }
+
     /// The source text of the policy in force.
     pub fn policy_text(&self) -> String {
         self.inner.guard.policy.lock().text.clone()

@@ -115,6 +115,11 @@ impl TestAgent {
 
 /// Signs the agents into a bundle (images + boot manifest).
 pub fn bundle(agents: &[TestAgent]) -> Vec<u8> {
+    bundle_with_policy(agents, None)
+}
+
+/// Like [`bundle`], with `policy` as the bundle's `policy.aios`.
+pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8> {
     let publisher = aios_image::public_key(&SEED);
     let mut builder = aios_bundle::BundleBuilder::new();
     let mut boot = BootManifest {
@@ -157,6 +162,11 @@ pub fn bundle(agents: &[TestAgent]) -> Vec<u8> {
     builder
         .add("boot-manifest.cbor", &boot.encode())
         .expect("unique entry");
+    if let Some(policy) = policy {
+        builder
+            .add("policy.aios", policy.as_bytes())
+            .expect("unique entry");
+    }
     builder.finish()
 }
 
