@@ -5,6 +5,8 @@ use crate::port::{inb, outb};
 
 const INDEX: u16 = 0x70;
 const DATA: u16 = 0x71;
+const SECONDS: u8 = 0x00;
+const MINUTES: u8 = 0x02;
 const HOURS: u8 = 0x04;
 const STATUS_A: u8 = 0x0A;
 const STATUS_B: u8 = 0x0B;
@@ -19,16 +21,30 @@ fn read(register: u8) -> u8 {
     }
 }
 
-/// The hour of the day (0..=23) the RTC shows, read when no update is in
-/// progress.
-pub fn hour() -> u8 {
+/// Seconds since midnight (0..86,400) the RTC shows, read when no update
+/// is in progress. Port I/O is slow under emulation: read it once and
+/// count from the monotonic clock.
+pub fn seconds_of_day() -> u32 {
     for _ in 0..1000 {
         if read(STATUS_A) & 0x80 == 0 {
             break;
         }
     }
     let status = read(STATUS_B);
-    let raw = read(HOURS);
+    let binary = |raw: u8| {
+        if status & 0x04 == 0 {
+            (raw >> 4) * 10 + (raw & 0x0F)
+        } else {
+            raw
+        }
+    };
+    let seconds = u32::from(binary(read(SECONDS)).min(59));
+    let minutes = u32::from(binary(read(MINUTES)).min(59));
+    let hour = u32::from(hour_from(status, read(HOURS)));
+    hour * 3600 + minutes * 60 + seconds
+}
+
+fn hour_from(status: u8, raw: u8) -> u8 {
     let pm = raw & 0x80 != 0;
     let value = raw & 0x7F;
     let mut hour = if status & 0x04 == 0 {

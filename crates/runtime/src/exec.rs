@@ -45,6 +45,10 @@ impl Runtime {
             let Some(id) = state.sched.pick(cpu) else {
                 let timer = state.sched.next_wake_ns();
                 let deadline = state.post.earliest;
+                drop(state);
+                // Idle: sign what the audit log appended meanwhile. Work
+                // queued by other CPUs in the meantime kicks this one.
+                self.inner.sign_audit(crate::guard::SIGN_WHEN_IDLE_AFTER);
                 let next = match (timer, deadline) {
                     (Some(a), Some(b)) => Some(a.min(b.saturating_add(1))),
                     (a, b) => a.or(b.map(|d| d.saturating_add(1))),

@@ -4,6 +4,9 @@
 use aios_abi::payload::SystemInfo;
 use aios_runtime::Platform;
 
+/// The RTC's seconds since midnight and the monotonic time it was read.
+static WALL_CLOCK: spin::Once<(u32, u64)> = spin::Once::new();
+
 /// The kernel's [`Platform`].
 pub struct KernelPlatform;
 
@@ -66,6 +69,11 @@ impl Platform for KernelPlatform {
     }
 
     fn hour_utc(&self) -> u8 {
-        aios_hal::rtc::hour()
+        // The RTC is read once (port I/O is slow under emulation); the time
+        // of day then advances with the monotonic clock.
+        let (at_seconds, at_ns) =
+            *WALL_CLOCK.call_once(|| (aios_hal::rtc::seconds_of_day(), aios_hal::clock::now_ns()));
+        let elapsed = aios_hal::clock::now_ns().saturating_sub(at_ns) / 1_000_000_000;
+        ((u64::from(at_seconds) + elapsed) / 3600 % 24) as u8
     }
 }

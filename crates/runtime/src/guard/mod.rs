@@ -22,6 +22,15 @@ use alloc::string::String;
 /// decide. A bundle's `policy.aios` replaces it at boot.
 pub const BASELINE_POLICY: &str = "default allow;\n";
 
+/// Records after which the log is signed at once, on the path that
+/// appended the last of them (below the 1,024 records kept in memory, so
+/// nothing is dropped unsigned); below this, signing waits for an idle CPU
+/// or a read of the log, so that ML-DSA does not run on the spawn and
+/// denial paths. The unsigned tail is hash-chained all the same.
+pub(crate) const SIGN_AT_ONCE_AFTER: usize = 1000;
+/// Records after which an idle CPU signs a checkpoint.
+pub(crate) const SIGN_WHEN_IDLE_AFTER: usize = 1;
+
 /// Live event subscriptions the bus accepts.
 pub(crate) const MAX_SUBSCRIPTIONS: usize = 256;
 
@@ -47,7 +56,13 @@ impl Guard {
     /// Guards with the baseline policy and an audit log signed by the node
     /// key derived from `seed`.
     pub(crate) fn new(seed: [u8; 32], now: u64) -> Guard {
-        let mut audit = AuditLog::new(seed);
+        // Checkpoints are made by the runtime (`sign_audit`), not every N
+        // appends: see SIGN_AT_ONCE_AFTER.
+        let config = aios_audit::Config {
+            checkpoint_every: u32::MAX,
+            ..aios_audit::Config::default()
+        };
+        let mut audit = AuditLog::with_config(seed, config);
         audit.append(now, Kind::Boot, 0, "audit log started");
         Guard {
             policy: spin::Mutex::new(PolicyState {
@@ -69,7 +84,25 @@ impl Inner {
     /// Appends an audit record stamped now.
     pub(crate) fn audit(&self, kind: Kind, subject: u64, detail: &str) {
         let now = self.platform.now_ns();
-        self.guard.audit.lock().append(now, kind, subject, detail);
+        let mut log = self.guard.audit.lock();
+        log.append(now, kind, subject, detail);
+        if unsigned(&log) >= SIGN_AT_ONCE_AFTER {
+            let _ = log.checkpoint(now);
+        }
+    }
+
+    /// Signs a checkpoint over the records appended since the last one, if
+    /// there are at least `threshold`. Called by idle CPUs (threshold
+    /// [`SIGN_WHEN_IDLE_AFTER`]) and before the log is read or exported
+    /// (threshold 1), so what leaves the kernel is signed to its end.
+    /// Returns whether it signed.
+    pub(crate) fn sign_audit(&self, threshold: usize) -> bool {
+        let now = self.platform.now_ns();
+        let mut log = self.guard.audit.lock();
+        if unsigned(&log) < threshold.max(1) {
+            return false;
+        }
+        log.checkpoint(now).is_ok()
     }
 
     /// Publishes a kernel event stamped now.
@@ -110,6 +143,15 @@ impl Inner {
             }
         }
     }
+}
+
+/// Records after the newest checkpoint.
+fn unsigned(log: &AuditLog) -> usize {
+    log.records()
+        .rev()
+        .take_while(|record| record.kind != Kind::Checkpoint)
+        .take(SIGN_AT_ONCE_AFTER)
+        .count()
 }
 
 #[cfg(test)]

@@ -78,6 +78,7 @@ fn audit_verify(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("audit_verify"))?;
     let (rt, _) = context(caller)?;
+    rt.inner.sign_audit(1);
     let log = rt.inner.guard.audit.lock();
     let node_key = log.key_fingerprint().to_vec();
     let verdict = match log.verify() {
@@ -132,6 +133,7 @@ fn audit_export(
     let chunk = {
         let mut exports = rt.inner.guard.exports.lock();
         if offset == 0 {
+            rt.inner.sign_audit(1);
             let snapshot = rt.inner.guard.audit.lock().export();
             exports.insert(me, snapshot);
         }
