@@ -18,6 +18,10 @@ pub struct Policy {
     /// Line of the `default` statement; 0 when it was left out.
     default_line: u32,
     index: OpIndex,
+    /// Some rule has a `rate` condition.
+    uses_clock: bool,
+    /// Some rule has an `hour` condition.
+    uses_hour: bool,
 }
 
 impl Policy {
@@ -28,6 +32,8 @@ impl Policy {
         let (default, default_line) = parsed.default.unwrap_or((Effect::Deny, 0));
         Ok(Policy {
             index: OpIndex::build(&parsed.rules),
+            uses_clock: parsed.rules.iter().any(|r| r.rate_per_second.is_some()),
+            uses_hour: parsed.rules.iter().any(|r| r.hours.is_some()),
             rules: parsed.rules,
             default,
             default_line,
@@ -41,7 +47,21 @@ impl Policy {
             default: Effect::Deny,
             default_line: 0,
             index: OpIndex::default(),
+            uses_clock: false,
+            uses_hour: false,
         }
+    }
+
+    /// Whether any rule has a `rate` condition: when none has, the
+    /// request's `now_ns` is never read, and a caller may skip the clock.
+    pub fn uses_clock(&self) -> bool {
+        self.uses_clock
+    }
+
+    /// Whether any rule has an `hour` condition: when none has, the
+    /// request's `hour_utc` is never read.
+    pub fn uses_hour(&self) -> bool {
+        self.uses_hour
     }
 
     /// The rules in policy order; a [`Decision::rule`] indexes this slice.

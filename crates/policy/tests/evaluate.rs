@@ -206,3 +206,13 @@ fn only_candidate_rules_are_visited() {
     let decision = policy.evaluate(&request("agent-45", ops[5], None), &mut RateState::new());
     assert_eq!(decision.rule, Some(45));
 }
+
+#[test]
+fn a_policy_says_whether_it_reads_the_clock_or_the_hour() {
+    let plain = Policy::compile("allow agent * op \"null\";\ndefault deny;\n").unwrap();
+    assert!(!plain.uses_clock() && !plain.uses_hour());
+    let rated = Policy::compile("allow agent * op \"null\" when rate <= 5/s;\n").unwrap();
+    assert!(rated.uses_clock() && !rated.uses_hour());
+    let timed = Policy::compile("allow agent * op \"null\" when hour in 9..17;\n").unwrap();
+    assert!(!timed.uses_clock() && timed.uses_hour());
+}

@@ -59,28 +59,39 @@ impl Inner {
         subject: &Subject,
         op: Operation<'_>,
     ) -> Result<(), Error> {
-        let now = self.platform.now_ns();
         let mut labels = [""; MAX_LABELS];
         let count = subject.labels.len().min(MAX_LABELS);
         for (slot, label) in labels.iter_mut().zip(&subject.labels) {
             *slot = label.as_str();
         }
-        let request = Request {
-            subject: aios_policy::Subject {
-                name: &subject.name,
-                publisher: subject.publisher,
-                labels: &labels[..count],
-            },
-            operation: op.name,
-            resource: op.resource,
-            size: op.size,
-            schema: op.schema,
-            now_ns: now,
-            hour_utc: self.platform.hour_utc(),
-        };
         let decision = {
             let mut state = self.guard.policy.lock();
             let state = &mut *state;
+            // The clock and the wall clock only when a rule reads them:
+            // this runs on every syscall.
+            let now_ns = if state.policy.uses_clock() {
+                self.platform.now_ns()
+            } else {
+                0
+            };
+            let hour_utc = if state.policy.uses_hour() {
+                self.platform.hour_utc()
+            } else {
+                0
+            };
+            let request = Request {
+                subject: aios_policy::Subject {
+                    name: &subject.name,
+                    publisher: subject.publisher,
+                    labels: &labels[..count],
+                },
+                operation: op.name,
+                resource: op.resource,
+                size: op.size,
+                schema: op.schema,
+                now_ns,
+                hour_utc,
+            };
             state.policy.evaluate(&request, &mut state.rates)
         };
         match decision.effect {
