@@ -15,7 +15,11 @@ pub const BOOT_POLICY: &str = "policy.aios";
 
 /// A verified, compiled image.
 pub(crate) struct LoadedImage {
-    pub(crate) manifest: Manifest,
+    /// Shared with every agent spawned from it (no copy per spawn).
+    pub(crate) manifest: alloc::sync::Arc<Manifest>,
+    /// SHA3-256 of the publisher key, for policies (computed once here:
+    /// hashing the 1,952-byte key on every spawn would double its cost).
+    pub(crate) publisher: [u8; 32],
     pub(crate) module: wasmi::Module,
     pub(crate) start_at_boot: bool,
 }
@@ -54,7 +58,8 @@ impl Runtime {
                     images.loaded.insert(
                         agent.name.clone(),
                         LoadedImage {
-                            manifest,
+                            publisher: aios_audit::fingerprint(&manifest.publisher),
+                            manifest: alloc::sync::Arc::new(manifest),
                             module,
                             start_at_boot: agent.start_at_boot,
                         },

@@ -41,6 +41,7 @@ impl Runtime {
         };
         let module = image.module.clone();
         let manifest = image.manifest.clone();
+        let publisher = image.publisher;
         drop(images);
 
         let now = self.inner.platform.now_ns();
@@ -86,7 +87,7 @@ impl Runtime {
 
         let subject = crate::guard::Subject {
             name: String::from(name),
-            publisher: aios_audit::fingerprint(&manifest.publisher),
+            publisher,
             labels: manifest.labels.clone(),
         };
         let exec = match self.instantiate(id, &module, quotas.memory_pages, subject) {
