@@ -104,6 +104,10 @@ impl Candidates {
     pub(crate) fn len(&self) -> usize {
         self.total
     }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
 }
 
 /// One agent's rules: (hash of its name, the name, the rules in policy
@@ -182,8 +186,8 @@ impl OpIndex {
     }
 
     fn lookup(&self, operation: &str) -> Option<&Entry> {
-        let hash = bytes::hash(operation.as_bytes());
         let mask = self.slots.len().checked_sub(1)?;
+        let hash = bytes::hash(operation.as_bytes());
         let mut slot = hash as usize & mask;
         loop {
             let number = usize::from(*self.slots.get(slot)?);

@@ -22,6 +22,8 @@ pub struct Policy {
     uses_clock: bool,
     /// Some rule has an `hour` condition.
     uses_hour: bool,
+    /// Some rule has a `label` clause.
+    uses_labels: bool,
 }
 
 impl Policy {
@@ -34,6 +36,7 @@ impl Policy {
             index: OpIndex::build(&parsed.rules),
             uses_clock: parsed.rules.iter().any(|r| r.rate_per_second.is_some()),
             uses_hour: parsed.rules.iter().any(|r| r.hours.is_some()),
+            uses_labels: parsed.rules.iter().any(|r| !r.labels.is_empty()),
             rules: parsed.rules,
             default,
             default_line,
@@ -49,6 +52,7 @@ impl Policy {
             index: OpIndex::default(),
             uses_clock: false,
             uses_hour: false,
+            uses_labels: false,
         }
     }
 
@@ -62,6 +66,12 @@ impl Policy {
     /// request's `hour_utc` is never read.
     pub fn uses_hour(&self) -> bool {
         self.uses_hour
+    }
+
+    /// Whether any rule has a `label` clause: when none has, the subject's
+    /// labels are never read.
+    pub fn uses_labels(&self) -> bool {
+        self.uses_labels
     }
 
     /// The rules in policy order; a [`Decision::rule`] indexes this slice.
@@ -80,6 +90,9 @@ impl Policy {
     /// everything else in it holds, and does not apply when none is left.
     pub fn evaluate(&self, request: &Request<'_>, state: &mut RateState) -> Decision {
         let (candidates, operation_matched) = self.index.candidates(request.operation);
+        if candidates.is_empty() {
+            return self.default_decision();
+        }
         for index in candidates.for_agent(request.subject.name) {
             let index = index as usize;
             let Some(rule) = self.rules.get(index) else {
@@ -102,6 +115,10 @@ impl Policy {
                 line: rule.line,
             };
         }
+        self.default_decision()
+    }
+
+    fn default_decision(&self) -> Decision {
         Decision {
             effect: self.default.clone(),
             rule: None,

@@ -214,5 +214,7 @@ fn a_policy_says_whether_it_reads_the_clock_or_the_hour() {
     let rated = Policy::compile("allow agent * op \"null\" when rate <= 5/s;\n").unwrap();
     assert!(rated.uses_clock() && !rated.uses_hour());
     let timed = Policy::compile("allow agent * op \"null\" when hour in 9..17;\n").unwrap();
-    assert!(!timed.uses_clock() && timed.uses_hour());
+    assert!(!timed.uses_clock() && timed.uses_hour() && !timed.uses_labels());
+    let labelled = Policy::compile("deny label \"untrusted\" op *;\n").unwrap();
+    assert!(labelled.uses_labels());
 }

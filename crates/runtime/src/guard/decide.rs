@@ -59,14 +59,19 @@ impl Inner {
         subject: &Subject,
         op: Operation<'_>,
     ) -> Result<(), Error> {
-        let mut labels = [""; MAX_LABELS];
-        let count = subject.labels.len().min(MAX_LABELS);
-        for (slot, label) in labels.iter_mut().zip(&subject.labels) {
-            *slot = label.as_str();
-        }
         let decision = {
             let mut state = self.guard.policy.lock();
             let state = &mut *state;
+            let mut buffer;
+            let labels: &[&str] = if state.policy.uses_labels() {
+                buffer = [""; MAX_LABELS];
+                for (slot, label) in buffer.iter_mut().zip(&subject.labels) {
+                    *slot = label.as_str();
+                }
+                &buffer[..subject.labels.len().min(MAX_LABELS)]
+            } else {
+                &[]
+            };
             // The clock and the wall clock only when a rule reads them:
             // this runs on every syscall.
             let now_ns = if state.policy.uses_clock() {
@@ -83,7 +88,7 @@ impl Inner {
                 subject: aios_policy::Subject {
                     name: &subject.name,
                     publisher: subject.publisher,
-                    labels: &labels[..count],
+                    labels,
                 },
                 operation: op.name,
                 resource: op.resource,
