@@ -14,7 +14,7 @@ use alloc::string::{String, ToString};
 
 /// Intent of the kernel's request to an approver.
 pub(crate) const APPROVAL_INTENT: &str = "aios.approval";
-/// How long an approval waits to be used.
+/// How long an approval waits to be used, and a question to be answered.
 const APPROVAL_TTL_NS: u64 = 60_000_000_000;
 /// Most approval requests outstanding at once.
 const MAX_ASKED: usize = 64;
@@ -25,7 +25,8 @@ type Key = (u64, String, String);
 /// Approval requests in flight and approvals not yet used.
 #[derive(Default)]
 pub(crate) struct Approvals {
-    asked: BTreeMap<u64, (Key, String)>,
+    /// Question id → (what, approver, when asked).
+    asked: BTreeMap<u64, (Key, String, u64)>,
     granted: BTreeMap<Key, u64>,
 }
 
@@ -45,6 +46,12 @@ impl Inner {
         );
         {
             let mut approvals = self.guard.approvals.lock();
+            // Questions an approver left unanswered for a minute lapse, so
+            // they can be asked again and never fill the table for good.
+            approvals
+                .asked
+                .retain(|_, (_, _, at)| now.saturating_sub(*at) < APPROVAL_TTL_NS);
+            approvals.granted.retain(|_, expiry| *expiry > now);
             if approvals
                 .granted
                 .remove(&key)
@@ -58,7 +65,7 @@ impl Inner {
                 );
                 return Ok(());
             }
-            if approvals.asked.values().any(|(k, _)| *k == key) {
+            if approvals.asked.values().any(|(k, _, _)| *k == key) {
                 return Err(Error::ApprovalRequired);
             }
             if approvals.asked.len() >= MAX_ASKED {
@@ -100,7 +107,7 @@ impl Inner {
             .approvals
             .lock()
             .asked
-            .insert(msg, (key, approver.to_string()));
+            .insert(msg, (key, approver.to_string(), now));
         self.audit(
             Kind::Approval,
             me,
@@ -119,7 +126,8 @@ impl Inner {
             let Some(request) = reply.reply_to else {
                 continue;
             };
-            let Some((key, approver)) = self.guard.approvals.lock().asked.remove(&request) else {
+            let Some((key, approver, _)) = self.guard.approvals.lock().asked.remove(&request)
+            else {
                 continue;
             };
             let approved = decode_answer(&reply.body);
