@@ -16,7 +16,7 @@ enum Failure {
     /// A syscall was refused.
     Syscall(Error),
     /// A child did not exit with 0, so its time is not of a complete run.
-    Child(AgentInfo),
+    Child(Box<AgentInfo>),
 }
 
 impl From<Error> for Failure {
@@ -70,7 +70,7 @@ fn wait_exit(child: Handle) -> Result<u64, Failure> {
         let info = aios_sdk::agent_info(child)?;
         match (info.state, info.exit_code) {
             (AgentState::Exited, Some(code)) if code >= 0 => return Ok(code as u64),
-            (state, _) if state.is_final() => return Err(Failure::Child(info)),
+            (state, _) if state.is_final() => return Err(Failure::Child(Box::new(info))),
             _ => aios_sdk::yield_now(),
         }
     }
