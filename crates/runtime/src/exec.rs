@@ -48,7 +48,7 @@ impl Runtime {
                 drop(state);
                 // Idle: sign what the audit log appended meanwhile. Work
                 // queued by other CPUs in the meantime kicks this one.
-                self.inner.sign_audit(crate::guard::SIGN_WHEN_IDLE_AFTER);
+                self.inner.sign_audit_when_idle();
                 let next = match (timer, deadline) {
                     (Some(a), Some(b)) => Some(a.min(b.saturating_add(1))),
                     (a, b) => a.or(b.map(|d| d.saturating_add(1))),

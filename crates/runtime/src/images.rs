@@ -117,6 +117,11 @@ impl Runtime {
             .collect()
     }
 
+    /// How many audit records are kept in memory (bounded).
+    pub fn audit_len(&self) -> usize {
+        self.inner.guard.audit.lock().len()
+    }
+
     /// Whether the audit log's chain and signed checkpoints verify.
     pub fn audit_verifies(&self) -> bool {
         self.inner.guard.audit.lock().verify().is_ok()

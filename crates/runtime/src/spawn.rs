@@ -247,6 +247,9 @@ impl Runtime {
         let exec = state.finish(id, AgentState::Killed, None, Some("killed".into()));
         drop(state);
         drop(exec);
+        // Audit and announce it now: a killed agent that never ran again
+        // would otherwise wait for the next slice on some CPU.
+        self.after_exits();
         true
     }
 

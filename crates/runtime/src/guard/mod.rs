@@ -28,8 +28,12 @@ pub const BASELINE_POLICY: &str = "default allow;\n";
 /// or a read of the log, so that ML-DSA does not run on the spawn and
 /// denial paths. The unsigned tail is hash-chained all the same.
 pub(crate) const SIGN_AT_ONCE_AFTER: usize = 1000;
-/// Records after which an idle CPU signs a checkpoint.
-pub(crate) const SIGN_WHEN_IDLE_AFTER: usize = 1;
+/// Unsigned records after which an idle CPU signs a checkpoint at once...
+pub(crate) const SIGN_WHEN_IDLE_AFTER: usize = 64;
+/// ...or how old the oldest unsigned record may get before it does (so a
+/// quiet node still signs what happened, without a checkpoint — 3.3 KB of
+/// signature kept in memory — for every record).
+pub(crate) const SIGN_WHEN_IDLE_AGE_NS: u64 = 1_000_000_000;
 
 /// Live event subscriptions the bus accepts.
 pub(crate) const MAX_SUBSCRIPTIONS: usize = 256;
@@ -92,9 +96,26 @@ impl Inner {
     }
 
     /// Signs a checkpoint over the records appended since the last one, if
-    /// there are at least `threshold`. Called by idle CPUs (threshold
-    /// [`SIGN_WHEN_IDLE_AFTER`]) and before the log is read or exported
-    /// (threshold 1), so what leaves the kernel is signed to its end.
+    /// there are at least `threshold`. Called before the log is read or
+    /// exported (threshold 1), so what leaves the kernel is signed to its
+    /// end.
+    /// On an idle CPU: signs when [`SIGN_WHEN_IDLE_AFTER`] records wait,
+    /// or the oldest waiting one is [`SIGN_WHEN_IDLE_AGE_NS`] old.
+    pub(crate) fn sign_audit_when_idle(&self) -> bool {
+        let now = self.platform.now_ns();
+        let mut log = self.guard.audit.lock();
+        let waiting = unsigned(&log);
+        let oldest = log
+            .records()
+            .rev()
+            .take_while(|record| record.kind != Kind::Checkpoint)
+            .last()
+            .map(|record| record.time_ns);
+        let due = waiting >= SIGN_WHEN_IDLE_AFTER
+            || oldest.is_some_and(|at| now.saturating_sub(at) >= SIGN_WHEN_IDLE_AGE_NS);
+        due && log.checkpoint(now).is_ok()
+    }
+
     /// Returns whether it signed.
     pub(crate) fn sign_audit(&self, threshold: usize) -> bool {
         let now = self.platform.now_ns();
