@@ -23,6 +23,75 @@ pub struct Measure {
     pub target: Option<String>,
 }
 
+/// QEMU arguments that make guest time count guest instructions, so runs
+/// repeat bit for bit (QEMU 7.2 supports them with one CPU only).
+pub(crate) const ICOUNT: [&str; 4] = [
+    "-icount",
+    "shift=0,sleep=off",
+    "-rtc",
+    "base=2024-01-01T00:00:00,clock=vm",
+];
+
+/// The production kernel and bundle booted by PVH with `cmdline`: one CPU
+/// under [`ICOUNT`] (`counted`) or `smp` CPUs in wall time.
+pub(crate) fn pvh_machine(
+    paths: &Paths,
+    kernel: &std::path::Path,
+    cmdline: &str,
+    smp: u32,
+    counted: bool,
+) -> crate::qemu::Machine {
+    crate::qemu::Machine {
+        smp: if counted { 1 } else { smp },
+        memory: "512M".to_string(),
+        boot: crate::qemu::Boot::Pvh {
+            kernel: kernel.to_path_buf(),
+            bundle: paths.bundle(),
+            cmdline: cmdline.to_string(),
+        },
+        extra: if counted {
+            ICOUNT.iter().map(|arg| arg.to_string()).collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Boots `machine`, lets `drive` type commands and read results on its
+/// serial console, then types `poweroff`, which must exit QEMU with 0.
+/// Any failure names the saved serial log.
+pub(crate) fn measure_boot<T>(
+    paths: &Paths,
+    machine: &crate::qemu::Machine,
+    name: &str,
+    drive: impl FnOnce(&mut crate::serial::Session) -> Result<T, String>,
+) -> Result<T, Error> {
+    const POWEROFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+    let mut session = crate::serial::Session::spawn(machine, false)?;
+    let figures = match drive(&mut session) {
+        Ok(figures) => figures,
+        Err(why) => {
+            session.kill();
+            let log = session.save_log(&paths.logs(), name)?;
+            return Err(Error::Check(format!(
+                "{name}: {why}; serial log: {}",
+                log.display()
+            )));
+        }
+    };
+    session.send("poweroff\n")?;
+    let status = session.wait_exit(POWEROFF_TIMEOUT)?;
+    let log = session.save_log(&paths.logs(), name)?;
+    if status.map(crate::process::exit_code) != Some(0) {
+        return Err(Error::Check(format!(
+            "{name}: `poweroff` did not exit QEMU with 0 ({status:?}); serial log: {}",
+            log.display()
+        )));
+    }
+    println!("xtask: serial log: {}", log.display());
+    Ok(figures)
+}
+
 /// Runs `suite`, prints its table and writes `target/bench/<suite>.json`.
 pub fn run(paths: &Paths, suite: Suite) -> Result<(), Error> {
     setup::run(paths)?;

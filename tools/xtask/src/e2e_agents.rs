@@ -30,7 +30,8 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     Ok(())
 }
 
-fn found(wait: Wait, what: &str) -> Result<String, String> {
+/// The line a wait found, or what went wrong waiting for `what`.
+pub(crate) fn found(wait: Wait, what: &str) -> Result<String, String> {
     match wait {
         Wait::Found(line) => Ok(line.text),
         Wait::Exited => Err(format!("QEMU exited while waiting for {what}")),
@@ -125,7 +126,8 @@ fn scenario(s: &mut Session, checks: &mut Checks) -> Result<(), String> {
     Ok(())
 }
 
-fn send(s: &mut Session, line: &str) -> Result<(), String> {
+/// Types `line` and Enter on the console.
+pub(crate) fn send(s: &mut Session, line: &str) -> Result<(), String> {
     s.send(&format!("{line}\n")).map_err(|e| e.to_string())
 }
 

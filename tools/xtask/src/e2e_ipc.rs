@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::qemu::Machine;
 use crate::report::Checks;
-use crate::serial::{Session, Wait};
+use crate::serial::Session;
 
 const READY: Duration = Duration::from_secs(120);
 const STEP: Duration = Duration::from_secs(120);
@@ -24,15 +24,7 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     println!("xtask: e2e messaging, smp=1 mem=512M, -icount shift=0 …");
     let machine = Machine {
         smp: 1,
-        extra: [
-            "-icount",
-            "shift=0,sleep=off",
-            "-rtc",
-            "base=2024-01-01T00:00:00,clock=vm",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        extra: crate::bench::ICOUNT.iter().map(|s| s.to_string()).collect(),
         ..crate::e2e::production_pvh(paths)
     };
     let mut session = Session::spawn(&machine, false)?;
@@ -48,17 +40,7 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     Ok(())
 }
 
-fn found(wait: Wait, what: &str) -> Result<String, String> {
-    match wait {
-        Wait::Found(line) => Ok(line.text),
-        Wait::Exited => Err(format!("QEMU exited while waiting for {what}")),
-        Wait::TimedOut => Err(format!("no {what}")),
-    }
-}
-
-fn send(s: &mut Session, line: &str) -> Result<(), String> {
-    s.send(&format!("{line}\n")).map_err(|e| e.to_string())
-}
+use crate::e2e_agents::{found, send};
 
 /// Types `command` and waits for a line containing `wanted`.
 fn expect_line(s: &mut Session, command: &str, wanted: &str) -> Result<String, String> {

@@ -12,7 +12,7 @@ use crate::cli::DEFAULT_CMDLINE;
 use crate::error::Error;
 use crate::paths::Paths;
 use crate::protocol;
-use crate::qemu::{Boot, Machine};
+use crate::qemu::Machine;
 use crate::serial::{Session, Wait};
 
 use results::{Figures, Outcome};
@@ -20,7 +20,6 @@ use results::{Figures, Outcome};
 const READY_TIMEOUT: Duration = Duration::from_secs(180);
 /// Per bench agent: 200 spawns under icount take a few minutes of TCG.
 const RESULT_TIMEOUT: Duration = Duration::from_secs(600);
-const POWEROFF_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Both yield instances hand the CPU over on every yield: 2 × 20,000.
 const SWITCHES: f64 = 40_000.0;
@@ -30,26 +29,12 @@ const SWITCHES: f64 = 40_000.0;
 pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
     let kernel = build::kernel(paths, Kernel::Production)?;
     build::bundle(paths)?;
-    let machine = |smp: u32, extra: &[&str]| Machine {
-        smp,
-        memory: "512M".to_string(),
-        boot: Boot::Pvh {
-            kernel: kernel.clone(),
-            bundle: paths.bundle(),
-            cmdline: DEFAULT_CMDLINE.to_string(),
-        },
-        extra: extra.iter().map(|arg| arg.to_string()).collect(),
-    };
-    let icount = [
-        "-icount",
-        "shift=0,sleep=off",
-        "-rtc",
-        "base=2024-01-01T00:00:00,clock=vm",
-    ];
+    let cmdline = DEFAULT_CMDLINE.to_string();
+    let machine = |counted: bool| super::pvh_machine(paths, &kernel, &cmdline, 2, counted);
     println!("xtask: [1/2] bench agents under -icount shift=0, smp 1 …");
-    let counted = measure(paths, &machine(1, &icount), "bench-agents-icount")?;
+    let counted = measure(paths, &machine(true), "bench-agents-icount")?;
     println!("xtask: [2/2] bench agents, wall time, smp 2 …");
-    let wall = measure(paths, &machine(2, &[]), "bench-agents-wall")?;
+    let wall = measure(paths, &machine(false), "bench-agents-wall")?;
 
     let instructions = |name: &str, value: f64, target: Option<&str>| Measure {
         name: format!("{name}_instructions"),
@@ -79,29 +64,7 @@ pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
 
 /// One boot: spawns the bench agents in turn and powers off.
 fn measure(paths: &Paths, machine: &Machine, name: &str) -> Result<Figures, Error> {
-    let mut session = Session::spawn(machine, false)?;
-    let figures = match drive(&mut session) {
-        Ok(figures) => figures,
-        Err(why) => {
-            session.kill();
-            let log = session.save_log(&paths.logs(), name)?;
-            return Err(Error::Check(format!(
-                "{name}: {why}; serial log: {}",
-                log.display()
-            )));
-        }
-    };
-    session.send("poweroff\n")?;
-    let status = session.wait_exit(POWEROFF_TIMEOUT)?;
-    let log = session.save_log(&paths.logs(), name)?;
-    if status.map(crate::process::exit_code) != Some(0) {
-        return Err(Error::Check(format!(
-            "{name}: `poweroff` did not exit QEMU with 0 ({status:?}); serial log: {}",
-            log.display()
-        )));
-    }
-    println!("xtask: serial log: {}", log.display());
-    Ok(figures)
+    super::measure_boot(paths, machine, name, drive)
 }
 
 /// Types the spawn commands and collects the result lines; `Err` says what

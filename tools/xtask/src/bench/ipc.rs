@@ -15,12 +15,11 @@ use crate::cli::DEFAULT_CMDLINE;
 use crate::error::Error;
 use crate::paths::Paths;
 use crate::protocol;
-use crate::qemu::{Boot, Machine};
+use crate::qemu::Machine;
 use crate::serial::{Session, Wait};
 
 const READY_TIMEOUT: Duration = Duration::from_secs(180);
 const RESULT_TIMEOUT: Duration = Duration::from_secs(600);
-const POWEROFF_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What one boot measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,26 +35,12 @@ struct Figures {
 pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
     let kernel = build::kernel(paths, Kernel::Production)?;
     build::bundle(paths)?;
-    let machine = |smp: u32, extra: &[&str]| Machine {
-        smp,
-        memory: "512M".to_string(),
-        boot: Boot::Pvh {
-            kernel: kernel.clone(),
-            bundle: paths.bundle(),
-            cmdline: format!("{DEFAULT_CMDLINE} bench-policy"),
-        },
-        extra: extra.iter().map(|arg| arg.to_string()).collect(),
-    };
-    let icount = [
-        "-icount",
-        "shift=0,sleep=off",
-        "-rtc",
-        "base=2024-01-01T00:00:00,clock=vm",
-    ];
+    let cmdline = format!("{DEFAULT_CMDLINE} bench-policy");
+    let machine = |counted: bool| super::pvh_machine(paths, &kernel, &cmdline, 2, counted);
     println!("xtask: [1/2] bench ipc under -icount shift=0, smp 1 …");
-    let counted = measure(paths, &machine(1, &icount), "bench-ipc-icount")?;
+    let counted = measure(paths, &machine(true), "bench-ipc-icount")?;
     println!("xtask: [2/2] bench ipc, wall time, smp 2 …");
-    let wall = measure(paths, &machine(2, &[]), "bench-ipc-wall")?;
+    let wall = measure(paths, &machine(false), "bench-ipc-wall")?;
     let measure = |name: &str, value: f64, unit: &str, target: Option<&str>| Measure {
         name: name.to_string(),
         value,
@@ -99,29 +84,7 @@ pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
 
 /// One boot: reads the policy line, spawns `echo` and `bench-ipc`, powers off.
 fn measure(paths: &Paths, machine: &Machine, name: &str) -> Result<Figures, Error> {
-    let mut session = Session::spawn(machine, false)?;
-    let figures = match drive(&mut session) {
-        Ok(figures) => figures,
-        Err(why) => {
-            session.kill();
-            let log = session.save_log(&paths.logs(), name)?;
-            return Err(Error::Check(format!(
-                "{name}: {why}; serial log: {}",
-                log.display()
-            )));
-        }
-    };
-    session.send("poweroff\n")?;
-    let status = session.wait_exit(POWEROFF_TIMEOUT)?;
-    let log = session.save_log(&paths.logs(), name)?;
-    if status.map(crate::process::exit_code) != Some(0) {
-        return Err(Error::Check(format!(
-            "{name}: `poweroff` did not exit QEMU with 0 ({status:?}); serial log: {}",
-            log.display()
-        )));
-    }
-    println!("xtask: serial log: {}", log.display());
-    Ok(figures)
+    super::measure_boot(paths, machine, name, drive)
 }
 
 fn drive(session: &mut Session) -> Result<Figures, String> {
