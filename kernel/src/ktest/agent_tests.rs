@@ -13,13 +13,13 @@ ktests!(
     spawning_and_killing_1000_agents_keeps_the_heap_flat,
 );
 
-fn runtime() -> Result<&'static aios_runtime::Runtime, String> {
+pub(super) fn runtime() -> Result<&'static aios_runtime::Runtime, String> {
     crate::agents::runtime().ok_or_else(|| String::from("no agent runtime"))
 }
 
 /// Runs agent slices on this CPU (the others run theirs) until `done` or
 /// `ms` milliseconds pass; true if `done` held.
-fn drive(ms: u64, mut done: impl FnMut() -> bool) -> bool {
+pub(super) fn drive(ms: u64, mut done: impl FnMut() -> bool) -> bool {
     let deadline = aios_hal::clock::now_ns() + ms * 1_000_000;
     while aios_hal::clock::now_ns() < deadline {
         if done() {

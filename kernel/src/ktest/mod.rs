@@ -8,6 +8,7 @@ mod agent_tests;
 mod boot_tests;
 mod clock_tests;
 mod interrupt_tests;
+mod ipc_tests;
 mod memory_tests;
 mod smp_tests;
 
@@ -54,6 +55,7 @@ const SUITES: &[&[KTest]] = &[
     smp_tests::TESTS,
     acpi_tests::TESTS,
     agent_tests::TESTS,
+    ipc_tests::TESTS,
 ];
 
 const NONE: usize = usize::MAX;
