@@ -90,6 +90,13 @@ impl AuditLog {
         self.newest(0)
     }
 
+    /// Records appended since the last checkpoint (saturating), so a caller
+    /// that makes checkpoints itself can decide when without walking the
+    /// log.
+    pub fn unsigned(&self) -> usize {
+        self.unsigned as usize
+    }
+
     /// Appends a [`Kind::Checkpoint`] record now and signs it, so that
     /// everything appended so far is covered by a signature.
     pub fn checkpoint(&mut self, time_ns: u64) -> Result<&Checkpoint, AuditError> {

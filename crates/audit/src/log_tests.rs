@@ -1,4 +1,5 @@
-//! Tampering with the in-memory log is caught by `AuditLog::verify`.
+//! The in-memory log: tampering is caught by `AuditLog::verify`, and the
+//! count of records since the last checkpoint.
 
 use alloc::string::String;
 
@@ -79,4 +80,24 @@ fn with_the_smallest_bound_append_still_returns_its_record() {
     }
     assert_eq!(log.len(), 2);
     assert_eq!(log.verify().map(|s| s.signed_through), Ok(Some(9)));
+}
+
+#[test]
+fn unsigned_counts_records_since_the_last_checkpoint() {
+    let mut log = AuditLog::with_config(
+        [3; 32],
+        Config {
+            checkpoint_every: u32::MAX,
+            max_records: 16,
+        },
+    );
+    assert_eq!(log.unsigned(), 0);
+    for i in 0..5 {
+        log.append(i, Kind::Spawn, i, "x");
+    }
+    assert_eq!(log.unsigned(), 5);
+    log.checkpoint(9).unwrap();
+    assert_eq!(log.unsigned(), 0);
+    log.append(10, Kind::Exit, 1, "y");
+    assert_eq!(log.unsigned(), 1);
 }

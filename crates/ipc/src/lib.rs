@@ -31,7 +31,7 @@ pub use message::{
     Context, Destination, MAX_BODY, MAX_CAPS, MAX_INTENT, MAX_MESSAGE, MAX_REQUEST, MAX_SCHEMA_ID,
     Message, PRIORITY_NORMAL, stamp,
 };
-pub use name::{Pattern, validate_intent_name};
+pub use name::{Pattern, pattern_matches, validate_intent_name};
 pub use router::{DEFAULT_THRESHOLD, Route, RouteError, Router};
 pub use schema::{Field, IntentSpec, MAX_DEPTH, MAX_SCHEMA_TEXT, Schema};
 pub use schema_parse::SchemaError;

@@ -126,11 +126,16 @@ impl Mailbox {
             .find(|message| !message.is_expired(now) && filter.matches(message))
     }
 
-    /// Queues a kernel notice (an expiry or a dropped-message report)
-    /// even when the box is full. Notices answer messages the owner sent,
-    /// so their number is bounded by what the owner could have in flight;
-    /// refusing them would lose the only report of a lost message.
-    pub fn push_notice(&mut self, message: Message) {
+    /// Queues a kernel notice (an expiry or a dropped-message report, or
+    /// a kernel request) beyond the capacity senders see, up to twice it:
+    /// a box full of ordinary messages still takes the report that one of
+    /// its owner's messages was lost. Past that the notice is refused
+    /// (`false`) and the kernel counts it instead, so that an agent that
+    /// never reads its mailbox cannot grow kernel memory without bound.
+    pub fn push_notice(&mut self, message: Message) -> bool {
+        if self.queue.len() >= self.capacity.saturating_mul(2) {
+            return false;
+        }
         let key = (
             Reverse(message.context.priority),
             message.context.deadline_ns.unwrap_or(u64::MAX),
@@ -138,6 +143,7 @@ impl Mailbox {
         );
         self.arrivals = self.arrivals.wrapping_add(1);
         self.queue.insert(key, message);
+        true
     }
 
     /// Removes and returns the first unexpired message.

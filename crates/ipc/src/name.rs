@@ -49,16 +49,7 @@ impl Pattern {
 
     /// Whether the pattern matches `name`.
     pub fn matches(&self, name: &str) -> bool {
-        if !self.wildcard {
-            return self.text == name;
-        }
-        let prefix = self.prefix();
-        if prefix.is_empty() {
-            return !name.is_empty();
-        }
-        name.strip_prefix(prefix)
-            .and_then(|rest| rest.strip_prefix('.'))
-            .is_some_and(|rest| !rest.is_empty())
+        pattern_matches(&self.text, name)
     }
 
     /// Whether the pattern is a plain name without a wildcard.
@@ -85,6 +76,22 @@ impl Pattern {
     fn prefix(&self) -> &str {
         split(&self.text).0
     }
+}
+
+/// Whether the pattern text `pattern` (as [`Pattern::parse`] accepts it)
+/// matches `name`, without building a [`Pattern`]: the kernel checks an
+/// intent capability's pattern on every send.
+pub fn pattern_matches(pattern: &str, name: &str) -> bool {
+    let (prefix, wildcard) = split(pattern);
+    if !wildcard {
+        return pattern == name;
+    }
+    if prefix.is_empty() {
+        return !name.is_empty();
+    }
+    name.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|rest| !rest.is_empty())
 }
 
 /// Splits a pattern into its literal prefix and whether it ends in a wildcard.

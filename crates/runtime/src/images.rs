@@ -105,33 +105,6 @@ impl Runtime {
         }
     }
 
-    /// The last `n` audit records, oldest first (for the kernel console and
-    /// tests; agents use `audit_tail`).
-    pub fn audit_tail(&self, n: usize) -> Vec<(u64, &'static str, u64, String)> {
-        self.inner
-            .guard
-            .audit
-            .lock()
-            .tail(n)
-            .map(|r| (r.seq, r.kind.name(), r.subject, r.detail.clone()))
-            .collect()
-    }
-
-    /// How many audit records are kept in memory (bounded).
-    pub fn audit_len(&self) -> usize {
-        self.inner.guard.audit.lock().len()
-    }
-
-    /// Whether the audit log's chain and signed checkpoints verify.
-    pub fn audit_verifies(&self) -> bool {
-        self.inner.guard.audit.lock().verify().is_ok()
-    }
-
-    /// The source text of the policy in force.
-    pub fn policy_text(&self) -> String {
-        self.inner.guard.policy.lock().text.clone()
-    }
-
     fn load_image(
         &self,
         name: &str,

@@ -73,8 +73,12 @@ fn trace_line(entry: &TraceEntry) -> String {
 
 /// The totals line, also shown by `top`.
 pub fn totals(stats: &IpcStats) -> String {
+    let lost = match stats.notices_lost {
+        0 => String::new(),
+        n => format!(", notices lost {n}"),
+    };
     format!(
-        "ipc: sent {}, delivered {}, expired {}, refused {}, queued {}",
+        "ipc: sent {}, delivered {}, expired {}, refused {}, queued {}{lost}",
         stats.sent, stats.delivered, stats.expired, stats.refused, stats.queued
     )
 }

@@ -123,6 +123,7 @@ fn ipc_prints_totals_and_a_histogram() {
         refused: 2,
         latency_buckets: vec![5, 10, 0, 0, 0, 0, 0, 0, 1],
         queued: 1,
+        notices_lost: 0,
     });
     let out = run(host, "ipc\n");
     let at = out.iter().position(|l| l.starts_with("ipc: ")).unwrap();

@@ -100,6 +100,10 @@ pub struct IpcStats {
     /// Messages queued in all mailboxes now.
     #[n(5)]
     pub queued: u64,
+    /// Expiry and undeliverable notices not queued because their owner's
+    /// mailbox already held twice its capacity (it does not read it).
+    #[n(6)]
+    pub notices_lost: u64,
 }
 
 /// Narrows an event subscription: `categories` is a bit set (bit i =

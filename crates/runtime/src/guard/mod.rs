@@ -90,7 +90,7 @@ impl Inner {
         let now = self.platform.now_ns();
         let mut log = self.guard.audit.lock();
         log.append(now, kind, subject, detail);
-        if unsigned(&log) >= SIGN_AT_ONCE_AFTER {
+        if log.unsigned() >= SIGN_AT_ONCE_AFTER {
             let _ = log.checkpoint(now);
         }
     }
@@ -104,12 +104,14 @@ impl Inner {
     pub(crate) fn sign_audit_when_idle(&self) -> bool {
         let now = self.platform.now_ns();
         let mut log = self.guard.audit.lock();
-        let waiting = unsigned(&log);
+        let waiting = log.unsigned();
+        if waiting == 0 {
+            return false;
+        }
         let oldest = log
             .records()
             .rev()
-            .take_while(|record| record.kind != Kind::Checkpoint)
-            .last()
+            .nth(waiting - 1)
             .map(|record| record.time_ns);
         let due = waiting >= SIGN_WHEN_IDLE_AFTER
             || oldest.is_some_and(|at| now.saturating_sub(at) >= SIGN_WHEN_IDLE_AGE_NS);
@@ -120,7 +122,7 @@ impl Inner {
     pub(crate) fn sign_audit(&self, threshold: usize) -> bool {
         let now = self.platform.now_ns();
         let mut log = self.guard.audit.lock();
-        if unsigned(&log) < threshold.max(1) {
+        if log.unsigned() < threshold.max(1) {
             return false;
         }
         log.checkpoint(now).is_ok()
@@ -166,13 +168,33 @@ impl Inner {
     }
 }
 
-/// Records after the newest checkpoint.
-fn unsigned(log: &AuditLog) -> usize {
-    log.records()
-        .rev()
-        .take_while(|record| record.kind != Kind::Checkpoint)
-        .take(SIGN_AT_ONCE_AFTER)
-        .count()
+impl crate::Runtime {
+    /// The last `n` audit records, oldest first (for the kernel console and
+    /// tests; agents use `audit_tail`).
+    pub fn audit_tail(&self, n: usize) -> alloc::vec::Vec<(u64, &'static str, u64, String)> {
+        self.inner
+            .guard
+            .audit
+            .lock()
+            .tail(n)
+            .map(|r| (r.seq, r.kind.name(), r.subject, r.detail.clone()))
+            .collect()
+    }
+
+    /// How many audit records are kept in memory (bounded).
+    pub fn audit_len(&self) -> usize {
+        self.inner.guard.audit.lock().len()
+    }
+
+    /// Whether the audit log's chain and signed checkpoints verify.
+    pub fn audit_verifies(&self) -> bool {
+        self.inner.guard.audit.lock().verify().is_ok()
+    }
+
+    /// The source text of the policy in force.
+    pub fn policy_text(&self) -> String {
+        self.inner.guard.policy.lock().text.clone()
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,8 @@ pub(crate) struct Totals {
     pub(crate) delivered: u64,
     pub(crate) expired: u64,
     pub(crate) refused: u64,
+    /// Notices that found their owner's mailbox at twice its capacity.
+    pub(crate) notices_lost: u64,
     pub(crate) latency: [u64; LATENCY_BOUNDS_NS.len() + 1],
 }
 
@@ -193,7 +195,10 @@ impl Post {
         message.context.trace_id = id;
         message.context.priority = u8::MAX;
         self.record_sent(&message, to, now);
-        self.boxes.get_mut(&to)?.push_notice(message);
+        if !self.boxes.get_mut(&to)?.push_notice(message) {
+            self.totals.notices_lost += 1;
+            return None;
+        }
         self.totals.sent += 1;
         Some((id, self.receiving.contains(&to).then_some(to)))
     }

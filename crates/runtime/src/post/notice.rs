@@ -60,7 +60,10 @@ impl Post {
         notice.context.causal_parent = Some(about);
         notice.context.priority = u8::MAX;
         let mailbox = self.boxes.get_mut(&to)?;
-        mailbox.push_notice(notice);
+        if !mailbox.push_notice(notice) {
+            self.totals.notices_lost += 1;
+            return None;
+        }
         self.receiving.contains(&to).then_some(Wake {
             agent: to,
             value: RETRY,

@@ -3,7 +3,7 @@
 
 use super::{KERNEL, Post};
 use aios_abi::Error;
-use aios_ipc::{Destination, Message, Pattern, RouteError, stamp, validate_intent_name};
+use aios_ipc::{Destination, Message, RouteError, pattern_matches, stamp, validate_intent_name};
 
 /// What the sender's capability lets it address.
 #[derive(Debug, Clone, Copy)]
@@ -31,9 +31,10 @@ pub(crate) fn route_error(error: RouteError) -> Error {
     }
 }
 
-/// Whether a capability for `pattern` covers the intent `name`.
+/// Whether a capability for `pattern` covers the intent `name` (a
+/// validated name: a malformed pattern then covers nothing).
 pub(crate) fn covers(pattern: &str, name: &str) -> bool {
-    pattern == "*" || Pattern::parse(pattern).is_ok_and(|p| p.matches(name))
+    pattern_matches(pattern, name)
 }
 
 impl Post {

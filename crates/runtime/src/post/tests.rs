@@ -306,3 +306,29 @@ fn capabilities_travel_attenuated_and_need_grant() {
     assert_eq!(theirs[0].rights, rights::WRITE, "GRANT does not travel");
     assert_eq!(theirs[0].handle.raw(), got.caps[0]);
 }
+
+#[test]
+fn notices_to_an_agent_that_never_reads_are_bounded_and_counted() {
+    let (mut post, mut caps) = post(2, 2);
+    // Agent 1 sends far more short-lived requests than boxes hold, reading
+    // nothing; the server takes them too late, so each comes back expired.
+    let mut sent = 0;
+    for round in 0..10u64 {
+        for _ in 0..MAILBOX_CAPACITY {
+            let mut m = request("late");
+            m.context.deadline_ns = Some(20 + round);
+            let prepared = post.prepare(1, m, Target::Intent("demo.*")).unwrap();
+            post.deliver(prepared, &mut caps, true, 10 + round).unwrap();
+            sent += 1;
+        }
+        post.expire(&mut caps, 100 + round);
+    }
+    assert_eq!(post.totals.expired, sent);
+    assert_eq!(
+        post.boxes[&1].len(),
+        2 * MAILBOX_CAPACITY,
+        "bounded at twice"
+    );
+    assert_eq!(post.totals.notices_lost, sent - 2 * MAILBOX_CAPACITY as u64);
+    assert_eq!(post.stats().notices_lost, post.totals.notices_lost);
+}

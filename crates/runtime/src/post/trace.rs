@@ -86,6 +86,7 @@ impl Post {
             refused: self.totals.refused,
             latency_buckets: self.totals.latency.to_vec(),
             queued: self.queued(),
+            notices_lost: self.totals.notices_lost,
         }
     }
 }
