@@ -167,20 +167,7 @@ mod tests {
 
     #[test]
     fn endings_come_from_the_agent_state() {
-        let mut agent = AgentInfo {
-            id: 4,
-            name: "crasher".into(),
-            state: AgentState::Blocked,
-            exit_code: None,
-            reason: None,
-            memory_pages: 1,
-            fuel_used: 0,
-            cpu_permille: 0,
-            parent: Some(1),
-            last_cpu: None,
-            restarts: 0,
-            ipc: Default::default(),
-        };
+        let mut agent = crate::fixtures::agent(4, "crasher", AgentState::Blocked);
         assert_eq!(Ending::of(&agent), None);
         agent.state = AgentState::Trapped;
         agent.reason = Some("unreachable".into());
