@@ -72,6 +72,8 @@ pub struct Mailbox {
     queue: BTreeMap<Key, Message>,
     capacity: usize,
     arrivals: u64,
+    /// Body bytes queued.
+    bytes: usize,
 }
 
 impl Mailbox {
@@ -81,6 +83,7 @@ impl Mailbox {
             queue: BTreeMap::new(),
             capacity,
             arrivals: 0,
+            bytes: 0,
         }
     }
 
@@ -101,6 +104,7 @@ impl Mailbox {
         );
         // 2^64 arrivals cannot happen in the life of a mailbox.
         self.arrivals = self.arrivals.wrapping_add(1);
+        self.bytes = self.bytes.saturating_add(message.body.len());
         self.queue.insert(key, message);
         Ok(())
     }
@@ -114,7 +118,9 @@ impl Mailbox {
             .iter()
             .find(|(_, message)| !message.is_expired(now) && filter.matches(message))?
             .0;
-        self.queue.remove(&key)
+        let message = self.queue.remove(&key)?;
+        self.bytes = self.bytes.saturating_sub(message.body.len());
+        Some(message)
     }
 
     /// The first message, in queue order, that passes `filter` and has not
@@ -142,6 +148,7 @@ impl Mailbox {
             self.arrivals,
         );
         self.arrivals = self.arrivals.wrapping_add(1);
+        self.bytes = self.bytes.saturating_add(message.body.len());
         self.queue.insert(key, message);
         true
     }
@@ -160,10 +167,14 @@ impl Mailbox {
             .filter(|(_, message)| message.is_expired(now))
             .map(|(key, _)| *key)
             .collect();
-        expired
+        let gone: Vec<Message> = expired
             .iter()
             .filter_map(|key| self.queue.remove(key))
-            .collect()
+            .collect();
+        for message in &gone {
+            self.bytes = self.bytes.saturating_sub(message.body.len());
+        }
+        gone
     }
 
     /// The number of queued messages, expired ones included.
@@ -174,6 +185,11 @@ impl Mailbox {
     /// Whether no message is queued.
     pub fn is_empty(&self) -> bool {
         self.queue.is_empty()
+    }
+
+    /// Body bytes of the queued messages.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// The most messages the box holds.

@@ -2,7 +2,7 @@
 //! sender while the receiver's mailbox is full.
 
 use super::send::Prepared;
-use super::{KERNEL, Pending, Post, Wake};
+use super::{KERNEL, MAILBOX_BYTES, Pending, Post, Wake};
 use aios_abi::payload::rights;
 use aios_abi::{Error, Handle};
 use aios_cap::CapSpace;
@@ -53,7 +53,7 @@ impl Post {
         }
         let mailbox = self.boxes.get(&to).ok_or(Error::NoAgent)?;
         let waiting = self.pending.get(&to).is_some_and(|q| !q.is_empty());
-        if mailbox.len() >= mailbox.capacity() || waiting {
+        if !has_room(mailbox, message.body.len()) || waiting {
             if nonblock {
                 return Err(Error::WouldBlock);
             }
@@ -101,14 +101,18 @@ impl Post {
     /// (or with the error that stopped its capabilities moving).
     pub(super) fn admit_pending(&mut self, to: u64, caps: &mut CapSpace, now: u64) -> Vec<Wake> {
         let mut wakes = Vec::new();
-        loop {
-            let room = self.boxes.get(&to).is_some_and(|b| b.len() < b.capacity());
+        while let Some(next) = self
+            .pending
+            .get(&to)
+            .and_then(|q| q.front())
+            .map(|pending| pending.message.body.len())
+        {
+            if !self.boxes.get(&to).is_some_and(|b| has_room(b, next)) {
+                break;
+            }
             let Some(queue) = self.pending.get_mut(&to) else {
                 break;
             };
-            if !room {
-                break;
-            }
             let Some(Pending { mut message, .. }) = queue.pop_front() else {
                 break;
             };
@@ -142,6 +146,14 @@ impl Post {
         }
         wakes
     }
+}
+
+/// Whether `mailbox` takes one more message with a body of `body` bytes:
+/// fewer than its capacity in messages and at most [`MAILBOX_BYTES`] of
+/// bodies (one message larger than that still goes into an empty box).
+fn has_room(mailbox: &aios_ipc::Mailbox, body: usize) -> bool {
+    mailbox.len() < mailbox.capacity()
+        && (mailbox.is_empty() || mailbox.bytes().saturating_add(body) <= MAILBOX_BYTES)
 }
 
 /// Moves the capabilities a message carries from its sender into `to`:

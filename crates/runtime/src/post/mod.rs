@@ -27,6 +27,9 @@ pub(crate) use trace::TraceRecord;
 
 /// Messages an agent's mailbox holds before senders are pushed back.
 pub(crate) const MAILBOX_CAPACITY: usize = 64;
+/// Body bytes an agent's mailbox holds before senders are pushed back (a
+/// message is up to 1 MiB: 64 of them would be 64 MiB of kernel heap).
+pub(crate) const MAILBOX_BYTES: usize = 4 << 20;
 /// The id the kernel sends from (approval requests, notices).
 pub(crate) const KERNEL: u64 = 0;
 /// Intent of the notice a sender gets when its message expired unread.

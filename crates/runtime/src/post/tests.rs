@@ -332,3 +332,43 @@ fn notices_to_an_agent_that_never_reads_are_bounded_and_counted() {
     assert_eq!(post.totals.notices_lost, sent - 2 * MAILBOX_CAPACITY as u64);
     assert_eq!(post.stats().notices_lost, post.totals.notices_lost);
 }
+
+#[test]
+fn large_bodies_push_back_at_the_byte_bound_not_only_the_count() {
+    let mut post = Post::new();
+    let mut caps = CapSpace::new();
+    let spec = IntentSpec::new("demo.blob", "Takes bytes.", "bytes", "bytes").unwrap();
+    for agent in 1..=2 {
+        caps.add_agent(agent);
+    }
+    post.add_agent(1, vec![]).unwrap();
+    post.add_agent(2, vec![spec]).unwrap();
+    let blob = |n: usize| {
+        let mut m = Message::new(0, Destination::Intent("demo.blob".into()), "demo.blob");
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.bytes(&vec![7u8; n]).unwrap();
+        m.body = e.into_writer();
+        m
+    };
+    let mut queued = 0;
+    loop {
+        let prepared = post
+            .prepare(1, blob(512 * 1024), Target::Intent("demo.*"))
+            .unwrap();
+        match post.deliver(prepared, &mut caps, true, 10) {
+            Ok(_) => queued += 1,
+            Err(error) => {
+                assert_eq!(error, Error::WouldBlock);
+                break;
+            }
+        }
+    }
+    assert!(queued < MAILBOX_CAPACITY, "{queued}");
+    assert!(post.boxes[&2].bytes() <= MAILBOX_BYTES);
+    // Taking one makes room again.
+    take(&mut post, &mut caps, 2).unwrap();
+    let prepared = post
+        .prepare(1, blob(512 * 1024), Target::Intent("demo.*"))
+        .unwrap();
+    assert!(post.deliver(prepared, &mut caps, true, 10).is_ok());
+}
