@@ -1,0 +1,2 @@
+//! The memory fabric: versioned semantic memory with an HNSW vector index
+#![no_std]

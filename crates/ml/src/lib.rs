@@ -1,0 +1,2 @@
+//! The ML engine: model loaders, tokenizers, embeddings and a small LLM
+#![no_std]

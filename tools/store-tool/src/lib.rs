@@ -1,0 +1,1 @@
+//! Host tool: creates, inspects, checks and exports AIOS data images.
