@@ -6,7 +6,7 @@ const NANOS_PER_SECOND: u128 = 1_000_000_000;
 /// second's worth). The balance may go negative when more was used than
 /// allowed (fuel slices can overshoot); the debt is repaid by refills.
 #[derive(Debug, Clone)]
-pub(crate) struct TokenBucket {
+pub struct TokenBucket {
     rate: u64,
     balance: i128,
     last_ns: u64,
@@ -17,7 +17,7 @@ pub(crate) struct TokenBucket {
 
 impl TokenBucket {
     /// A full bucket.
-    pub(crate) fn new(rate: u64) -> Self {
+    pub fn new(rate: u64) -> Self {
         TokenBucket {
             rate,
             balance: i128::from(rate),
@@ -47,19 +47,32 @@ impl TokenBucket {
     }
 
     /// Tokens available now (0 while in debt).
-    pub(crate) fn available(&mut self, now_ns: u64) -> u64 {
+    pub fn available(&mut self, now_ns: u64) -> u64 {
         self.refill(now_ns);
         u64::try_from(self.balance.max(0)).unwrap_or(u64::MAX)
     }
 
     /// Removes `tokens` whether or not they were available.
-    pub(crate) fn charge(&mut self, tokens: u64, now_ns: u64) {
+    pub fn charge(&mut self, tokens: u64, now_ns: u64) {
         self.refill(now_ns);
         self.balance = self.balance.saturating_sub(i128::from(tokens));
     }
 
+    /// Nanoseconds until the balance is positive again (0 if it is now).
+    pub fn wait_ns(&mut self, now_ns: u64) -> u64 {
+        self.refill(now_ns);
+        if self.balance > 0 || self.rate == 0 {
+            return 0;
+        }
+        let missing = u128::try_from(1 - self.balance).unwrap_or(u128::MAX);
+        let needed = missing
+            .saturating_mul(NANOS_PER_SECOND)
+            .saturating_sub(self.carry);
+        u64::try_from(needed.div_ceil(u128::from(self.rate))).unwrap_or(u64::MAX)
+    }
+
     /// Removes `tokens` only if that many are available.
-    pub(crate) fn try_take(&mut self, tokens: u64, now_ns: u64) -> bool {
+    pub fn try_take(&mut self, tokens: u64, now_ns: u64) -> bool {
         if self.available(now_ns) < tokens {
             return false;
         }
@@ -109,6 +122,19 @@ mod tests {
             bucket.available(now);
         }
         assert_eq!(bucket.available(now), 3);
+    }
+
+    #[test]
+    fn wait_ns_says_when_debt_is_repaid() {
+        let mut bucket = TokenBucket::new(1000);
+        assert_eq!(bucket.wait_ns(0), 0);
+        bucket.charge(1500, 0);
+        // 501 tokens short of a positive balance: 501 ms at 1000/s.
+        assert_eq!(bucket.wait_ns(0), 501 * SECOND / 1000);
+        let later = bucket.wait_ns(0);
+        assert_eq!(bucket.available(later - 1), 0);
+        assert_eq!(bucket.available(later), 1);
+        assert_eq!(bucket.wait_ns(SECOND), 0);
     }
 
     #[test]

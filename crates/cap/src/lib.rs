@@ -23,6 +23,7 @@ mod space;
 mod table;
 mod view;
 
+pub use bucket::TokenBucket;
 pub use error::CapError;
 pub use quota::{QuotaState, Quotas};
 pub use resource::{AgentId, Resource};

@@ -11,6 +11,8 @@ use crate::serial::{Session, Wait};
 
 /// The machine shapes the suite must pass on: (CPUs, memory).
 pub const SHAPES: [(u32, &str); 3] = [(1, "128M"), (2, "1G"), (4, "2G")];
+/// Size of each blank scratch disk the driver tests write (sparse).
+const SCRATCH_DISK: u64 = 64 << 20;
 /// How long one suite boot may take, start to power-off.
 const BOOT_TIMEOUT: Duration = Duration::from_secs(240);
 
@@ -149,7 +151,7 @@ pub fn run(paths: &Paths, kernel: &std::path::Path) -> Result<(Tally, Vec<String
                 bundle: paths.bundle(),
                 cmdline: "ktest".to_string(),
             },
-            extra: Vec::new(),
+            extra: crate::disks::scratch_disks(&paths.aios.join("ktest-disks"), SCRATCH_DISK)?,
         };
         let mut session = Session::spawn(&machine, false)?;
         let finished = session.wait_for(BOOT_TIMEOUT, |line| line.starts_with("ktest: done "));

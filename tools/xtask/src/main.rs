@@ -4,6 +4,7 @@ mod agents;
 mod bench;
 mod build;
 mod cli;
+mod disks;
 mod e2e;
 mod e2e_agents;
 mod e2e_ipc;
