@@ -105,3 +105,10 @@ pub(crate) fn send_ipi_all_but_self(vector: u8) {
     write(REG_ICR_LOW, (0b11 << 18) | u32::from(vector));
     wait_icr_idle();
 }
+
+/// Sends fixed interrupt `vector` to the CPU with local APIC ID `apic_id`.
+pub(crate) fn send_ipi(apic_id: u32, vector: u8) {
+    write(REG_ICR_HIGH, apic_id << 24);
+    write(REG_ICR_LOW, u32::from(vector));
+    wait_icr_idle();
+}

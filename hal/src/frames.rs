@@ -120,3 +120,17 @@ pub fn stats() -> FrameStats {
             free: f.free_frames(),
         })
 }
+
+/// Allocates `count` physically contiguous, zeroed 4 KiB frames (for DMA
+/// rings and buffers) and returns the first; below the direct map's limit
+/// so the kernel can reach them. Free each frame with [`free`].
+pub fn alloc_contiguous(count: usize) -> Option<u64> {
+    let limit = crate::memory::mapped_limit();
+    let first = FRAMES.lock().as_mut()?.alloc_contiguous(count, 1, limit)?;
+    let bytes = count.checked_mul(4096)?;
+    let virt = crate::memory::phys_to_virt(first) as *mut u8;
+    // SAFETY: the frames were just allocated (nobody else uses them), are
+    // contiguous, `bytes` long, and lie below the mapped limit.
+    unsafe { core::ptr::write_bytes(virt, 0, bytes) };
+    Some(first)
+}

@@ -357,3 +357,16 @@ fn report_exception(frame: &InterruptFrame) {
     );
     let _ = writeln!(out, "  cr3 {:#018x}", crate::cpu::read_cr3());
 }
+
+/// Sends device vector `vector` (>= 32) to the online CPU with index
+/// `cpu` as an inter-processor interrupt; false if there is no such CPU.
+pub fn send_ipi(cpu: usize, vector: u8) -> bool {
+    let Some(target) = crate::percpu::all().get(cpu) else {
+        return false;
+    };
+    if vector < 32 || !target.online.load(Ordering::Acquire) {
+        return false;
+    }
+    crate::apic::send_ipi(target.apic_id.load(Ordering::Relaxed), vector);
+    true
+}

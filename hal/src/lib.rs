@@ -7,8 +7,10 @@
 
 extern crate alloc;
 
+pub mod blk;
 pub mod clock;
 pub mod cpu;
+pub mod dma;
 pub mod entropy;
 pub mod entry;
 pub mod frames;
@@ -16,6 +18,7 @@ pub mod heap;
 pub mod interrupts;
 pub mod memory;
 pub mod paging;
+pub mod pci;
 pub mod percpu;
 pub mod power;
 pub mod rtc;

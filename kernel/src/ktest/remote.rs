@@ -1,0 +1,33 @@
+//! Running a test's function on another CPU, in that CPU's main loop (not
+//! in an interrupt handler, which must not allocate): the test leaves the
+//! function in the CPU's slot and wakes it; the CPU runs it between agent
+//! slices.
+
+use aios_hal::percpu::MAX_CPUS;
+use spin::Mutex;
+
+static SLOTS: [Mutex<Option<fn()>>; MAX_CPUS] = [const { Mutex::new(None) }; MAX_CPUS];
+
+/// Asks `cpu` to run `work` from its main loop; false if the CPU does
+/// not exist, is busy with earlier work, or cannot be woken.
+pub fn call(cpu: usize, work: fn()) -> bool {
+    let Some(slot) = SLOTS.get(cpu) else {
+        return false;
+    };
+    {
+        let mut slot = slot.lock();
+        if slot.is_some() {
+            return false;
+        }
+        *slot = Some(work);
+    }
+    aios_hal::interrupts::send_ipi(cpu, aios_hal::interrupts::WAKE_VECTOR)
+}
+
+/// Runs the work left for `cpu`, if any (called by its main loop).
+pub fn run_pending(cpu: usize) {
+    let work = SLOTS.get(cpu).and_then(|slot| slot.lock().take());
+    if let Some(work) = work {
+        work();
+    }
+}
