@@ -52,11 +52,23 @@ pub enum Error {
     /// The policy requires an approver's consent: a request was sent to the
     /// approver; call again once it has answered.
     ApprovalRequired = -23,
+    /// The object store (or the namespace's quota) has no room left; nothing
+    /// committed was lost.
+    NoSpace = -24,
+    /// Stored data failed its checksum: reported, never returned as data.
+    Corrupt = -25,
+    /// The storage device failed or stopped answering.
+    DeviceError = -26,
+    /// The subsystem has nothing to serve from: no data disk attached, or
+    /// the model is not installed.
+    Unavailable = -27,
+    /// The thing to create already exists (a snapshot name).
+    Exists = -28,
 }
 
 impl Error {
     /// Every error, for tables and tests.
-    pub const ALL: [Error; 23] = [
+    pub const ALL: [Error; 28] = [
         Error::InvalidArgument,
         Error::BadPointer,
         Error::BadLength,
@@ -80,6 +92,11 @@ impl Error {
         Error::Expired,
         Error::PolicyInvalid,
         Error::ApprovalRequired,
+        Error::NoSpace,
+        Error::Corrupt,
+        Error::DeviceError,
+        Error::Unavailable,
+        Error::Exists,
     ];
 
     /// The code returned to the agent.
@@ -118,6 +135,11 @@ impl Error {
             Error::Expired => "deadline passed before delivery",
             Error::PolicyInvalid => "policy does not compile",
             Error::ApprovalRequired => "waiting for an approver's consent",
+            Error::NoSpace => "no space left in the store or the namespace's quota",
+            Error::Corrupt => "stored data failed its checksum",
+            Error::DeviceError => "the storage device failed",
+            Error::Unavailable => "not available: no disk or model installed",
+            Error::Exists => "already exists",
         }
     }
 }

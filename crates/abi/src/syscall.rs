@@ -74,6 +74,12 @@ syscalls! {
     EVENT_NEXT = "event_next"(I32, I32, I32, I64) -> I32, "event_next(sub, out_ptr, out_cap, timeout_ns): writes the next Event of a subscription; returns its length.";
     IPC_TRACE = "ipc_trace"(I32, I64, I32, I32) -> I32, "ipc_trace(system, trace_id, out_ptr, out_cap): writes the recent messages of a trace or conversation, in causal order, as a TraceList (needs INSPECT).";
     IPC_STATS = "ipc_stats"(I32, I32, I32) -> I32, "ipc_stats(system, out_ptr, out_cap): writes IpcStats: totals and the round-trip latency histogram (needs INSPECT).";
+    STORE_PUT = "store_put"(I32, I32, I32) -> I32, "store_put(ns, req_ptr, req_len): writes a StorePut chunk of an object in a namespace the Store handle covers (WRITE); the chunk marked last commits the object durably.";
+    STORE_GET = "store_get"(I32, I32, I32, I32, I32) -> I32, "store_get(ns, req_ptr, req_len, out_ptr, out_cap): reads a StoreGet range of an object, now or at a snapshot (READ); writes StoreData; returns its length.";
+    STORE_DELETE = "store_delete"(I32, I32, I32) -> I32, "store_delete(ns, req_ptr, req_len): deletes the StoreKey's object durably (WRITE).";
+    STORE_LIST = "store_list"(I32, I32, I32, I32, I32) -> I32, "store_list(ns, req_ptr, req_len, out_ptr, out_cap): lists objects by key prefix and tags as a StoreListing (READ).";
+    STORE_SNAPSHOT = "store_snapshot"(I32, I32, I32, I32, I32) -> I32, "store_snapshot(ns, req_ptr, req_len, out_ptr, out_cap): creates, deletes or lists snapshots of a namespace (or of the volume, with a `*` handle) per a SnapshotRequest (CONTROL; listing READ).";
+    STORE_ROLLBACK = "store_rollback"(I32, I32, I32) -> I32, "store_rollback(ns, req_ptr, req_len): rolls a namespace (or the volume) back to a named snapshot per a SnapshotRequest (CONTROL).";
 }
 
 /// Names reserved for syscalls that later subsystems add; an agent
@@ -81,12 +87,6 @@ syscalls! {
 pub const RESERVED: &[&str] = &[
     "memory_store",
     "memory_query",
-    "store_put",
-    "store_get",
-    "store_delete",
-    "store_list",
-    "store_snapshot",
-    "store_rollback",
     "embed",
     "infer",
     "net_connect",

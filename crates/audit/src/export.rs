@@ -133,6 +133,34 @@ impl AuditLog {
         }
     }
 
+    /// The kept records from sequence number `from` on (from the oldest
+    /// kept one if `from` is older), with their checkpoints and the key:
+    /// a segment that verifies on its own and chains from the segment
+    /// before it. `None` when no kept record is that new.
+    pub fn export_from(&self, from: u64) -> Option<ExportedLog> {
+        let from = from.max(self.first_seq());
+        let anchor_hash = if from == self.first_seq() {
+            self.anchor_hash()
+        } else {
+            self.records().find(|r| r.seq + 1 == from)?.hash
+        };
+        let records: Vec<Record> = self.records().filter(|r| r.seq >= from).cloned().collect();
+        if records.is_empty() {
+            return None;
+        }
+        Some(ExportedLog {
+            public_key: Vec::from(self.public_key()),
+            anchor_seq: from,
+            anchor_hash,
+            records,
+            checkpoints: self
+                .checkpoints()
+                .filter(|c| c.seq >= from)
+                .cloned()
+                .collect(),
+        })
+    }
+
     /// The canonical CBOR export of the kept log (see [`ExportedLog`]).
     pub fn export(&self) -> Vec<u8> {
         self.to_exported().encode()

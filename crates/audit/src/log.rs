@@ -1,6 +1,7 @@
 //! The in-memory audit log: append, checkpoint, bound, verify.
 
 use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
 use crate::chain::{self, Anchor, Summary};
 use crate::checkpoint::{NodeKey, fingerprint};
@@ -60,6 +61,32 @@ impl AuditLog {
             records: VecDeque::new(),
             checkpoints: VecDeque::new(),
             unsigned: 0,
+        }
+    }
+
+    /// Moves the kept records onto the end of an earlier log (a previous
+    /// boot's, found in storage after these were appended): they are
+    /// renumbered from `next_seq` and re-chained from `previous_hash`.
+    /// Their checkpoints, signed over the old numbering, are dropped (and
+    /// so are checkpoint records); the next checkpoint covers them again.
+    pub fn rebase(&mut self, next_seq: u64, previous_hash: [u8; 32]) {
+        let kept: Vec<Record> = self.records.drain(..).collect();
+        self.checkpoints.clear();
+        self.unsigned = 0;
+        self.anchor = Anchor {
+            seq: next_seq,
+            hash: previous_hash,
+        };
+        for record in kept.iter().filter(|r| r.kind != Kind::Checkpoint) {
+            self.push_record(Record::new(
+                self.next_seq(),
+                record.time_ns,
+                record.kind,
+                record.subject,
+                &record.detail,
+                self.head_hash(),
+            ));
+            self.unsigned = self.unsigned.saturating_add(1);
         }
     }
 

@@ -101,3 +101,63 @@ fn unsigned_counts_records_since_the_last_checkpoint() {
     log.append(10, Kind::Exit, 1, "y");
     assert_eq!(log.unsigned(), 1);
 }
+
+#[test]
+fn a_continuing_log_chains_from_the_previous_one_in_verifiable_segments() {
+    let mut first = AuditLog::new([1; 32]);
+    for i in 0..5 {
+        first.append(i, Kind::Spawn, i, "first boot");
+    }
+    first.checkpoint(10).unwrap();
+    let head = first.head_hash();
+    let next = first.next_seq();
+    let earlier = first.export_from(0).unwrap();
+    assert!(earlier.verify(None).is_ok());
+
+    // The next boot: another key, numbering and chain continue.
+    let mut second = AuditLog::new([2; 32]);
+    second.rebase(next, head);
+    second.append(20, Kind::Boot, 0, "second boot");
+    second.append(21, Kind::Spawn, 3, "again");
+    second.checkpoint(22).unwrap();
+    second.append(23, Kind::Kill, 3, "after the checkpoint");
+    second.checkpoint(24).unwrap();
+    assert_eq!(second.first_seq(), next);
+    assert!(second.verify().is_ok());
+
+    let all = second.export_from(0).unwrap();
+    assert_eq!(all.anchor_seq, next);
+    assert_eq!(all.anchor_hash, head);
+    assert!(all.verify(None).is_ok());
+    // A later segment starts after the first checkpoint and verifies alone.
+    let tail = second.export_from(next + 3).unwrap();
+    assert_eq!(tail.records.len(), 2);
+    assert_eq!(tail.anchor_hash, all.records[2].hash);
+    assert_eq!(tail.checkpoints.len(), 1);
+    assert!(tail.verify(None).is_ok());
+    assert!(second.export_from(next + 100).is_none());
+}
+
+#[test]
+fn rebasing_renumbers_and_rechains_what_was_appended_before_storage_was_found() {
+    let mut earlier = AuditLog::new([1; 32]);
+    earlier.append(1, Kind::Spawn, 1, "before");
+    earlier.append(2, Kind::Spawn, 2, "before");
+    let (next, head) = (earlier.next_seq(), earlier.head_hash());
+
+    let mut log = AuditLog::new([2; 32]);
+    log.append(5, Kind::Boot, 0, "boot");
+    log.checkpoint(6).unwrap();
+    log.append(7, Kind::ImageRefused, 0, "bad image");
+    log.rebase(next, head);
+    let records: Vec<&Record> = log.records().collect();
+    assert_eq!(records.len(), 2, "the checkpoint record is dropped");
+    assert_eq!(records[0].seq, next);
+    assert_eq!(records[0].detail, "boot");
+    assert_eq!(records[1].kind, Kind::ImageRefused);
+    assert_eq!(log.unsigned(), 2);
+    assert_eq!(log.checkpoints().count(), 0);
+    log.checkpoint(8).unwrap();
+    assert!(log.verify().is_ok());
+    assert_eq!(log.export_from(0).unwrap().anchor_hash, head);
+}

@@ -78,6 +78,10 @@ pub struct Quotas {
     /// Most bytes held in the object store.
     #[n(3)]
     pub storage_bytes: u64,
+    /// Most bytes per second moved to and from the store (`None`:
+    /// unlimited): the I/O scheduler's quota.
+    #[n(4)]
+    pub io_bytes_per_second: Option<u64>,
 }
 
 /// An intent the agent serves.

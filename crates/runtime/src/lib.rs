@@ -21,12 +21,14 @@ mod post;
 mod resume;
 mod spawn;
 mod state;
+mod storage;
 mod syscalls;
 
 pub use error::SpawnError;
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;
 pub use platform::Platform;
+pub use storage::{Disk, MountError, StoreStatus};
 
 use alloc::sync::Arc;
 use images::Images;
@@ -48,7 +50,30 @@ pub(crate) struct Inner {
     images: spin::Mutex<Images>,
     state: spin::Mutex<State>,
     guard: guard::Guard,
+    storage: storage::Storage,
     cpus: usize,
+}
+
+impl Runtime {
+    /// Mounts `disk` as the object store behind the `store_*` syscalls
+    /// (replaying its journal after a crash).
+    pub fn attach_store(&self, disk: Disk) -> Result<StoreStatus, MountError> {
+        let mut status = self.inner.storage.mount(disk)?;
+        status.audit = self.inner.resume_audit();
+        Ok(status)
+    }
+
+    /// The mounted store's state, if there is one.
+    pub fn store_status(&self) -> Option<StoreStatus> {
+        self.inner.storage.status()
+    }
+
+    /// Checkpoints the store so the next mount replays nothing. Every
+    /// acknowledged write is already durable; this only shortens recovery.
+    pub fn sync_store(&self) -> Result<(), aios_store::Error> {
+        self.inner.flush_audit();
+        self.inner.storage.sync()
+    }
 }
 
 /// What every agent's `wasmi::Store` carries.
@@ -81,6 +106,7 @@ impl Runtime {
             images: spin::Mutex::new(Images::default()),
             state: spin::Mutex::new(State::new(cpus.max(1))),
             guard,
+            storage: storage::Storage::new(),
             cpus: cpus.max(1),
         });
         Runtime { inner }

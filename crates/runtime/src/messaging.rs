@@ -61,6 +61,7 @@ impl Runtime {
                 state: how,
             });
             self.inner.drop_subscriptions(id);
+            self.inner.storage.forget(id);
         }
     }
 }

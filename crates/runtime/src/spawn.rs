@@ -59,6 +59,9 @@ impl Runtime {
                 .map_or(0, |old| old.restarts.saturating_add(1));
             let id = state.next_id;
             state.next_id += 1;
+            self.inner
+                .storage
+                .set_io_quota(id, manifest.quotas.io_bytes_per_second);
             state.agents.insert(
                 id,
                 AgentRecord {

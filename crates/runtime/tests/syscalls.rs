@@ -205,6 +205,7 @@ fn result_of_with(others: &[TestAgent], agent: TestAgent) -> i32 {
             wat: a.wat.clone(),
             memory_pages: a.memory_pages,
             fuel_per_second: a.fuel_per_second,
+            storage_bytes: a.storage_bytes,
             caps: a.caps.clone(),
         })
         .collect();

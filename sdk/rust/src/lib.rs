@@ -38,6 +38,8 @@ mod messaging;
 #[cfg(target_arch = "wasm32")]
 mod observe;
 #[cfg(target_arch = "wasm32")]
+pub mod store;
+#[cfg(target_arch = "wasm32")]
 mod system;
 
 pub use aios_abi::payload::rights;
@@ -47,6 +49,9 @@ pub use aios_abi::payload::{
 pub use aios_abi::payload::{
     AuditEntry, AuditRecords, AuditVerdict, EventFilter, IpcCounters, IpcStats, LATENCY_BOUNDS_NS,
     RecvFilter, TraceEntry, TraceList,
+};
+pub use aios_abi::payload::{
+    STORE_CHUNK, SnapshotEntry, StoreData, StoreListRequest, StoreListing, StoreObjectInfo,
 };
 pub use aios_abi::{Error, Handle, send_flags};
 pub use aios_events::Event;

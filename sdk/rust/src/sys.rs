@@ -74,6 +74,12 @@ imports! {
     "event_next" => unsafe fn event_next(subscription: u32, out: *mut u8, out_capacity: usize, timeout_ns: u64) -> i32;
     "ipc_trace" => unsafe fn ipc_trace(system: u32, trace_id: u64, out: *mut u8, out_capacity: usize) -> i32;
     "ipc_stats" => unsafe fn ipc_stats(system: u32, out: *mut u8, out_capacity: usize) -> i32;
+    "store_put" => unsafe fn store_put(ns: u32, request: *const u8, request_len: usize) -> i32;
+    "store_get" => unsafe fn store_get(ns: u32, request: *const u8, request_len: usize, out: *mut u8, out_capacity: usize) -> i32;
+    "store_delete" => unsafe fn store_delete(ns: u32, request: *const u8, request_len: usize) -> i32;
+    "store_list" => unsafe fn store_list(ns: u32, request: *const u8, request_len: usize, out: *mut u8, out_capacity: usize) -> i32;
+    "store_snapshot" => unsafe fn store_snapshot(ns: u32, request: *const u8, request_len: usize, out: *mut u8, out_capacity: usize) -> i32;
+    "store_rollback" => unsafe fn store_rollback(ns: u32, request: *const u8, request_len: usize) -> i32;
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod audit;
 mod caps;
 mod images;
 mod ipc;
+mod store;
 mod system;
 
 pub use agents::{AgentInfo, AgentList, AgentState, IpcCounters, SpawnRequest};
@@ -14,6 +15,10 @@ pub use audit::{AuditEntry, AuditRecords, AuditVerdict};
 pub use caps::{CapInfo, CapKind, CapList, GrantRequest, rights};
 pub use images::{ImageInfo, ImageList, restart_mode};
 pub use ipc::{EventFilter, IpcStats, LATENCY_BOUNDS_NS, RecvFilter, TraceEntry, TraceList};
+pub use store::{
+    STORE_CHUNK, SnapshotEntry, SnapshotList, SnapshotRequest, StoreData, StoreGet, StoreKey,
+    StoreListRequest, StoreListing, StoreObjectInfo, StorePut, snapshot_action,
+};
 pub use system::{Measurement, SystemInfo};
 
 #[cfg(test)]

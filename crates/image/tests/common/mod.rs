@@ -29,6 +29,7 @@ pub fn manifest_for(seed: &[u8; 32]) -> Manifest {
             fuel_per_second: 50_000_000,
             messages_per_second: 100,
             storage_bytes: 0,
+            io_bytes_per_second: None,
         },
         intents: vec![Intent {
             name: "demo.echo".into(),

@@ -115,7 +115,19 @@ impl Inner {
             .map(|record| record.time_ns);
         let due = waiting >= SIGN_WHEN_IDLE_AFTER
             || oldest.is_some_and(|at| now.saturating_sub(at) >= SIGN_WHEN_IDLE_AGE_NS);
-        due && log.checkpoint(now).is_ok()
+        let signed = due && log.checkpoint(now).is_ok();
+        drop(log);
+        if signed {
+            self.persist_audit();
+        }
+        signed
+    }
+
+    /// Signs whatever is unsigned and stores the log's tail (before
+    /// power-off).
+    pub(crate) fn flush_audit(&self) {
+        self.sign_audit(1);
+        self.persist_audit();
     }
 
     /// Returns whether it signed.

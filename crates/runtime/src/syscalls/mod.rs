@@ -8,6 +8,7 @@ mod audit;
 mod caps;
 mod guard;
 mod ipc;
+mod store;
 mod system;
 
 pub(crate) use caps::cap_infos;
@@ -30,7 +31,8 @@ pub(crate) fn linker(engine: &Engine) -> Linker<AgentCtx> {
         .and_then(|()| system::register(&mut linker))
         .and_then(|()| ipc::register(&mut linker))
         .and_then(|()| guard::register(&mut linker))
-        .and_then(|()| audit::register(&mut linker));
+        .and_then(|()| audit::register(&mut linker))
+        .and_then(|()| store::register(&mut linker));
     // Registration fails only on a duplicate name, a programming error that
     // would leave agents unable to link (each spawn then reports the missing
     // import); the test `every_abi_syscall_is_defined_for_agents` links a

@@ -89,6 +89,7 @@ pub struct TestAgent {
     pub wat: String,
     pub memory_pages: u32,
     pub fuel_per_second: u64,
+    pub storage_bytes: u64,
     pub caps: Vec<CapRequest>,
 }
 
@@ -99,8 +100,25 @@ impl TestAgent {
             wat: wat.to_string(),
             memory_pages: 16,
             fuel_per_second: 1_000_000_000_000,
+            storage_bytes: 0,
             caps: Vec::new(),
         }
+    }
+    /// Adds a capability on `resource` (a namespace, an intent pattern).
+    pub fn cap_on(
+        mut self,
+        kind: CapKind,
+        resource: &str,
+        rights: u32,
+        quota: Option<u64>,
+    ) -> TestAgent {
+        self.caps.push(CapRequest {
+            kind,
+            resource: resource.to_string(),
+            rights,
+            quota,
+        });
+        self
     }
     pub fn cap(mut self, kind: CapKind, rights: u32, quota: Option<u64>) -> TestAgent {
         self.caps.push(CapRequest {
@@ -136,7 +154,8 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
                 memory_pages: agent.memory_pages,
                 fuel_per_second: agent.fuel_per_second,
                 messages_per_second: 100,
-                storage_bytes: 0,
+                storage_bytes: agent.storage_bytes,
+                io_bytes_per_second: None,
             },
             intents: Vec::new(),
             restart: RestartPolicy {

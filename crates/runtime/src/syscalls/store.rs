@@ -1,0 +1,412 @@
+//! Object-store syscalls: `store_put`, `store_get`, `store_delete`,
+//! `store_list`, `store_snapshot`, `store_rollback`. Each checks a
+//! StoreNamespace handle covering the request's namespace, then the
+//! policy, then waits for the agent's fair turn at the device.
+
+use super::{SysResult, code, context, permit, require_view, wrap};
+use crate::AgentCtx;
+use crate::guard::Operation;
+use crate::memory::{MAX_PAYLOAD, read, write_reply};
+use crate::storage::{Mounted, to_abi};
+use aios_abi::Error;
+use aios_abi::payload::{
+    CapKind, STORE_CHUNK, SnapshotEntry, SnapshotList, SnapshotRequest, StoreData, StoreGet,
+    StoreKey, StoreListRequest, StoreListing, StorePut, rights, snapshot_action,
+};
+use aios_cap::Resource;
+use aios_store::{ListQuery, PutMeta};
+use alloc::vec;
+use alloc::vec::Vec;
+use minicbor::Decode;
+use wasmi::{Caller, Linker};
+
+/// What a request costs at the device beyond its data: a metadata block.
+const REQUEST_COST: u64 = 4096;
+/// Most objects one `store_list` returns.
+const MAX_LIST: u32 = 256;
+/// Namespace name meaning "the whole volume" (snapshots, rollback).
+const VOLUME: &str = "*";
+
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+    wrap(
+        linker,
+        "store_put",
+        |caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32| {
+            code(store_put(&caller, ns as u32, ptr, len))
+        },
+    )?;
+    wrap(
+        linker,
+        "store_get",
+        |mut caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32, out: i32, cap: i32| {
+            code(store_get(&mut caller, ns as u32, ptr, len, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "store_delete",
+        |caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32| {
+            code(store_delete(&caller, ns as u32, ptr, len))
+        },
+    )?;
+    wrap(
+        linker,
+        "store_list",
+        |mut caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32, out: i32, cap: i32| {
+            code(store_list(&mut caller, ns as u32, ptr, len, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "store_snapshot",
+        |mut caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32, out: i32, cap: i32| {
+            code(store_snapshot(&mut caller, ns as u32, ptr, len, out, cap))
+        },
+    )?;
+    wrap(
+        linker,
+        "store_rollback",
+        |caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32| {
+            code(store_rollback(&caller, ns as u32, ptr, len))
+        },
+    )
+}
+
+/// Reads and decodes a request payload.
+fn request<T: for<'b> Decode<'b, ()>>(
+    caller: &Caller<'_, AgentCtx>,
+    ptr: i32,
+    len: i32,
+) -> Result<T, Error> {
+    let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
+    aios_abi::decode(&bytes)
+}
+
+/// Checks that `handle` is a StoreNamespace capability with `needed`
+/// rights whose resource covers `ns`, and that the policy allows `op` on
+/// it. Returns the capability's byte quota.
+fn authorise(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    ns: &str,
+    needed: u32,
+    op: &str,
+    size: u64,
+) -> Result<Option<u64>, Error> {
+    let view = require_view(caller, handle, CapKind::StoreNamespace, needed)?;
+    if ns.starts_with("aios.") {
+        // Kernel namespaces (the audit log): no handle covers them.
+        return Err(Error::PermissionDenied);
+    }
+    let Resource::StoreNamespace(pattern) = &view.resource else {
+        return Err(Error::WrongKind);
+    };
+    let covered = if ns == VOLUME {
+        pattern == VOLUME
+    } else {
+        aios_ipc::pattern_matches(pattern, ns)
+    };
+    if !covered {
+        let (rt, me) = context(caller)?;
+        rt.inner.audit(
+            aios_audit::Kind::Denial,
+            me,
+            &alloc::format!("{op}: handle for namespace {pattern} does not cover {ns}"),
+        );
+        return Err(Error::PermissionDenied);
+    }
+    permit(
+        caller,
+        Operation {
+            name: op,
+            resource: Some(ns),
+            size,
+            schema: None,
+        },
+    )?;
+    Ok(view.quota)
+}
+
+fn store_put(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+    let put: StorePut = request(caller, ptr, len)?;
+    if put.data.len() > STORE_CHUNK {
+        return Err(Error::BadLength);
+    }
+    let size = put.data.len() as u64;
+    let cap_quota = authorise(caller, handle, &put.ns, rights::WRITE, "store_put", size)?;
+    let (rt, me) = context(caller)?;
+    let agent_quota = rt
+        .inner
+        .state
+        .lock()
+        .agents
+        .get(&me)
+        .map_or(0, |a| a.quota.quotas().storage_bytes);
+    let quota = cap_quota.map_or(agent_quota, |q| q.min(agent_quota));
+    let now = rt.inner.platform.now_ns();
+    let turn = rt.inner.storage.turn(me, size + REQUEST_COST, now)?;
+    turn.with(|mounted| put_chunk(mounted, me, put, quota, now))??;
+    Ok(0)
+}
+
+/// Writes one chunk: a whole object, or the first, a middle or the last
+/// chunk of an upload.
+fn put_chunk(
+    mounted: &mut Mounted,
+    agent: u64,
+    put: StorePut,
+    quota: u64,
+    now: u64,
+) -> Result<(), Error> {
+    if put.offset == 0 {
+        ensure_namespace(mounted, &put.ns, quota, now)?;
+    }
+    let Mounted { store, uploads } = mounted;
+    let id = (agent, put.ns.clone(), put.key.clone());
+    let meta = PutMeta {
+        content_type: put.content_type,
+        tags: put.tags,
+        embedding: put.embedding,
+    };
+    if put.offset == 0 {
+        if let Some(stale) = uploads.remove(&id) {
+            store.abort(stale);
+        }
+        if put.last {
+            return store
+                .put(&put.ns, &put.key, &put.data, &meta, now)
+                .map(|_| ())
+                .map_err(|e| to_abi(&e));
+        }
+        let open = uploads.keys().filter(|k| k.0 == agent).count();
+        if open >= crate::storage::MAX_UPLOADS {
+            return Err(Error::QuotaExceeded);
+        }
+        let mut upload = store
+            .begin(&put.ns, &put.key, &meta, now)
+            .map_err(|e| to_abi(&e))?;
+        if let Err(e) = store.write_chunk(&mut upload, &put.data) {
+            store.abort(upload);
+            return Err(to_abi(&e));
+        }
+        uploads.insert(id, upload);
+        return Ok(());
+    }
+    let mut upload = uploads.remove(&id).ok_or(Error::InvalidArgument)?;
+    if upload.written() != put.offset {
+        // Out of order: the upload is abandoned, the agent starts again.
+        store.abort(upload);
+        return Err(Error::InvalidArgument);
+    }
+    if let Err(e) = store.write_chunk(&mut upload, &put.data) {
+        store.abort(upload);
+        return Err(to_abi(&e));
+    }
+    if put.last {
+        store.finish(upload, now).map_err(|e| to_abi(&e))?;
+    } else {
+        uploads.insert(id, upload);
+    }
+    Ok(())
+}
+
+/// Creates `ns` on first use, with `quota` bytes.
+fn ensure_namespace(mounted: &mut Mounted, ns: &str, quota: u64, now: u64) -> Result<(), Error> {
+    let exists = mounted
+        .store
+        .namespaces()
+        .map_err(|e| to_abi(&e))?
+        .iter()
+        .any(|n| n.name == ns);
+    if exists {
+        return Ok(());
+    }
+    if quota == 0 {
+        return Err(Error::NoSpace);
+    }
+    mounted
+        .store
+        .create_namespace(ns, Some(quota), now)
+        .map_err(|e| to_abi(&e))
+}
+
+fn store_get(
+    caller: &mut Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
+    let get: StoreGet = request(caller, ptr, len)?;
+    authorise(caller, handle, &get.ns, rights::READ, "store_get", 0)?;
+    let max = match get.max {
+        0 => STORE_CHUNK,
+        n => (n as usize).min(STORE_CHUNK),
+    };
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let turn = rt.inner.storage.turn(me, max as u64 + REQUEST_COST, now)?;
+    let reply = turn.with(|mounted| read_range(mounted, &get, max))??;
+    drop(turn);
+    write_reply(caller, out, cap, &aios_abi::encode(&reply))
+}
+
+fn read_range(mounted: &mut Mounted, get: &StoreGet, max: usize) -> Result<StoreData, Error> {
+    let at = get.snapshot.as_deref();
+    let store = &mut mounted.store;
+    let info = store.stat(&get.ns, &get.key, at).map_err(|e| to_abi(&e))?;
+    let left = info.size.saturating_sub(get.offset);
+    let mut data = vec![0u8; left.min(max as u64) as usize];
+    let read = store
+        .read(&get.ns, &get.key, at, get.offset, &mut data)
+        .map_err(|e| to_abi(&e))?;
+    data.truncate(read);
+    let embedding = if get.offset == 0 && info.has_embedding {
+        store
+            .get(&get.ns, &get.key, at)
+            .map_err(|e| to_abi(&e))?
+            .embedding
+    } else {
+        None
+    };
+    Ok(StoreData {
+        info: object_info(info),
+        offset: get.offset,
+        data,
+        embedding,
+    })
+}
+
+fn object_info(info: aios_store::ObjectInfo) -> aios_abi::payload::StoreObjectInfo {
+    aios_abi::payload::StoreObjectInfo {
+        key: info.key,
+        size: info.size,
+        version: info.version,
+        created_ns: info.created,
+        modified_ns: info.modified,
+        content_type: info.content_type,
+        tags: info.tags,
+        has_embedding: info.has_embedding,
+    }
+}
+
+fn store_delete(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+    let key: StoreKey = request(caller, ptr, len)?;
+    authorise(caller, handle, &key.ns, rights::WRITE, "store_delete", 0)?;
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
+    turn.with(|m| m.store.delete(&key.ns, &key.key, now))?
+        .map_err(|e| to_abi(&e))?;
+    Ok(0)
+}
+
+fn store_list(
+    caller: &mut Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
+    let list: StoreListRequest = request(caller, ptr, len)?;
+    authorise(caller, handle, &list.ns, rights::READ, "store_list", 0)?;
+    let limit = match list.limit {
+        0 => MAX_LIST,
+        n => n.min(MAX_LIST),
+    } as usize;
+    let query = ListQuery {
+        prefix: list.prefix,
+        tags: list.tags,
+        after: list.after,
+        limit: limit + 1,
+    };
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
+    let mut found: Vec<aios_store::ObjectInfo> = turn
+        .with(|m| m.store.list(&list.ns, &query, list.snapshot.as_deref()))?
+        .map_err(|e| to_abi(&e))?;
+    drop(turn);
+    let more = found.len() > limit;
+    found.truncate(limit);
+    let listing = StoreListing {
+        objects: found.into_iter().map(object_info).collect(),
+        more,
+    };
+    write_reply(caller, out, cap, &aios_abi::encode(&listing))
+}
+
+fn store_snapshot(
+    caller: &mut Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
+    let req: SnapshotRequest = request(caller, ptr, len)?;
+    if req.action > snapshot_action::LIST {
+        return Err(Error::InvalidArgument);
+    }
+    let needed = if req.action == snapshot_action::LIST {
+        rights::READ
+    } else {
+        rights::CONTROL
+    };
+    authorise(caller, handle, &req.ns, needed, "store_snapshot", 0)?;
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
+    let volume = req.ns == VOLUME;
+    let listing = turn.with(|m| -> Result<Option<SnapshotList>, aios_store::Error> {
+        let store = &mut m.store;
+        match (req.action, volume) {
+            (snapshot_action::CREATE, false) => store.snapshot(&req.ns, &req.name, now)?,
+            (snapshot_action::CREATE, true) => store.snapshot_volume(&req.name, now)?,
+            (snapshot_action::DELETE, _) => store.delete_snapshot(&req.ns, &req.name)?,
+            _ => {
+                let snapshots = store
+                    .snapshots(&req.ns)?
+                    .into_iter()
+                    .map(|s| SnapshotEntry {
+                        name: s.name,
+                        created_ns: s.created,
+                    })
+                    .collect();
+                return Ok(Some(SnapshotList { snapshots }));
+            }
+        }
+        Ok(None)
+    })?;
+    drop(turn);
+    match listing.map_err(|e| to_abi(&e))? {
+        Some(list) => write_reply(caller, out, cap, &aios_abi::encode(&list)),
+        None => Ok(0),
+    }
+}
+
+fn store_rollback(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+    let req: SnapshotRequest = request(caller, ptr, len)?;
+    authorise(
+        caller,
+        handle,
+        &req.ns,
+        rights::CONTROL,
+        "store_rollback",
+        0,
+    )?;
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
+    turn.with(|m| {
+        if req.ns == VOLUME {
+            m.store.rollback_volume(&req.name, now)
+        } else {
+            m.store.rollback(&req.ns, &req.name, now)
+        }
+    })?
+    .map_err(|e| to_abi(&e))?;
+    Ok(0)
+}
