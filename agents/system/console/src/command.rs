@@ -46,6 +46,47 @@ pub enum Command<'a> {
     /// `policy set TEXT`: replace the policy; the text is the rest of the
     /// line.
     PolicySet(&'a str),
+    /// `store ls NS`: the objects of a namespace.
+    StoreLs(&'a str),
+    /// `store put NS KEY TEXT`: stores TEXT (the rest of the line).
+    StorePut {
+        /// Namespace.
+        ns: &'a str,
+        /// Object key.
+        key: &'a str,
+        /// The value, as typed.
+        text: &'a str,
+    },
+    /// `store get NS KEY`: prints an object.
+    StoreGet {
+        /// Namespace.
+        ns: &'a str,
+        /// Object key.
+        key: &'a str,
+    },
+    /// `store rm NS KEY`: deletes an object.
+    StoreRm {
+        /// Namespace.
+        ns: &'a str,
+        /// Object key.
+        key: &'a str,
+    },
+    /// `snapshot NS NAME`: takes a snapshot (`NS` = `*`: the volume).
+    Snapshot {
+        /// Namespace.
+        ns: &'a str,
+        /// Snapshot name.
+        name: &'a str,
+    },
+    /// `snapshots NS`: lists a namespace's snapshots.
+    Snapshots(&'a str),
+    /// `rollback NS NAME`: rolls a namespace back to a snapshot.
+    Rollback {
+        /// Namespace.
+        ns: &'a str,
+        /// Snapshot name.
+        name: &'a str,
+    },
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
@@ -93,7 +134,40 @@ pub fn parse(line: &str) -> Command<'_> {
         ("events", count) => Command::Events(count),
         ("policy", Some("set")) if !after.is_empty() => Command::PolicySet(after),
         ("policy", _) => Command::Syntax("policy set TEXT"),
+        ("store", Some(verb)) => store(verb, after),
+        ("store", None) => Command::Syntax(STORE_SYNTAX),
+        ("snapshot" | "rollback", Some(ns)) => match split_word(after).0 {
+            "" => Command::Syntax(if command == "snapshot" {
+                "snapshot NS NAME"
+            } else {
+                "rollback NS NAME"
+            }),
+            name if command == "snapshot" => Command::Snapshot { ns, name },
+            name => Command::Rollback { ns, name },
+        },
+        ("snapshot", None) => Command::Syntax("snapshot NS NAME"),
+        ("rollback", None) => Command::Syntax("rollback NS NAME"),
+        ("snapshots", Some(ns)) => Command::Snapshots(ns),
+        ("snapshots", None) => Command::Syntax("snapshots NS"),
         (other, _) => Command::Unknown(other),
+    }
+}
+
+const STORE_SYNTAX: &str =
+    "store ls NS | store put NS KEY TEXT | store get NS KEY | store rm NS KEY";
+
+/// The `store` subcommands; `put`'s text runs to the end of the line.
+fn store<'a>(verb: &str, rest: &'a str) -> Command<'a> {
+    let (ns, rest) = split_word(rest);
+    let (key, text) = split_word(rest);
+    match (verb, ns, key) {
+        ("ls", "", _) | (_, "", _) => Command::Syntax(STORE_SYNTAX),
+        ("ls", ns, _) => Command::StoreLs(ns),
+        (_, _, "") => Command::Syntax(STORE_SYNTAX),
+        ("put", ns, key) if !text.is_empty() => Command::StorePut { ns, key, text },
+        ("get", ns, key) => Command::StoreGet { ns, key },
+        ("rm", ns, key) => Command::StoreRm { ns, key },
+        _ => Command::Syntax(STORE_SYNTAX),
     }
 }
 
@@ -140,6 +214,54 @@ mod tests {
         assert_eq!(parse("ipc"), Command::Ipc);
         assert_eq!(parse("events"), Command::Events(None));
         assert_eq!(parse("events 5 more"), Command::Events(Some("5")));
+    }
+
+    #[test]
+    fn store_and_snapshot_commands() {
+        assert_eq!(parse("store ls notes"), Command::StoreLs("notes"));
+        assert_eq!(
+            parse("store put notes todo buy  milk "),
+            Command::StorePut {
+                ns: "notes",
+                key: "todo",
+                text: "buy  milk"
+            }
+        );
+        assert_eq!(
+            parse("store get notes todo"),
+            Command::StoreGet {
+                ns: "notes",
+                key: "todo"
+            }
+        );
+        assert_eq!(
+            parse("store rm notes todo"),
+            Command::StoreRm {
+                ns: "notes",
+                key: "todo"
+            }
+        );
+        assert_eq!(
+            parse("snapshot notes before"),
+            Command::Snapshot {
+                ns: "notes",
+                name: "before"
+            }
+        );
+        assert_eq!(
+            parse("rollback notes before"),
+            Command::Rollback {
+                ns: "notes",
+                name: "before"
+            }
+        );
+        assert_eq!(parse("snapshots notes"), Command::Snapshots("notes"));
+        assert_eq!(parse("store put notes todo"), Command::Syntax(STORE_SYNTAX));
+        assert_eq!(parse("store get notes"), Command::Syntax(STORE_SYNTAX));
+        assert_eq!(parse("store frob a b"), Command::Syntax(STORE_SYNTAX));
+        assert_eq!(parse("store"), Command::Syntax(STORE_SYNTAX));
+        assert_eq!(parse("snapshot notes"), Command::Syntax("snapshot NS NAME"));
+        assert_eq!(parse("rollback"), Command::Syntax("rollback NS NAME"));
     }
 
     #[test]

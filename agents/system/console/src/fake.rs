@@ -3,11 +3,12 @@
 //! console asked of it.
 
 use crate::fake_semantic::Semantic;
+use crate::fake_store::FakeStore;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_abi::payload::{
     AgentInfo, AgentState, AuditRecords, AuditVerdict, CapInfo, CapKind, ImageInfo, IpcStats,
-    SystemInfo, TraceList, rights,
+    SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList, rights,
 };
 use aios_events::Event;
 use aios_ipc::Message;
@@ -36,6 +37,8 @@ pub struct FakeHost {
     pub poweroffs: usize,
     /// Messaging, policy and audit.
     pub semantic: Semantic,
+    /// The object store.
+    pub store: FakeStore,
 }
 
 impl FakeHost {
@@ -52,6 +55,7 @@ impl FakeHost {
             info: Err(Error::MissingCapability("system")),
             poweroffs: 0,
             semantic: Semantic::new(),
+            store: FakeStore::default(),
         }
     }
 
@@ -171,6 +175,34 @@ impl Host for FakeHost {
 
     fn audit_tail(&mut self, n: u32) -> Result<AuditRecords, Error> {
         self.semantic.audit_tail(n)
+    }
+
+    fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error> {
+        self.store.list(ns)
+    }
+
+    fn store_put(&mut self, ns: &str, key: &str, value: &[u8]) -> Result<(), Error> {
+        self.store.put(ns, key, value, self.now)
+    }
+
+    fn store_get(&mut self, ns: &str, key: &str) -> Result<(StoreObjectInfo, Vec<u8>), Error> {
+        self.store.get(ns, key)
+    }
+
+    fn store_delete(&mut self, ns: &str, key: &str) -> Result<(), Error> {
+        self.store.delete(ns, key)
+    }
+
+    fn store_snapshot(&mut self, ns: &str, name: &str) -> Result<(), Error> {
+        self.store.snapshot(ns, name)
+    }
+
+    fn store_snapshots(&mut self, ns: &str) -> Result<Vec<SnapshotEntry>, Error> {
+        self.store.list_snapshots(ns)
+    }
+
+    fn store_rollback(&mut self, ns: &str, name: &str) -> Result<(), Error> {
+        self.store.rollback(ns, name)
     }
 
     fn audit_verify(&mut self) -> Result<AuditVerdict, Error> {

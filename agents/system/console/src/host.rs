@@ -3,7 +3,8 @@
 
 use crate::Error;
 use aios_abi::payload::{
-    AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, IpcStats, SystemInfo, TraceList,
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, IpcStats, SnapshotEntry,
+    StoreObjectInfo, SystemInfo, TraceList,
 };
 use aios_events::Event;
 use aios_ipc::Message;
@@ -78,4 +79,25 @@ pub trait Host {
     /// Takes the next queued event of subscription `sub` without waiting;
     /// `Syscall(WouldBlock)` when none is queued.
     fn event_next(&mut self, sub: u32) -> Result<Event, Error>;
+
+    /// The objects of namespace `ns`, in key order.
+    fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error>;
+
+    /// Stores `value` as `text/plain` under `key` in `ns`; durable on `Ok`.
+    fn store_put(&mut self, ns: &str, key: &str, value: &[u8]) -> Result<(), Error>;
+
+    /// Reads the object `key` of `ns`.
+    fn store_get(&mut self, ns: &str, key: &str) -> Result<(StoreObjectInfo, Vec<u8>), Error>;
+
+    /// Deletes the object `key` of `ns`.
+    fn store_delete(&mut self, ns: &str, key: &str) -> Result<(), Error>;
+
+    /// Takes the snapshot `name` of `ns` (`*`: the volume).
+    fn store_snapshot(&mut self, ns: &str, name: &str) -> Result<(), Error>;
+
+    /// The snapshots of `ns`.
+    fn store_snapshots(&mut self, ns: &str) -> Result<Vec<SnapshotEntry>, Error>;
+
+    /// Rolls `ns` (`*`: the volume) back to the snapshot `name`.
+    fn store_rollback(&mut self, ns: &str, name: &str) -> Result<(), Error>;
 }

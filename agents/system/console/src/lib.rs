@@ -20,6 +20,7 @@ pub mod info;
 pub mod listing;
 pub mod messaging;
 pub mod shell;
+pub mod store_lines;
 mod top;
 
 #[cfg(target_arch = "wasm32")]
@@ -30,11 +31,15 @@ mod fake;
 #[cfg(test)]
 mod fake_semantic;
 #[cfg(test)]
+mod fake_store;
+#[cfg(test)]
 mod shell_audit_tests;
 #[cfg(test)]
 mod shell_event_tests;
 #[cfg(test)]
 mod shell_messaging_tests;
+#[cfg(test)]
+mod shell_store_tests;
 #[cfg(test)]
 mod shell_tests;
 

@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 18] = [
+pub const HELP: [&str; 25] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -23,6 +23,13 @@ pub const HELP: [&str; 18] = [
     "  audit export      the audit log as hex lines, for tools/audit-tool",
     "  policy set TEXT   replace the policy in force",
     "  events [N]        the next N (default 20) events from the event bus",
+    "  store ls NS       the objects of a store namespace",
+    "  store put NS KEY TEXT  store TEXT under KEY (durable when it answers)",
+    "  store get NS KEY  print an object",
+    "  store rm NS KEY   delete an object",
+    "  snapshot NS NAME  snapshot a namespace (NS * = the whole volume)",
+    "  snapshots NS      a namespace's snapshots",
+    "  rollback NS NAME  roll a namespace back to a snapshot",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 

@@ -3,7 +3,7 @@
 
 use crate::command::{self, Command};
 use crate::editor::{ERASE, Key, LineEditor, PROMPT};
-use crate::{Error, Host, audit, events, info, listing, messaging, top};
+use crate::{Error, Host, audit, events, info, listing, messaging, store_lines, top};
 use std::collections::VecDeque;
 
 /// How long one `console_read` waits for input before the loop goes round.
@@ -168,6 +168,35 @@ impl<H: Host> Shell<H> {
             Command::PolicySet(text) => {
                 let line = audit::policy(self.host.policy_set(text));
                 self.say(&[line]);
+            }
+            Command::StoreLs(ns) => {
+                let lines = store_lines::objects(ns, &self.host.store_list(ns)?);
+                self.say(&lines);
+            }
+            Command::StorePut { ns, key, text } => {
+                self.host.store_put(ns, key, text.as_bytes())?;
+                self.say(&[format!("stored {ns}/{key} ({} bytes)", text.len())]);
+            }
+            Command::StoreGet { ns, key } => {
+                let (info, bytes) = self.host.store_get(ns, key)?;
+                let lines = store_lines::value(&info, &bytes);
+                self.say(&lines);
+            }
+            Command::StoreRm { ns, key } => {
+                self.host.store_delete(ns, key)?;
+                self.say(&[format!("deleted {ns}/{key}")]);
+            }
+            Command::Snapshot { ns, name } => {
+                self.host.store_snapshot(ns, name)?;
+                self.say(&[format!("snapshot {name} of {ns} taken")]);
+            }
+            Command::Snapshots(ns) => {
+                let lines = store_lines::snapshots(ns, &self.host.store_snapshots(ns)?);
+                self.say(&lines);
+            }
+            Command::Rollback { ns, name } => {
+                self.host.store_rollback(ns, name)?;
+                self.say(&[format!("{ns} rolled back to snapshot {name}")]);
             }
             Command::Poweroff => {
                 self.say(&["powering off"]);

@@ -6,8 +6,12 @@ use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_sdk::{
     AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Event, EventFilter, Handle, ImageInfo,
-    IpcStats, Message, RecvFilter, SystemInfo, TraceList,
+    IpcStats, Message, RecvFilter, SnapshotEntry, StoreListRequest, StoreObjectInfo, SystemInfo,
+    TraceList,
 };
+
+/// Most objects `store ls` lists.
+const MAX_LISTED: usize = 10_000;
 
 /// The console's capabilities, found in its own table at start.
 struct SdkHost {
@@ -16,6 +20,7 @@ struct SdkHost {
     budget: Option<Handle>,
     policy: Option<Handle>,
     events: Option<Handle>,
+    store: Option<Handle>,
 }
 
 impl SdkHost {
@@ -34,7 +39,14 @@ impl SdkHost {
             budget: first(CapKind::SpawnBudget),
             policy: first(CapKind::Policy),
             events: first(CapKind::EventTopic),
+            store: first(CapKind::StoreNamespace),
         })
+    }
+
+    fn store(&self) -> Result<u32, Error> {
+        self.store
+            .map(|h| h.0)
+            .ok_or(Error::MissingCapability("store-namespace"))
     }
 
     fn system(&self) -> Result<Handle, Error> {
@@ -135,6 +147,51 @@ impl Host for SdkHost {
                 Error::PolicyRefused(refusal.message)
             }
         })
+    }
+
+    fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error> {
+        let cap = self.store()?;
+        let mut request = StoreListRequest {
+            ns: ns.to_string(),
+            ..StoreListRequest::default()
+        };
+        let mut objects = Vec::new();
+        loop {
+            let page = aios_sdk::store::list(cap, &request)?;
+            request.after = page.objects.last().map(|o| o.key.clone());
+            objects.extend(page.objects);
+            if !page.more || objects.len() >= MAX_LISTED {
+                return Ok(objects);
+            }
+        }
+    }
+
+    fn store_put(&mut self, ns: &str, key: &str, value: &[u8]) -> Result<(), Error> {
+        let meta = aios_sdk::store::ObjectMeta {
+            content_type: "text/plain".to_string(),
+            ..Default::default()
+        };
+        Ok(aios_sdk::store::put(self.store()?, ns, key, value, &meta)?)
+    }
+
+    fn store_get(&mut self, ns: &str, key: &str) -> Result<(StoreObjectInfo, Vec<u8>), Error> {
+        Ok(aios_sdk::store::get(self.store()?, ns, key, None)?)
+    }
+
+    fn store_delete(&mut self, ns: &str, key: &str) -> Result<(), Error> {
+        Ok(aios_sdk::store::delete(self.store()?, ns, key)?)
+    }
+
+    fn store_snapshot(&mut self, ns: &str, name: &str) -> Result<(), Error> {
+        Ok(aios_sdk::store::snapshot(self.store()?, ns, name)?)
+    }
+
+    fn store_snapshots(&mut self, ns: &str) -> Result<Vec<SnapshotEntry>, Error> {
+        Ok(aios_sdk::store::snapshots(self.store()?, ns)?)
+    }
+
+    fn store_rollback(&mut self, ns: &str, name: &str) -> Result<(), Error> {
+        Ok(aios_sdk::store::rollback(self.store()?, ns, name)?)
     }
 
     fn audit_tail(&mut self, n: u32) -> Result<AuditRecords, Error> {

@@ -1,0 +1,49 @@
+//! Host tests of `store`, `snapshot`, `snapshots` and `rollback`: whole
+//! console sessions against the fake host.
+
+use crate::fake::FakeHost;
+use crate::shell_messaging_tests::{has, run};
+
+#[test]
+fn put_get_and_list_round_trip() {
+    let out = run(
+        FakeHost::new(),
+        "store put notes todo buy milk\nstore get notes todo\nstore ls notes\n",
+    );
+    has(&out, "stored notes/todo (8 bytes)");
+    has(&out, "buy milk");
+    has(&out, "(8 bytes, version 1, text/plain)");
+    has(&out, "1 object(s) in notes");
+}
+
+#[test]
+fn a_snapshot_and_rollback_bring_back_the_old_value() {
+    let out = run(
+        FakeHost::new(),
+        "store put notes todo one\nsnapshot notes before\nstore put notes todo two\n\
+         store rm notes todo\nrollback notes before\nstore get notes todo\nsnapshots notes\n",
+    );
+    has(&out, "snapshot before of notes taken");
+    has(&out, "deleted notes/todo");
+    has(&out, "notes rolled back to snapshot before");
+    has(&out, "one");
+    assert!(out.iter().any(|l| l.starts_with("before")), "{out:?}");
+}
+
+#[test]
+fn errors_are_reported_and_the_console_goes_on() {
+    let mut host = FakeHost::new();
+    host.store.forbidden.push("secret".to_string());
+    let out = run(
+        host,
+        "store get notes missing\nstore put secret k v\nrollback notes nothing\nstore ls\n\
+         store put notes k v\n",
+    );
+    has(&out, "error: not found");
+    has(&out, "error: the capability lacks a needed right");
+    has(
+        &out,
+        "usage: store ls NS | store put NS KEY TEXT | store get NS KEY | store rm NS KEY",
+    );
+    has(&out, "stored notes/k (1 bytes)");
+}

@@ -1,0 +1,92 @@
+//! The lines of `store ls`, `store get` and `snapshots`.
+
+use aios_abi::payload::{SnapshotEntry, StoreObjectInfo};
+
+/// Longest value `store get` prints as text; longer ones are cut with a
+/// note of their size.
+pub const MAX_SHOWN: usize = 4096;
+
+/// `store ls`: a header, one line per object, and a count.
+pub fn objects(ns: &str, objects: &[StoreObjectInfo]) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{:<32} {:>10} {:>7}  {:<16} TAGS",
+        "KEY", "BYTES", "VERSION", "TYPE"
+    )];
+    for object in objects {
+        lines.push(format!(
+            "{:<32} {:>10} {:>7}  {:<16} {}",
+            object.key,
+            object.size,
+            object.version,
+            object.content_type,
+            object.tags.join(",")
+        ));
+    }
+    lines.push(format!("{} object(s) in {ns}", objects.len()));
+    lines
+}
+
+/// `store get`: the value as text (invalid UTF-8 shown escaped) and its
+/// version.
+pub fn value(info: &StoreObjectInfo, bytes: &[u8]) -> Vec<String> {
+    let shown = &bytes[..bytes.len().min(MAX_SHOWN)];
+    let text = String::from_utf8_lossy(shown);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    if bytes.len() > MAX_SHOWN {
+        lines.push(format!("... ({} bytes in all)", bytes.len()));
+    }
+    lines.push(format!(
+        "({} bytes, version {}, {})",
+        info.size, info.version, info.content_type
+    ));
+    lines
+}
+
+/// `snapshots`: one line per snapshot.
+pub fn snapshots(ns: &str, snapshots: &[SnapshotEntry]) -> Vec<String> {
+    if snapshots.is_empty() {
+        return vec![format!("no snapshots of {ns}")];
+    }
+    snapshots
+        .iter()
+        .map(|s| format!("{:<24} taken at {} ms", s.name, s.created_ns / 1_000_000))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(key: &str, size: u64) -> StoreObjectInfo {
+        StoreObjectInfo {
+            key: key.to_string(),
+            size,
+            version: 3,
+            content_type: "text/plain".to_string(),
+            tags: vec!["a".to_string(), "b".to_string()],
+            ..StoreObjectInfo::default()
+        }
+    }
+
+    #[test]
+    fn listing_has_a_line_per_object_and_a_count() {
+        let lines = objects("notes", &[info("todo", 9), info("done", 0)]);
+        assert_eq!(lines.len(), 4);
+        assert!(lines[1].starts_with("todo"));
+        assert!(lines[1].contains(" 9 ") && lines[1].ends_with("a,b"));
+        assert_eq!(lines[3], "2 object(s) in notes");
+    }
+
+    #[test]
+    fn long_values_are_cut_and_say_so() {
+        let big = vec![b'x'; MAX_SHOWN + 10];
+        let lines = value(&info("big", big.len() as u64), &big);
+        assert!(lines.iter().any(|l| l.contains("4106 bytes in all")));
+        let lines = value(&info("t", 9), b"buy milk\n");
+        assert_eq!(lines[0], "buy milk");
+        assert_eq!(lines[1], "(9 bytes, version 3, text/plain)");
+    }
+}
