@@ -1,7 +1,8 @@
 //! Built-in measurements the benchmark harness asks for on the command
 //! line. `bench-policy`: the cost of one policy evaluation with 100 rules,
 //! where the rule that decides is the last one that could apply (the
-//! evaluator's worst case), printed as `bench: policy_eval_ns=… …`. Under
+//! evaluator's worst case), printed as `bench: policy_eval_ns=… …`.
+//! `bench-storage`: see [`crate::storage_bench`]. Under
 //! `-icount shift=0` a nanosecond is one guest instruction.
 
 use alloc::format;
@@ -19,6 +20,9 @@ const ROUNDS: u64 = 10_000;
 pub fn run(cmdline: &crate::cmdline::Cmdline) {
     if cmdline.has_flag("bench-policy") {
         policy();
+    }
+    if cmdline.has_flag("bench-storage") {
+        crate::storage_bench::run();
     }
 }
 

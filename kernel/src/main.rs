@@ -8,10 +8,13 @@ extern crate alloc;
 mod acpi;
 mod agents;
 mod bench;
+mod blk;
 mod cmdline;
 mod console;
 mod log;
 mod power;
+mod storage;
+mod storage_bench;
 mod system;
 
 #[cfg(feature = "ktest")]
@@ -53,6 +56,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
 
     let cpus_present = start_cpus(info, !cmdline.has_flag("nosmp"));
     aios_hal::finish_boot();
+    blk::init();
 
     let bundle = aios_hal::memory::boot_bytes(info.bundle.phys, info.bundle.count).unwrap_or(&[]);
     match aios_bundle::Bundle::parse(bundle) {
@@ -87,6 +91,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // Agent images are verified (ML-DSA-65) and compiled after `ready`: the
     // console is usable at once and boot time does not grow with the bundle.
     let runtime = agents::init(bundle, aios_hal::percpu::online_count());
+    storage::mount(runtime);
     bench::run(&cmdline);
     #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest") {
@@ -122,6 +127,8 @@ fn start_cpus(info: &BootInfo, start_aps: bool) -> usize {
 /// when there are none.
 fn ap_main(cpu: usize) -> ! {
     loop {
+        #[cfg(feature = "ktest")]
+        ktest::remote::run_pending(cpu);
         if !agents::step(cpu) {
             aios_hal::percpu::idle();
         }

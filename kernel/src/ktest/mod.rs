@@ -5,12 +5,15 @@
 
 mod acpi_tests;
 mod agent_tests;
+mod block_tests;
 mod boot_tests;
 mod clock_tests;
 mod interrupt_tests;
 mod ipc_tests;
 mod memory_tests;
+pub mod remote;
 mod smp_tests;
+mod store_tests;
 
 use crate::println;
 use alloc::string::String;
@@ -56,6 +59,8 @@ const SUITES: &[&[KTest]] = &[
     acpi_tests::TESTS,
     agent_tests::TESTS,
     ipc_tests::TESTS,
+    block_tests::TESTS,
+    store_tests::TESTS,
 ];
 
 const NONE: usize = usize::MAX;

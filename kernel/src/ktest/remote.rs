@@ -6,7 +6,10 @@
 use aios_hal::percpu::MAX_CPUS;
 use spin::Mutex;
 
-static SLOTS: [Mutex<Option<fn()>>; MAX_CPUS] = [const { Mutex::new(None) }; MAX_CPUS];
+/// Work waiting for one CPU.
+type Slot = Mutex<Option<fn()>>;
+
+static SLOTS: [Slot; MAX_CPUS] = [const { Mutex::new(None) }; MAX_CPUS];
 
 /// Asks `cpu` to run `work` from its main loop; false if the CPU does
 /// not exist, is busy with earlier work, or cannot be woken.

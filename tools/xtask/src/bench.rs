@@ -4,6 +4,7 @@
 mod agents;
 mod boot;
 mod ipc;
+mod storage;
 
 use crate::cli::Suite;
 use crate::error::Error;
@@ -99,6 +100,7 @@ pub fn run(paths: &Paths, suite: Suite) -> Result<(), Error> {
         Suite::Boot => ("boot", boot::run(paths)?),
         Suite::Agents => ("agents", agents::run(paths)?),
         Suite::Ipc => ("ipc", ipc::run(paths)?),
+        Suite::Storage => ("storage", storage::run(paths)?),
     };
     println!("{}", table(&measures));
     let dir = paths.target.join("bench");

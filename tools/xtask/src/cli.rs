@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::disks::Controller;
 use crate::error::Error;
 
 /// The kernel command line used when none is given.
@@ -22,10 +23,13 @@ commands:
   build                       build the kernel, the test kernel, the bundle and the loader
   image [--key SEED_FILE] [--cmdline TEXT]
                               build the signed ESP in target/aios/esp/
-  run [--pvh] [--smp N] [--memory SIZE] [--cmdline TEXT] [--key SEED_FILE] [-- QEMU_ARGS...]
-                              build and boot in QEMU (verified UEFI boot unless --pvh)
+  run [--pvh] [--smp N] [--memory SIZE] [--disk virtio|nvme|ahci] [--cmdline TEXT]
+      [--key SEED_FILE] [-- QEMU_ARGS...]
+                              build and boot in QEMU (verified UEFI boot unless --pvh), with
+                              the data disk target/aios/data.img (made once, kept) attached
+                              through the --disk controller (default virtio)
   test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
-  bench <suite>               run a benchmark suite (suites: boot, agents, ipc)
+  bench <suite>               run a benchmark suite (suites: boot, agents, ipc, storage)
   help                        this text";
 
 /// One `cargo xtask` invocation.
@@ -67,6 +71,8 @@ pub struct RunOptions {
     pub memory: String,
     /// The image options: command line and signing key.
     pub image: ImageOptions,
+    /// The controller the data disk is attached through.
+    pub disk: Controller,
     /// Extra arguments appended to QEMU's command line.
     pub qemu_args: Vec<String>,
 }
@@ -81,10 +87,12 @@ pub enum Suite {
     Agents,
     /// Messaging: request/reply round trip, message rate, policy cost.
     Ipc,
+    /// Storage: raw and store throughput per controller, commits, snapshots.
+    Storage,
 }
 
 /// Every suite, for the error message on an unknown one.
-pub const SUITES: &[&str] = &["boot", "agents", "ipc"];
+pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage"];
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Command, Error> {
@@ -127,6 +135,7 @@ fn parse_run(args: &[String]) -> Result<RunOptions, Error> {
         smp: DEFAULT_SMP,
         memory: DEFAULT_MEMORY.to_string(),
         image: default_image(),
+        disk: Controller::Virtio,
         qemu_args: Vec::new(),
     };
     let mut args = args.iter();
@@ -135,6 +144,12 @@ fn parse_run(args: &[String]) -> Result<RunOptions, Error> {
             "--pvh" => options.pvh = true,
             "--smp" => options.smp = parse_smp(value(arg, &mut args)?)?,
             "--memory" => options.memory = parse_memory(value(arg, &mut args)?)?,
+            "--disk" => {
+                let name = value(arg, &mut args)?;
+                options.disk = Controller::parse(name).ok_or_else(|| {
+                    Error::Usage(format!("--disk takes virtio, nvme or ahci, not `{name}`"))
+                })?;
+            }
             "--" => {
                 options.qemu_args = args.by_ref().cloned().collect();
             }
@@ -160,6 +175,7 @@ fn parse_bench(args: &[String]) -> Result<Suite, Error> {
         [suite] if suite == "boot" => Ok(Suite::Boot),
         [suite] if suite == "agents" => Ok(Suite::Agents),
         [suite] if suite == "ipc" => Ok(Suite::Ipc),
+        [suite] if suite == "storage" => Ok(Suite::Storage),
         [suite] => Err(unknown(suite)),
         [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
     }
@@ -234,11 +250,12 @@ mod tests {
         assert_eq!(run.image.cmdline, "loglevel=info");
         assert_eq!(run.image.key, None);
         assert!(run.qemu_args.is_empty());
+        assert_eq!(run.disk, Controller::Virtio);
     }
 
     #[test]
     fn run_options_and_qemu_args_after_double_dash() {
-        let mut list = args("run --pvh --smp 4 --memory 2G --key my.seed --cmdline");
+        let mut list = args("run --pvh --smp 4 --memory 2G --disk nvme --key my.seed --cmdline");
         list.push("loglevel=debug ktest".to_string());
         list.extend(args("-- -d int --smp 9"));
         let Command::Run(run) = parse(&list).unwrap() else {
@@ -247,6 +264,7 @@ mod tests {
         assert!(run.pvh);
         assert_eq!(run.smp, 4);
         assert_eq!(run.memory, "2G");
+        assert_eq!(run.disk, Controller::Nvme);
         assert_eq!(run.image.key, Some(PathBuf::from("my.seed")));
         assert_eq!(run.image.cmdline, "loglevel=debug ktest");
         assert_eq!(run.qemu_args, args("-d int --smp 9"));
@@ -263,6 +281,8 @@ mod tests {
             "run --memory -5M",
             "run --memory M",
             "run --smp",
+            "run --disk",
+            "run --disk floppy",
             "run --fast",
             "image --pvh",
             "test now",

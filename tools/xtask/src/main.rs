@@ -4,10 +4,13 @@ mod agents;
 mod bench;
 mod build;
 mod cli;
+mod crash;
+mod data_disk;
 mod disks;
 mod e2e;
 mod e2e_agents;
 mod e2e_ipc;
+mod e2e_store;
 mod error;
 mod esp;
 mod ktest;
@@ -61,6 +64,7 @@ fn dispatch(args: &[String]) -> Result<i32, Error> {
                 image.esp.display(),
                 image.key.seed.display()
             );
+            data_disk::ensure(&paths)?;
         }
         Command::Run(options) => return run::run(&paths, &options),
         Command::Test => test::run(&paths)?,

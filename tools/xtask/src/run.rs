@@ -42,21 +42,25 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
             vars: qemu::fresh_vars(&paths.aios, "run")?,
         }
     };
+    let data = crate::data_disk::ensure(paths)?;
+    let mut extra = options.disk.qemu_args(&data);
+    extra.extend(options.qemu_args.iter().cloned());
     let machine = Machine {
         smp: options.smp,
         memory: options.memory.clone(),
         boot,
-        extra: options.qemu_args.clone(),
+        extra,
     };
     println!(
-        "xtask: booting ({}, smp={} mem={})…",
+        "xtask: booting ({}, smp={} mem={}, data disk on {})…",
         if options.pvh {
             "PVH, unverified"
         } else {
             "UEFI, verified"
         },
         options.smp,
-        options.memory
+        options.memory,
+        options.disk.name()
     );
     if std::io::stdin().is_terminal() {
         interactive(&machine)

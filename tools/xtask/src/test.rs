@@ -11,9 +11,9 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{agents, e2e, e2e_agents, e2e_ipc, ktest, setup};
+use crate::{agents, e2e, e2e_agents, e2e_ipc, e2e_store, ktest, setup};
 
-const TIERS: usize = 7;
+const TIERS: usize = 8;
 
 /// Runs every tier; an error names the failing tier.
 pub fn run(paths: &Paths) -> Result<(), Error> {
@@ -80,6 +80,12 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
         build::kernel(paths, Kernel::Production)?;
         build::bundle(paths)?;
         checked(total, |checks| e2e_ipc::run(paths, checks))
+    })?;
+
+    tier(8, "end to end, storage and crash consistency", || {
+        build::kernel(paths, Kernel::Production)?;
+        build::bundle(paths)?;
+        checked(total, |checks| e2e_store::run(paths, checks))
     })
 }
 

@@ -37,6 +37,8 @@ struct QuotasConfig {
     fuel_per_second: u64,
     messages_per_second: u32,
     storage_bytes: u64,
+    #[serde(default)]
+    io_bytes_per_second: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,6 +133,7 @@ impl AgentConfig {
                 fuel_per_second: self.quotas.fuel_per_second,
                 messages_per_second: self.quotas.messages_per_second,
                 storage_bytes: self.quotas.storage_bytes,
+                io_bytes_per_second: self.quotas.io_bytes_per_second,
             },
             intents: self
                 .intents
