@@ -1,2 +1,22 @@
-//! The ML engine: model loaders, tokenizers, embeddings and a small LLM
+//! The ML engine: model loaders, tokenizers, embeddings and a small LLM.
 #![no_std]
+
+extern crate alloc;
+
+pub mod bert;
+pub mod bpe;
+pub mod error;
+pub mod gguf;
+pub mod json;
+pub mod kernels;
+pub mod llama;
+pub mod quant;
+pub mod safetensors;
+pub mod sample;
+pub mod wordpiece;
+
+pub use bert::Embedder;
+pub use error::{Error, Result};
+pub use kernels::Backend;
+pub use llama::{Generator, Llm, Message, Role, Session, Step};
+pub use sample::SamplerConfig;

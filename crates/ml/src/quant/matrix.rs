@@ -1,0 +1,239 @@
+//! A weight matrix stored in one of ggml's encodings, borrowed from the model file.
+
+use super::{
+    BLOCK, QuantizedVector, TensorType, f16_to_f32, q4_1, q8, quantize_q8_0, quantize_q8_1,
+};
+use crate::error::{Error, Result};
+use crate::gguf::Tensor;
+use crate::kernels::Backend;
+use alloc::string::ToString;
+use alloc::vec;
+
+/// A row-major matrix of `rows` rows of `cols` elements, in its file encoding.
+#[derive(Debug, Clone, Copy)]
+pub struct Matrix<'a> {
+    /// Element encoding.
+    pub ty: TensorType,
+    /// Number of rows (outputs of a matrix-vector product).
+    pub rows: usize,
+    /// Elements per row (inputs of a matrix-vector product).
+    pub cols: usize,
+    data: &'a [u8],
+    row_bytes: usize,
+}
+
+impl<'a> Matrix<'a> {
+    /// Views `tensor` as a `rows × cols` matrix, refusing any other shape.
+    pub fn from_tensor(tensor: &Tensor<'a>, cols: usize, rows: usize) -> Result<Self> {
+        let shape_ok = tensor.dims[0] == cols as u64
+            && tensor.dims[1] == rows as u64
+            && tensor.dims[2] == 1
+            && tensor.dims[3] == 1;
+        if !shape_ok {
+            return Err(Error::ShapeMismatch {
+                name: tensor.name.to_string(),
+                expected: vec![cols, rows],
+                found: tensor.dims.iter().map(|&d| d as usize).collect(),
+            });
+        }
+        // The loader already checked that `data` holds exactly rows * row_bytes bytes.
+        let row_bytes = cols / tensor.ty.block_elements() * tensor.ty.block_bytes();
+        Ok(Matrix {
+            ty: tensor.ty,
+            rows,
+            cols,
+            data: tensor.data,
+            row_bytes,
+        })
+    }
+
+    /// The encoded bytes of row `r`.
+    fn row_bytes(&self, r: usize) -> Result<&'a [u8]> {
+        let start = r
+            .checked_mul(self.row_bytes)
+            .ok_or(Error::TooLarge { what: "matrix row" })?;
+        self.data
+            .get(start..start + self.row_bytes)
+            .ok_or(Error::Malformed {
+                what: "matrix row index out of range",
+            })
+    }
+
+    /// Decodes row `r` into `out` (`cols` floats).
+    pub fn dequantize_row(&self, r: usize, out: &mut [f32]) -> Result<()> {
+        crate::kernels::check_len("dequantize_row", self.cols, out.len())?;
+        let row = self.row_bytes(r)?;
+        match self.ty {
+            TensorType::F32 => {
+                for (o, b) in out.iter_mut().zip(row.chunks_exact(4)) {
+                    *o = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                }
+            }
+            TensorType::F16 => {
+                for (o, b) in out.iter_mut().zip(row.chunks_exact(2)) {
+                    *o = f16_to_f32(u16::from_le_bytes([b[0], b[1]]));
+                }
+            }
+            TensorType::Q4_1 => {
+                for (o, b) in out
+                    .chunks_exact_mut(BLOCK)
+                    .zip(row.chunks_exact(q4_1::BLOCK_BYTES))
+                {
+                    q4_1::dequantize_block(b, o);
+                }
+            }
+            TensorType::Q8_0 => {
+                for (o, b) in out
+                    .chunks_exact_mut(BLOCK)
+                    .zip(row.chunks_exact(q8::BLOCK_BYTES))
+                {
+                    q8::dequantize_block(b, o);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `out[r] = row_r · x`, quantising `x` into `scratch` first as llama.cpp does
+    /// for this weight type.
+    pub fn matvec(
+        &self,
+        backend: Backend,
+        x: &[f32],
+        out: &mut [f32],
+        scratch: &mut QuantizedVector,
+    ) -> Result<()> {
+        self.matmul(backend, x, out, scratch)
+    }
+
+    /// `out[t][r] = row_r · x[t]` for a batch of row-major inputs `x` (`t × cols`)
+    /// into `out` (`t × rows`). Each weight row is read once for the whole batch
+    /// (and, on AVX2, unpacked once per four tokens), so prompt evaluation streams
+    /// the weights from memory once, not once per token. Every output is
+    /// bit-identical to the same product computed alone.
+    pub fn matmul(
+        &self,
+        backend: Backend,
+        x: &[f32],
+        out: &mut [f32],
+        scratch: &mut QuantizedVector,
+    ) -> Result<()> {
+        if !x.len().is_multiple_of(self.cols) {
+            let found = x.len();
+            return Err(Error::LengthMismatch {
+                what: "matmul input",
+                expected: self.cols,
+                found,
+            });
+        }
+        let batch = x.len() / self.cols;
+        let expected = batch.checked_mul(self.rows).ok_or(Error::TooLarge {
+            what: "matmul output",
+        })?;
+        crate::kernels::check_len("matmul output", expected, out.len())?;
+        let blocks = self.cols / BLOCK;
+        match self.ty {
+            TensorType::F32 | TensorType::F16 => {
+                let mut row = vec![0.0f32; self.cols];
+                for r in 0..self.rows {
+                    self.dequantize_row(r, &mut row)?;
+                    for (t, xt) in x.chunks_exact(self.cols).enumerate() {
+                        out[t * self.rows + r] = backend.dot(&row, xt)?;
+                    }
+                }
+            }
+            TensorType::Q4_1 => {
+                quantize_q8_1(x, scratch);
+                let q = &*scratch;
+                if let (Backend::Avx2(avx2), 1) = (backend, batch)
+                    && self.matvec_q4_1_pairs(avx2, q, out)
+                {
+                    return Ok(());
+                }
+                for (r, row) in self.data.chunks_exact(self.row_bytes).enumerate() {
+                    let mut t = 0;
+                    if let Backend::Avx2(avx2) = backend {
+                        while t + 4 <= batch {
+                            let (b, e) = (t * blocks, (t + 4) * blocks);
+                            let Some(four) = avx2.dot4_q4_1_q8_1(
+                                row,
+                                &q.d[b..e],
+                                &q.s[b..e],
+                                &q.qs[b * BLOCK..e * BLOCK],
+                            ) else {
+                                break;
+                            };
+                            for (i, v) in four.into_iter().enumerate() {
+                                out[(t + i) * self.rows + r] = v;
+                            }
+                            t += 4;
+                        }
+                    }
+                    for t in t..batch {
+                        let (b, e) = (t * blocks, (t + 1) * blocks);
+                        let (d, s, qs) = (&q.d[b..e], &q.s[b..e], &q.qs[b * BLOCK..e * BLOCK]);
+                        out[t * self.rows + r] = match backend {
+                            Backend::Avx2(avx2) => avx2
+                                .dot_q4_1_q8_1(row, d, s, qs)
+                                .unwrap_or_else(|| q4_1::dot_row(row, d, s, qs)),
+                            Backend::Scalar => q4_1::dot_row(row, d, s, qs),
+                        };
+                    }
+                }
+            }
+            TensorType::Q8_0 => {
+                quantize_q8_0(x, scratch);
+                let q = &*scratch;
+                for (r, row) in self.data.chunks_exact(self.row_bytes).enumerate() {
+                    for t in 0..batch {
+                        let (b, e) = (t * blocks, (t + 1) * blocks);
+                        let (d, qs) = (&q.d[b..e], &q.qs[b * BLOCK..e * BLOCK]);
+                        out[t * self.rows + r] = match backend {
+                            Backend::Avx2(avx2) => avx2
+                                .dot_q8_0_q8_0(row, d, qs)
+                                .unwrap_or_else(|| q8::dot_row(row, d, qs)),
+                            Backend::Scalar => q8::dot_row(row, d, qs),
+                        };
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Matrix<'_> {
+    /// Single-vector Q4_1 product two rows at a time (generation's hot loop); false
+    /// if the kernel refused (then the caller falls back to one row at a time).
+    fn matvec_q4_1_pairs(
+        &self,
+        avx2: aios_simd::Avx2,
+        q: &QuantizedVector,
+        out: &mut [f32],
+    ) -> bool {
+        let mut rows = self.data.chunks_exact(self.row_bytes);
+        let mut outs = out.chunks_exact_mut(2);
+        for pair in outs.by_ref() {
+            let (Some(a), Some(b)) = (rows.next(), rows.next()) else {
+                return false;
+            };
+            let Some(two) = avx2.dot2_q4_1_q8_1((a, b), &q.d, &q.s, &q.qs) else {
+                return false;
+            };
+            pair.copy_from_slice(&two);
+        }
+        for (o, row) in outs.into_remainder().iter_mut().zip(rows) {
+            let Some(v) = avx2.dot_q4_1_q8_1(row, &q.d, &q.s, &q.qs) else {
+                return false;
+            };
+            *o = v;
+        }
+        true
+    }
+}
+
+/// Sums 8 lanes in the order of llama.cpp's `hsum_float_8`.
+pub(crate) fn hsum8(v: &[f32; 8]) -> f32 {
+    let r = [v[0] + v[4], v[1] + v[5], v[2] + v[6], v[3] + v[7]];
+    (r[0] + r[2]) + (r[1] + r[3])
+}

@@ -1,0 +1,75 @@
+//! Targets other than x86_64: no AVX2 kernels. The token type is uninhabited, so code
+//! written against [`Avx2`] compiles everywhere but its methods can never run here.
+
+/// Never constructible off x86_64; see the x86_64 version for the real token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Avx2 {
+    never: Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Never {}
+
+/// Always false: this target has no AVX2.
+pub fn avx2_fma_available() -> bool {
+    false
+}
+
+impl Avx2 {
+    /// Always `None` on this target.
+    pub fn detect() -> Option<Avx2> {
+        None
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot(self, _a: &[f32], _b: &[f32]) -> Option<f32> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot4(self, _w: &[f32], _x: [&[f32]; 4]) -> Option<[f32; 4]> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot4x2(self, _w: [&[f32]; 2], _x: [&[f32]; 4]) -> Option<[[f32; 4]; 2]> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn axpy(self, _y: &mut [f32], _a: f32, _x: &[f32]) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot_q4_1_q8_1(self, _row: &[u8], _d: &[f32], _s: &[f32], _qs: &[i8]) -> Option<f32> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot2_q4_1_q8_1(
+        self,
+        _rows: (&[u8], &[u8]),
+        _d: &[f32],
+        _s: &[f32],
+        _qs: &[i8],
+    ) -> Option<[f32; 2]> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot4_q4_1_q8_1(
+        self,
+        _row: &[u8],
+        _d: &[f32],
+        _s: &[f32],
+        _qs: &[i8],
+    ) -> Option<[f32; 4]> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot_q8_0_q8_0(self, _row: &[u8], _d: &[f32], _qs: &[i8]) -> Option<f32> {
+        match self.never {}
+    }
+}
