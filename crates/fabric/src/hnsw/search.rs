@@ -1,0 +1,180 @@
+//! Searching the graph: greedy descent, the layer search, exact search.
+
+use super::scratch::{Scored, SearchScratch};
+use super::{Hnsw, Neighbour};
+use crate::distance::normalize_into;
+use crate::error::FabricError;
+use alloc::vec::Vec;
+use core::cmp::Reverse;
+
+impl Hnsw {
+    /// The `k` nearest live vectors to `query` with a candidate list of
+    /// `ef` (raised to `k` if smaller), best first.
+    pub fn search(
+        &self,
+        query: &[f32],
+        k: usize,
+        ef: usize,
+    ) -> Result<Vec<Neighbour>, FabricError> {
+        let mut out = Vec::new();
+        self.search_with(&mut SearchScratch::new(), query, k, ef, |_| true, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`Hnsw::search`], reusing `scratch` and `out`, and returning only
+    /// ids for which `accept` holds (rejected nodes are still walked through).
+    pub fn search_with(
+        &self,
+        scratch: &mut SearchScratch,
+        query: &[f32],
+        k: usize,
+        ef: usize,
+        accept: impl Fn(u32) -> bool,
+        out: &mut Vec<Neighbour>,
+    ) -> Result<(), FabricError> {
+        out.clear();
+        let mut unit = core::mem::take(&mut scratch.query);
+        let normalised = self.normalise_query(query, &mut unit);
+        let result = normalised.map(|()| {
+            let Some(entry) = self.entry.filter(|_| k > 0) else {
+                return;
+            };
+            let start = self.descend(&unit, entry, self.max_level, 0);
+            self.search_layer(scratch, &unit, start, ef.max(k), 0, &accept);
+            scratch.sorted.clear();
+            scratch.sorted.extend(scratch.results.drain());
+            scratch.sorted.sort_unstable();
+            out.extend(scratch.sorted.iter().take(k).map(|s| Neighbour {
+                id: s.slot,
+                score: 1.0 - s.distance,
+            }));
+        });
+        scratch.query = unit;
+        result
+    }
+
+    /// The exact `k` nearest live vectors satisfying `accept`, by scanning.
+    pub fn exact_search(
+        &self,
+        query: &[f32],
+        k: usize,
+        accept: impl Fn(u32) -> bool,
+    ) -> Result<Vec<Neighbour>, FabricError> {
+        let mut unit = Vec::new();
+        self.normalise_query(query, &mut unit)?;
+        let mut hits: Vec<Scored> = self
+            .ids()
+            .filter(|&id| accept(id))
+            .map(|slot| Scored {
+                distance: self.distance(&unit, slot),
+                slot,
+            })
+            .collect();
+        hits.sort_unstable();
+        Ok(hits
+            .iter()
+            .take(k)
+            .map(|s| Neighbour {
+                id: s.slot,
+                score: 1.0 - s.distance,
+            })
+            .collect())
+    }
+
+    pub(super) fn normalise_query(
+        &self,
+        query: &[f32],
+        unit: &mut Vec<f32>,
+    ) -> Result<(), FabricError> {
+        if query.len() != self.params.dim {
+            return Err(FabricError::DimensionMismatch {
+                expected: self.params.dim,
+                found: query.len(),
+            });
+        }
+        if normalize_into(query, unit) {
+            Ok(())
+        } else {
+            Err(FabricError::InvalidVector)
+        }
+    }
+
+    /// Greedy walk from `entry` down the levels above `stop`, returning the
+    /// closest node found on level `stop + 1` (or `entry` if none above).
+    pub(super) fn descend(&self, query: &[f32], entry: u32, from: usize, stop: usize) -> Scored {
+        let mut best = Scored {
+            distance: self.distance(query, entry),
+            slot: entry,
+        };
+        for level in (stop + 1..=from).rev() {
+            let mut improved = true;
+            while improved {
+                improved = false;
+                for &next in self.links(best.slot, level) {
+                    let distance = self.distance(query, next);
+                    if distance < best.distance {
+                        best = Scored {
+                            distance,
+                            slot: next,
+                        };
+                        improved = true;
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Best-first search of one level from `start`, leaving up to `ef`
+    /// accepted nodes in `scratch.results` (a max-heap by distance).
+    pub(super) fn search_layer(
+        &self,
+        scratch: &mut SearchScratch,
+        query: &[f32],
+        start: Scored,
+        ef: usize,
+        level: usize,
+        accept: &impl Fn(u32) -> bool,
+    ) {
+        let SearchScratch {
+            visited,
+            candidates,
+            results,
+            ..
+        } = scratch;
+        visited.reset(self.live.len());
+        candidates.clear();
+        results.clear();
+        visited.insert(start.slot);
+        candidates.push(Reverse(start));
+        if accept(start.slot) {
+            results.push(start);
+        }
+        let mut bound = results.peek().map_or(f32::INFINITY, |worst| worst.distance);
+        while let Some(Reverse(current)) = candidates.pop() {
+            if current.distance > bound && results.len() >= ef {
+                break;
+            }
+            for &next in self.links(current.slot, level) {
+                if !visited.insert(next) {
+                    continue;
+                }
+                let distance = self.distance(query, next);
+                if results.len() < ef || distance < bound {
+                    let scored = Scored {
+                        distance,
+                        slot: next,
+                    };
+                    candidates.push(Reverse(scored));
+                    if accept(next) {
+                        results.push(scored);
+                        if results.len() > ef {
+                            results.pop();
+                        }
+                        bound = results.peek().map_or(f32::INFINITY, |worst| worst.distance);
+                    }
+                }
+            }
+        }
+    }
+}
