@@ -41,6 +41,16 @@ fn meta() -> PutMeta {
     }
 }
 
+/// Formats `blocks` with a store holding the empty namespace `ns`.
+fn fresh_store(blocks: DiskBlocks, ns: &str) -> Result<Store<DiskBlocks>, String> {
+    let mut store =
+        Store::format(blocks, FormatOptions::default()).map_err(|e| format!("format: {e}"))?;
+    store
+        .create_namespace(ns, None, now())
+        .map_err(|e| format!("namespace: {e}"))?;
+    Ok(store)
+}
+
 /// Runs every measurement; prints `bench: storage done` or `failed`.
 pub fn run() {
     let result = crate::blk::disks()
@@ -71,8 +81,7 @@ fn disk(disk: &Disk) -> Result<(), String> {
     let raw_read = now() - start;
 
     let blocks = DiskBlocks::new(disk.clone()).ok_or("sector size unusable")?;
-    let mut store =
-        Store::format(blocks, FormatOptions::default()).map_err(|e| format!("format: {e}"))?;
+    let mut store = fresh_store(blocks, "bench")?;
     let start = now();
     let mut upload = store
         .begin("bench", "big", &meta(), start)
@@ -118,8 +127,7 @@ fn disk(disk: &Disk) -> Result<(), String> {
 /// at each size.
 fn snapshots(disk: &Disk) -> Result<(), String> {
     let blocks = DiskBlocks::new(disk.clone()).ok_or("sector size unusable")?;
-    let mut store =
-        Store::format(blocks, FormatOptions::default()).map_err(|e| format!("format: {e}"))?;
+    let mut store = fresh_store(blocks, "snap")?;
     let value = [0x33u8; 64];
     let meta = meta();
     let mut stored = 0usize;

@@ -30,10 +30,15 @@ fn big(seed: u8) -> Vec<u8> {
         .collect()
 }
 
-fn format_disk(disk: &aios_hal::blk::Disk) -> Result<Store<DiskBlocks>, String> {
+/// Formats `disk` with a store holding the empty namespace `ns`.
+fn format_disk(disk: &aios_hal::blk::Disk, ns: &str) -> Result<Store<DiskBlocks>, String> {
     let blocks = DiskBlocks::new(disk.clone()).ok_or("sector size unusable")?;
-    Store::format(blocks, FormatOptions::default())
-        .map_err(|e| format!("{}: format: {e}", disk.name()))
+    let mut store = Store::format(blocks, FormatOptions::default())
+        .map_err(|e| format!("{}: format: {e}", disk.name()))?;
+    store
+        .create_namespace(ns, None, aios_hal::clock::now_ns())
+        .map_err(|e| format!("{}: namespace: {e}", disk.name()))?;
+    Ok(store)
 }
 
 fn objects_survive_a_remount_on_every_controller() -> Result<(), String> {
@@ -45,7 +50,7 @@ fn objects_survive_a_remount_on_every_controller() -> Result<(), String> {
     );
     for (n, disk) in disks.iter().enumerate() {
         let name = disk.name();
-        let mut store = format_disk(disk)?;
+        let mut store = format_disk(disk, "ktest")?;
         let now = aios_hal::clock::now_ns();
         store
             .put("ktest", "small", name.as_bytes(), &meta(), now)
@@ -85,7 +90,7 @@ fn objects_survive_a_remount_on_every_controller() -> Result<(), String> {
 
 fn snapshot_and_rollback_round_trip() -> Result<(), String> {
     let disk = crate::blk::disks().first().ok_or("no disk")?;
-    let mut store = format_disk(disk)?;
+    let mut store = format_disk(disk, "notes")?;
     let now = aios_hal::clock::now_ns();
     let put = |store: &mut Store<DiskBlocks>, value: &[u8]| {
         store
