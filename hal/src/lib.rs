@@ -13,6 +13,7 @@ pub mod cpu;
 pub mod dma;
 pub mod entropy;
 pub mod entry;
+pub mod fpu;
 pub mod frames;
 pub mod heap;
 pub mod interrupts;
@@ -47,6 +48,8 @@ pub struct BootCpu {
     pub frames: frames::FrameStats,
     /// Local APIC ID of the boot CPU.
     pub apic_id: u32,
+    /// The vector state the boot CPU turned on.
+    pub vectors: fpu::VectorState,
 }
 
 /// Why the boot CPU could not be brought up.
@@ -68,6 +71,7 @@ pub fn init_boot_cpu(info: &BootInfo) -> Result<BootCpu, InitError> {
     interrupts::load();
     pic::disable();
     cpu::enable_nx();
+    let vectors = fpu::init_cpu();
     let frames = frames::init(info).map_err(InitError::Frames)?;
     heap::init().map_err(|_| InitError::Heap)?;
     let apic_id = apic::enable().map_err(InitError::Apic)?;
@@ -83,6 +87,7 @@ pub fn init_boot_cpu(info: &BootInfo) -> Result<BootCpu, InitError> {
         calibration,
         frames,
         apic_id,
+        vectors,
     })
 }
 

@@ -207,6 +207,7 @@ extern "sysv64" fn ap_entry(index: u64) -> ! {
         Box::leak(Box::new(crate::gdt::CpuTables::new()));
     tables.load();
     crate::interrupts::load();
+    crate::fpu::init_cpu();
     let apic_id = crate::apic::enable().unwrap_or(0);
     crate::percpu::install(index, apic_id);
     crate::clock::start_timer();

@@ -80,6 +80,7 @@ syscalls! {
     STORE_LIST = "store_list"(I32, I32, I32, I32, I32) -> I32, "store_list(ns, req_ptr, req_len, out_ptr, out_cap): lists objects by key prefix and tags as a StoreListing (READ).";
     STORE_SNAPSHOT = "store_snapshot"(I32, I32, I32, I32, I32) -> I32, "store_snapshot(ns, req_ptr, req_len, out_ptr, out_cap): creates, deletes or lists snapshots of a namespace (or of the volume, with a `*` handle) per a SnapshotRequest (CONTROL; listing READ).";
     STORE_ROLLBACK = "store_rollback"(I32, I32, I32) -> I32, "store_rollback(ns, req_ptr, req_len): rolls a namespace (or the volume) back to a named snapshot per a SnapshotRequest (CONTROL).";
+    EMBED = "embed"(I32, I32, I32, I32, I32) -> I32, "embed(model, text_ptr, text_len, out_ptr, out_cap): embeds UTF-8 text with the kernel's embedding model (Model handle with READ; its quota is a token budget); writes the vector as little-endian f32s; returns the count.";
 }
 
 /// Names reserved for syscalls that later subsystems add; an agent
@@ -87,7 +88,6 @@ syscalls! {
 pub const RESERVED: &[&str] = &[
     "memory_store",
     "memory_query",
-    "embed",
     "infer",
     "net_connect",
     "net_send",

@@ -9,6 +9,7 @@
 
 extern crate alloc;
 
+mod ai;
 mod error;
 mod exec;
 mod guard;
@@ -51,6 +52,7 @@ pub(crate) struct Inner {
     state: spin::Mutex<State>,
     guard: guard::Guard,
     storage: storage::Storage,
+    models: spin::Mutex<ai::Models>,
     cpus: usize,
 }
 
@@ -60,6 +62,7 @@ impl Runtime {
     pub fn attach_store(&self, disk: Disk) -> Result<StoreStatus, MountError> {
         let mut status = self.inner.storage.mount(disk)?;
         status.audit = self.inner.resume_audit();
+        self.inner.models.lock().retry();
         Ok(status)
     }
 
@@ -107,6 +110,7 @@ impl Runtime {
             state: spin::Mutex::new(State::new(cpus.max(1))),
             guard,
             storage: storage::Storage::new(),
+            models: spin::Mutex::new(ai::Models::default()),
             cpus: cpus.max(1),
         });
         Runtime { inner }

@@ -30,6 +30,8 @@ mod sys;
 #[cfg(target_arch = "wasm32")]
 mod agent;
 #[cfg(target_arch = "wasm32")]
+mod ai;
+#[cfg(target_arch = "wasm32")]
 mod cap;
 #[cfg(target_arch = "wasm32")]
 mod governance;
@@ -68,6 +70,8 @@ pub use agent::{
     SELF, agent_handle, agent_info, agent_list, exit, image_list, kill, mem_alloc, memory_pages,
     my_id, respawn, spawn,
 };
+#[cfg(target_arch = "wasm32")]
+pub use ai::embed;
 #[cfg(target_arch = "wasm32")]
 pub use cap::{cap_grant, cap_list, cap_revoke, find_cap};
 #[cfg(target_arch = "wasm32")]

@@ -30,7 +30,8 @@ pub fn format(path: &Path, bytes: u64) -> Result<(), Error> {
     Ok(())
 }
 
-/// The data disk of `run`, made (formatted, empty) if it does not exist.
+/// The data disk of `run`, made (formatted, empty) if it does not exist,
+/// with the models installed (fetched first if need be).
 pub fn ensure(paths: &Paths) -> Result<PathBuf, Error> {
     let path = paths.aios.join("data.img");
     if path.exists() {
@@ -43,6 +44,7 @@ pub fn ensure(paths: &Paths) -> Result<PathBuf, Error> {
             DATA_DISK_BYTES >> 20
         );
     }
+    crate::models::provide(paths, &path)?;
     Ok(path)
 }
 

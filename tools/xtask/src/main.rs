@@ -14,6 +14,7 @@ mod e2e_store;
 mod error;
 mod esp;
 mod ktest;
+mod models;
 mod paths;
 mod process;
 mod protocol;

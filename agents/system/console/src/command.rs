@@ -87,6 +87,8 @@ pub enum Command<'a> {
         /// Snapshot name.
         name: &'a str,
     },
+    /// `embed TEXT`: the kernel model's embedding of the rest of the line.
+    Embed(&'a str),
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
@@ -147,6 +149,8 @@ pub fn parse(line: &str) -> Command<'_> {
         },
         ("snapshot", None) => Command::Syntax("snapshot NS NAME"),
         ("rollback", None) => Command::Syntax("rollback NS NAME"),
+        ("embed", Some(_)) => Command::Embed(rest),
+        ("embed", None) => Command::Syntax("embed TEXT"),
         ("snapshots", Some(ns)) => Command::Snapshots(ns),
         ("snapshots", None) => Command::Syntax("snapshots NS"),
         (other, _) => Command::Unknown(other),
@@ -256,6 +260,8 @@ mod tests {
             }
         );
         assert_eq!(parse("snapshots notes"), Command::Snapshots("notes"));
+        assert_eq!(parse("embed hello  world"), Command::Embed("hello  world"));
+        assert_eq!(parse("embed"), Command::Syntax("embed TEXT"));
         assert_eq!(parse("store put notes todo"), Command::Syntax(STORE_SYNTAX));
         assert_eq!(parse("store get notes"), Command::Syntax(STORE_SYNTAX));
         assert_eq!(parse("store frob a b"), Command::Syntax(STORE_SYNTAX));

@@ -177,6 +177,19 @@ impl Host for FakeHost {
         self.semantic.audit_tail(n)
     }
 
+    fn embed(&mut self, text: &str) -> Result<Vec<f32>, Error> {
+        if text.is_empty() {
+            return Err(Error::Syscall(Abi::InvalidArgument));
+        }
+        if self.store.forbidden.iter().any(|f| f == "models") {
+            return Err(Error::Syscall(Abi::Unavailable));
+        }
+        // A stand-in with the real one's shape: 384 values of unit length.
+        let mut v = vec![0.0f32; 384];
+        v[text.len() % 384] = 1.0;
+        Ok(v)
+    }
+
     fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error> {
         self.store.list(ns)
     }

@@ -100,4 +100,7 @@ pub trait Host {
 
     /// Rolls `ns` (`*`: the volume) back to the snapshot `name`.
     fn store_rollback(&mut self, ns: &str, name: &str) -> Result<(), Error>;
+
+    /// The kernel embedding model's vector for `text`.
+    fn embed(&mut self, text: &str) -> Result<Vec<f32>, Error>;
 }

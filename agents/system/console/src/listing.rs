@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 25] = [
+pub const HELP: [&str; 26] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -30,6 +30,7 @@ pub const HELP: [&str; 25] = [
     "  snapshot NS NAME  snapshot a namespace (NS * = the whole volume)",
     "  snapshots NS      a namespace's snapshots",
     "  rollback NS NAME  roll a namespace back to a snapshot",
+    "  embed TEXT        the kernel model's embedding of TEXT: size, norm, first values",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 

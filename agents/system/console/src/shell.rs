@@ -198,6 +198,10 @@ impl<H: Host> Shell<H> {
                 self.host.store_rollback(ns, name)?;
                 self.say(&[format!("{ns} rolled back to snapshot {name}")]);
             }
+            Command::Embed(text) => {
+                let lines = store_lines::embedding(&self.host.embed(text)?);
+                self.say(&lines);
+            }
             Command::Poweroff => {
                 self.say(&["powering off"]);
                 let why = self.host.poweroff();

@@ -47,3 +47,16 @@ fn errors_are_reported_and_the_console_goes_on() {
     );
     has(&out, "stored notes/k (1 bytes)");
 }
+
+#[test]
+fn embed_prints_the_size_norm_and_first_values() {
+    let out = run(FakeHost::new(), "embed hi\nembed\n");
+    has(&out, "embedding: 384 values, norm 1.0000");
+    has(&out, "usage: embed TEXT");
+    let mut host = FakeHost::new();
+    host.store.forbidden.push("models".to_string());
+    has(
+        &run(host, "embed hi\n"),
+        "error: not available: no disk or model installed",
+    );
+}

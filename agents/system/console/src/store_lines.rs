@@ -1,4 +1,4 @@
-//! The lines of `store ls`, `store get` and `snapshots`.
+//! The lines of `store ls`, `store get`, `snapshots` and `embed`.
 
 use aios_abi::payload::{SnapshotEntry, StoreObjectInfo};
 
@@ -56,6 +56,31 @@ pub fn snapshots(ns: &str, snapshots: &[SnapshotEntry]) -> Vec<String> {
         .collect()
 }
 
+/// Values of an embedding `embed` prints.
+pub const SHOWN_VALUES: usize = 8;
+
+/// `embed`: the size and norm of the vector, then its first values.
+pub fn embedding(vector: &[f32]) -> Vec<String> {
+    let norm = vector.iter().map(|v| v * v).sum::<f32>().sqrt();
+    let first: Vec<String> = vector
+        .iter()
+        .take(SHOWN_VALUES)
+        .map(|v| format!("{v:.4}"))
+        .collect();
+    vec![
+        format!("embedding: {} values, norm {norm:.4}", vector.len()),
+        format!(
+            "  [{}{}]",
+            first.join(", "),
+            if vector.len() > SHOWN_VALUES {
+                ", ..."
+            } else {
+                ""
+            }
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +103,15 @@ mod tests {
         assert!(lines[1].starts_with("todo"));
         assert!(lines[1].contains(" 9 ") && lines[1].ends_with("a,b"));
         assert_eq!(lines[3], "2 object(s) in notes");
+    }
+
+    #[test]
+    fn an_embedding_shows_its_norm_and_first_values() {
+        let lines = embedding(&[0.6, -0.8, 0.0]);
+        assert_eq!(lines[0], "embedding: 3 values, norm 1.0000");
+        assert_eq!(lines[1], "  [0.6000, -0.8000, 0.0000]");
+        let long: Vec<f32> = (0..384).map(|i| i as f32 / 1000.0).collect();
+        assert!(embedding(&long)[1].ends_with(", ...]"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ struct SdkHost {
     policy: Option<Handle>,
     events: Option<Handle>,
     store: Option<Handle>,
+    model: Option<Handle>,
 }
 
 impl SdkHost {
@@ -40,6 +41,7 @@ impl SdkHost {
             policy: first(CapKind::Policy),
             events: first(CapKind::EventTopic),
             store: first(CapKind::StoreNamespace),
+            model: first(CapKind::Model),
         })
     }
 
@@ -147,6 +149,11 @@ impl Host for SdkHost {
                 Error::PolicyRefused(refusal.message)
             }
         })
+    }
+
+    fn embed(&mut self, text: &str) -> Result<Vec<f32>, Error> {
+        let model = self.model.ok_or(Error::MissingCapability("model"))?;
+        Ok(aios_sdk::embed(model.0, text)?)
     }
 
     fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error> {

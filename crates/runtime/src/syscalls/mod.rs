@@ -4,6 +4,7 @@
 //! and returns a non-negative result or a negative `aios_abi::Error`.
 
 mod agents;
+mod ai;
 mod audit;
 mod caps;
 mod guard;
@@ -32,7 +33,8 @@ pub(crate) fn linker(engine: &Engine) -> Linker<AgentCtx> {
         .and_then(|()| ipc::register(&mut linker))
         .and_then(|()| guard::register(&mut linker))
         .and_then(|()| audit::register(&mut linker))
-        .and_then(|()| store::register(&mut linker));
+        .and_then(|()| store::register(&mut linker))
+        .and_then(|()| ai::register(&mut linker));
     // Registration fails only on a duplicate name, a programming error that
     // would leave agents unable to link (each spawn then reports the missing
     // import); the test `every_abi_syscall_is_defined_for_agents` links a
