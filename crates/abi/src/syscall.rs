@@ -81,18 +81,13 @@ syscalls! {
     STORE_SNAPSHOT = "store_snapshot"(I32, I32, I32, I32, I32) -> I32, "store_snapshot(ns, req_ptr, req_len, out_ptr, out_cap): creates, deletes or lists snapshots of a namespace (or of the volume, with a `*` handle) per a SnapshotRequest (CONTROL; listing READ).";
     STORE_ROLLBACK = "store_rollback"(I32, I32, I32) -> I32, "store_rollback(ns, req_ptr, req_len): rolls a namespace (or the volume) back to a named snapshot per a SnapshotRequest (CONTROL).";
     EMBED = "embed"(I32, I32, I32, I32, I32) -> I32, "embed(model, text_ptr, text_len, out_ptr, out_cap): embeds UTF-8 text with the kernel's embedding model (Model handle with READ; its quota is a token budget); writes the vector as little-endian f32s; returns the count.";
+    MEMORY_STORE = "memory_store"(I32, I32, I32) -> I64, "memory_store(region, req_ptr, req_len): stores a MemoryStoreRequest entry in the region a MemoryRegion handle names (WRITE), embedding its text with the kernel's model if asked; returns the new version.";
+    MEMORY_QUERY = "memory_query"(I32, I32, I32, I32, I32) -> I32, "memory_query(region, req_ptr, req_len, out_ptr, out_cap): reads a key (at a version) or queries by tags and by similarity to a vector or text (READ); writes MemoryHits; returns its length.";
 }
 
 /// Names reserved for syscalls that later subsystems add; an agent
 /// importing one from this kernel fails to link with a clear reason.
-pub const RESERVED: &[&str] = &[
-    "memory_store",
-    "memory_query",
-    "infer",
-    "net_connect",
-    "net_send",
-    "net_recv",
-];
+pub const RESERVED: &[&str] = &["infer", "net_connect", "net_send", "net_recv"];
 
 /// The handle value that means "the calling agent itself".
 pub const SELF: u32 = u32::MAX;

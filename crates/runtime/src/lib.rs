@@ -53,6 +53,8 @@ pub(crate) struct Inner {
     guard: guard::Guard,
     storage: storage::Storage,
     models: spin::Mutex<ai::Models>,
+    /// The memory fabric (`None` only if it could not be set up).
+    memory: spin::Mutex<Option<ai::Memory>>,
     cpus: usize,
 }
 
@@ -111,6 +113,7 @@ impl Runtime {
             guard,
             storage: storage::Storage::new(),
             models: spin::Mutex::new(ai::Models::default()),
+            memory: spin::Mutex::new(ai::Memory::new()),
             cpus: cpus.max(1),
         });
         Runtime { inner }

@@ -52,6 +52,7 @@ pub use aios_abi::payload::{
     AuditEntry, AuditRecords, AuditVerdict, EventFilter, IpcCounters, IpcStats, LATENCY_BOUNDS_NS,
     RecvFilter, TraceEntry, TraceList,
 };
+pub use aios_abi::payload::{MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest};
 pub use aios_abi::payload::{
     STORE_CHUNK, SnapshotEntry, StoreData, StoreListRequest, StoreListing, StoreObjectInfo,
 };
@@ -71,7 +72,7 @@ pub use agent::{
     my_id, respawn, spawn,
 };
 #[cfg(target_arch = "wasm32")]
-pub use ai::embed;
+pub use ai::{embed, memory_query, memory_store};
 #[cfg(target_arch = "wasm32")]
 pub use cap::{cap_grant, cap_list, cap_revoke, find_cap};
 #[cfg(target_arch = "wasm32")]

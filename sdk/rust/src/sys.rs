@@ -80,6 +80,8 @@ imports! {
     "store_list" => unsafe fn store_list(ns: u32, request: *const u8, request_len: usize, out: *mut u8, out_capacity: usize) -> i32;
     "store_snapshot" => unsafe fn store_snapshot(ns: u32, request: *const u8, request_len: usize, out: *mut u8, out_capacity: usize) -> i32;
     "store_rollback" => unsafe fn store_rollback(ns: u32, request: *const u8, request_len: usize) -> i32;
+    "memory_store" => unsafe fn memory_store(region: u32, request: *const u8, request_len: usize) -> i64;
+    "memory_query" => unsafe fn memory_query(region: u32, request: *const u8, request_len: usize, out: *mut u8, out_capacity: usize) -> i32;
     "embed" => unsafe fn embed(model: u32, text: *const u8, text_len: usize, out: *mut u8, out_capacity: usize) -> i32;
 }
 

@@ -89,6 +89,11 @@ pub enum Command<'a> {
     },
     /// `embed TEXT`: the kernel model's embedding of the rest of the line.
     Embed(&'a str),
+    /// `remember TEXT`: keeps the rest of the line in the console's memory
+    /// region, embedded.
+    Remember(&'a str),
+    /// `recall QUERY`: the remembered lines closest in meaning.
+    Recall(&'a str),
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
@@ -151,6 +156,10 @@ pub fn parse(line: &str) -> Command<'_> {
         ("rollback", None) => Command::Syntax("rollback NS NAME"),
         ("embed", Some(_)) => Command::Embed(rest),
         ("embed", None) => Command::Syntax("embed TEXT"),
+        ("remember", Some(_)) => Command::Remember(rest),
+        ("remember", None) => Command::Syntax("remember TEXT"),
+        ("recall", Some(_)) => Command::Recall(rest),
+        ("recall", None) => Command::Syntax("recall QUERY"),
         ("snapshots", Some(ns)) => Command::Snapshots(ns),
         ("snapshots", None) => Command::Syntax("snapshots NS"),
         (other, _) => Command::Unknown(other),
@@ -262,6 +271,12 @@ mod tests {
         assert_eq!(parse("snapshots notes"), Command::Snapshots("notes"));
         assert_eq!(parse("embed hello  world"), Command::Embed("hello  world"));
         assert_eq!(parse("embed"), Command::Syntax("embed TEXT"));
+        assert_eq!(
+            parse("remember the code  is 4"),
+            Command::Remember("the code  is 4")
+        );
+        assert_eq!(parse("recall where"), Command::Recall("where"));
+        assert_eq!(parse("recall"), Command::Syntax("recall QUERY"));
         assert_eq!(parse("store put notes todo"), Command::Syntax(STORE_SYNTAX));
         assert_eq!(parse("store get notes"), Command::Syntax(STORE_SYNTAX));
         assert_eq!(parse("store frob a b"), Command::Syntax(STORE_SYNTAX));

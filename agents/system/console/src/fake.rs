@@ -39,6 +39,8 @@ pub struct FakeHost {
     pub semantic: Semantic,
     /// The object store.
     pub store: FakeStore,
+    /// What `remember` kept.
+    pub remembered: Vec<String>,
 }
 
 impl FakeHost {
@@ -56,6 +58,7 @@ impl FakeHost {
             poweroffs: 0,
             semantic: Semantic::new(),
             store: FakeStore::default(),
+            remembered: Vec::new(),
         }
     }
 
@@ -188,6 +191,26 @@ impl Host for FakeHost {
         let mut v = vec![0.0f32; 384];
         v[text.len() % 384] = 1.0;
         Ok(v)
+    }
+
+    fn remember(&mut self, text: &str) -> Result<String, Error> {
+        self.remembered.push(text.to_string());
+        Ok(format!("m{}", self.remembered.len()))
+    }
+
+    fn recall(&mut self, query: &str) -> Result<Vec<(i32, String)>, Error> {
+        // A stand-in ranking: shared words, most first.
+        let words: Vec<&str> = query.split_whitespace().collect();
+        let mut hits: Vec<(i32, String)> = self
+            .remembered
+            .iter()
+            .map(|t| {
+                let shared = t.split_whitespace().filter(|w| words.contains(w)).count();
+                (shared as i32 * 100, t.clone())
+            })
+            .collect();
+        hits.sort_by_key(|h| std::cmp::Reverse(h.0));
+        Ok(hits)
     }
 
     fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error> {

@@ -103,4 +103,12 @@ pub trait Host {
 
     /// The kernel embedding model's vector for `text`.
     fn embed(&mut self, text: &str) -> Result<Vec<f32>, Error>;
+
+    /// Keeps `text` (embedded by the kernel) in the console's memory
+    /// region; returns its key.
+    fn remember(&mut self, text: &str) -> Result<String, Error>;
+
+    /// The remembered texts closest in meaning to `query`, best first,
+    /// with their similarity in thousandths.
+    fn recall(&mut self, query: &str) -> Result<Vec<(i32, String)>, Error>;
 }

@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 26] = [
+pub const HELP: [&str; 28] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -31,6 +31,8 @@ pub const HELP: [&str; 26] = [
     "  snapshots NS      a namespace's snapshots",
     "  rollback NS NAME  roll a namespace back to a snapshot",
     "  embed TEXT        the kernel model's embedding of TEXT: size, norm, first values",
+    "  remember TEXT     keep TEXT in the console's memory region, embedded",
+    "  recall QUERY      the remembered texts closest in meaning to QUERY",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 

@@ -202,6 +202,14 @@ impl<H: Host> Shell<H> {
                 let lines = store_lines::embedding(&self.host.embed(text)?);
                 self.say(&lines);
             }
+            Command::Remember(text) => {
+                let key = self.host.remember(text)?;
+                self.say(&[format!("remembered as {key}")]);
+            }
+            Command::Recall(query) => {
+                let lines = store_lines::recalled(&self.host.recall(query)?);
+                self.say(&lines);
+            }
             Command::Poweroff => {
                 self.say(&["powering off"]);
                 let why = self.host.poweroff();

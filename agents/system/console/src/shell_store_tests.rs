@@ -60,3 +60,22 @@ fn embed_prints_the_size_norm_and_first_values() {
         "error: not available: no disk or model installed",
     );
 }
+
+#[test]
+fn remember_then_recall_lists_the_closest_first() {
+    let out = run(
+        FakeHost::new(),
+        "remember buy milk\nremember the launch code is in the blue folder\n\
+         recall where is the launch code\nrecall\n",
+    );
+    has(&out, "remembered as m1");
+    has(&out, "remembered as m2");
+    let first = out
+        .iter()
+        .position(|l| l.ends_with("the launch code is in the blue folder"));
+    let second = out
+        .iter()
+        .position(|l| l.ends_with("buy milk") && l.starts_with("0."));
+    assert!(first.is_some() && first < second, "{out:?}");
+    has(&out, "usage: recall QUERY");
+}

@@ -56,6 +56,17 @@ pub fn snapshots(ns: &str, snapshots: &[SnapshotEntry]) -> Vec<String> {
         .collect()
 }
 
+/// `recall`: one line per remembered text, best first, with its
+/// similarity.
+pub fn recalled(hits: &[(i32, String)]) -> Vec<String> {
+    if hits.is_empty() {
+        return vec![String::from("recall: nothing remembered")];
+    }
+    hits.iter()
+        .map(|(score, text)| format!("{}.{:03}  {text}", score / 1000, score.rem_euclid(1000)))
+        .collect()
+}
+
 /// Values of an embedding `embed` prints.
 pub const SHOWN_VALUES: usize = 8;
 
@@ -112,6 +123,13 @@ mod tests {
         assert_eq!(lines[1], "  [0.6000, -0.8000, 0.0000]");
         let long: Vec<f32> = (0..384).map(|i| i as f32 / 1000.0).collect();
         assert!(embedding(&long)[1].ends_with(", ...]"));
+    }
+
+    #[test]
+    fn recalled_lines_carry_their_similarity() {
+        let lines = recalled(&[(873, "blue folder".into()), (41, "milk".into())]);
+        assert_eq!(lines, ["0.873  blue folder", "0.041  milk"]);
+        assert_eq!(recalled(&[]), ["recall: nothing remembered"]);
     }
 
     #[test]

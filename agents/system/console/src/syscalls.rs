@@ -6,9 +6,12 @@ use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_sdk::{
     AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Event, EventFilter, Handle, ImageInfo,
-    IpcStats, Message, RecvFilter, SnapshotEntry, StoreListRequest, StoreObjectInfo, SystemInfo,
-    TraceList,
+    IpcStats, MemoryQueryRequest, MemoryStoreRequest, Message, RecvFilter, SnapshotEntry,
+    StoreListRequest, StoreObjectInfo, SystemInfo, TraceList,
 };
+
+/// How many remembered lines `recall` shows.
+const RECALLED: usize = 3;
 
 /// Most objects `store ls` lists.
 const MAX_LISTED: usize = 10_000;
@@ -22,6 +25,7 @@ struct SdkHost {
     events: Option<Handle>,
     store: Option<Handle>,
     model: Option<Handle>,
+    memory: Option<Handle>,
 }
 
 impl SdkHost {
@@ -42,6 +46,7 @@ impl SdkHost {
             events: first(CapKind::EventTopic),
             store: first(CapKind::StoreNamespace),
             model: first(CapKind::Model),
+            memory: first(CapKind::MemoryRegion),
         })
     }
 
@@ -154,6 +159,44 @@ impl Host for SdkHost {
     fn embed(&mut self, text: &str) -> Result<Vec<f32>, Error> {
         let model = self.model.ok_or(Error::MissingCapability("model"))?;
         Ok(aios_sdk::embed(model.0, text)?)
+    }
+
+    fn remember(&mut self, text: &str) -> Result<String, Error> {
+        let region = self
+            .memory
+            .ok_or(Error::MissingCapability("memory-region"))?;
+        let key = format!("m{}", aios_sdk::clock_ns());
+        let request = MemoryStoreRequest {
+            key: key.clone(),
+            value: text.as_bytes().to_vec(),
+            tags: vec!["console".to_string()],
+            embed_text: Some(text.to_string()),
+            ..MemoryStoreRequest::default()
+        };
+        aios_sdk::memory_store(region.0, &request)?;
+        Ok(key)
+    }
+
+    fn recall(&mut self, query: &str) -> Result<Vec<(i32, String)>, Error> {
+        let region = self
+            .memory
+            .ok_or(Error::MissingCapability("memory-region"))?;
+        let request = MemoryQueryRequest {
+            text: Some(query.to_string()),
+            k: RECALLED as u32,
+            ..MemoryQueryRequest::default()
+        };
+        let hits = aios_sdk::memory_query(region.0, &request)?;
+        Ok(hits
+            .hits
+            .into_iter()
+            .map(|h| {
+                (
+                    h.score_permille,
+                    String::from_utf8_lossy(&h.value).into_owned(),
+                )
+            })
+            .collect())
     }
 
     fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error> {

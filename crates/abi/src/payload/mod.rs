@@ -7,6 +7,7 @@ mod audit;
 mod caps;
 mod images;
 mod ipc;
+mod memory;
 mod store;
 mod system;
 
@@ -15,6 +16,7 @@ pub use audit::{AuditEntry, AuditRecords, AuditVerdict};
 pub use caps::{CapInfo, CapKind, CapList, GrantRequest, rights};
 pub use images::{ImageInfo, ImageList, restart_mode};
 pub use ipc::{EventFilter, IpcStats, LATENCY_BOUNDS_NS, RecvFilter, TraceEntry, TraceList};
+pub use memory::{MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest};
 pub use store::{
     STORE_CHUNK, SnapshotEntry, SnapshotList, SnapshotRequest, StoreData, StoreGet, StoreKey,
     StoreListRequest, StoreListing, StoreObjectInfo, StorePut, snapshot_action,

@@ -9,6 +9,7 @@ mod audit;
 mod caps;
 mod guard;
 mod ipc;
+mod memory;
 mod store;
 mod system;
 
@@ -34,7 +35,8 @@ pub(crate) fn linker(engine: &Engine) -> Linker<AgentCtx> {
         .and_then(|()| guard::register(&mut linker))
         .and_then(|()| audit::register(&mut linker))
         .and_then(|()| store::register(&mut linker))
-        .and_then(|()| ai::register(&mut linker));
+        .and_then(|()| ai::register(&mut linker))
+        .and_then(|()| memory::register(&mut linker));
     // Registration fails only on a duplicate name, a programming error that
     // would leave agents unable to link (each spawn then reports the missing
     // import); the test `every_abi_syscall_is_defined_for_agents` links a

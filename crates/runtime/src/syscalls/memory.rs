@@ -1,0 +1,194 @@
+//! Memory-fabric syscalls: `memory_store`, `memory_query`. The handle is
+//! a MemoryRegion capability naming the region (WRITE to store, READ to
+//! query); a text to embed needs a Model capability too.
+
+use super::{SysResult, code, context, permit, require_view, wrap};
+use crate::AgentCtx;
+use crate::ai::{Memory, actor, to_abi};
+use crate::guard::Operation;
+use crate::memory::{MAX_PAYLOAD, read, write_reply};
+use aios_abi::Error;
+use aios_abi::payload::{
+    CapKind, MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest, rights,
+};
+use aios_cap::Resource;
+use aios_fabric::{Query, StoreRequest};
+use alloc::string::String;
+use alloc::vec::Vec;
+use wasmi::{Caller, Linker};
+
+/// Most hits one query returns.
+const MAX_HITS: u32 = 100;
+
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+    wrap(
+        linker,
+        "memory_store",
+        |caller: Caller<'_, AgentCtx>,
+         region: i32,
+         ptr: i32,
+         len: i32|
+         -> Result<i64, wasmi::Error> {
+            Ok(memory_store(&caller, region as u32, ptr, len)
+                .unwrap_or_else(|e| i64::from(e.code())))
+        },
+    )?;
+    wrap(
+        linker,
+        "memory_query",
+        |mut caller: Caller<'_, AgentCtx>, region: i32, ptr: i32, len: i32, out: i32, cap: i32| {
+            code(memory_query(&mut caller, region as u32, ptr, len, out, cap))
+        },
+    )
+}
+
+/// The region name of a MemoryRegion handle with `needed`, after the
+/// policy allowed `op` on it.
+fn region_name(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    needed: u32,
+    op: &str,
+    size: u64,
+) -> Result<String, Error> {
+    let view = require_view(caller, handle, CapKind::MemoryRegion, needed)?;
+    let Resource::MemoryRegion(name) = view.resource else {
+        return Err(Error::WrongKind);
+    };
+    if name.is_empty() {
+        return Err(Error::InvalidArgument);
+    }
+    permit(
+        caller,
+        Operation {
+            name: op,
+            resource: Some(&name),
+            size,
+            schema: None,
+        },
+    )?;
+    Ok(name)
+}
+
+/// The kernel model's embedding of `text`, for an agent holding a Model
+/// capability (charged to none: memory embeddings are part of the
+/// fabric's service).
+fn embed_for(caller: &Caller<'_, AgentCtx>, text: &str) -> Result<Vec<f32>, Error> {
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    if !rt
+        .inner
+        .state
+        .lock()
+        .caps
+        .holds_kind(me, CapKind::Model, now)
+    {
+        return Err(Error::PermissionDenied);
+    }
+    rt.inner.embed(text, |_| Ok(()))
+}
+
+fn with_memory<R>(
+    caller: &Caller<'_, AgentCtx>,
+    f: impl FnOnce(&mut Memory, u64) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let (rt, _) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let mut memory = rt.inner.memory.lock();
+    let memory = memory.as_mut().ok_or(Error::OutOfMemory)?;
+    memory.fabric.expire(now);
+    f(memory, now)
+}
+
+fn memory_store(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+) -> Result<i64, Error> {
+    let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
+    let request: MemoryStoreRequest = aios_abi::decode(&bytes)?;
+    let name = region_name(
+        caller,
+        handle,
+        rights::WRITE,
+        "memory_store",
+        bytes.len() as u64,
+    )?;
+    let embedding = match (&request.embedding, &request.embed_text) {
+        (Some(given), _) => Some(given.clone()),
+        (None, Some(text)) => Some(embed_for(caller, text)?),
+        (None, None) => None,
+    };
+    let me = actor(&caller.data().subject.name);
+    with_memory(caller, |memory, now| {
+        let region = memory.region(&name, me, true)?;
+        let tags: Vec<&str> = request.tags.iter().map(String::as_str).collect();
+        let mut store = StoreRequest::new(&request.key, &request.value).tags(&tags);
+        if let Some(vector) = &embedding {
+            store = store.embedding(vector);
+        }
+        if let Some(lease) = request.lease_ns {
+            store = store.lease(lease);
+        }
+        let version = memory
+            .fabric
+            .store(me, region, store, now)
+            .map_err(|e| to_abi(&e))?;
+        i64::try_from(version).map_err(|_| Error::InvalidArgument)
+    })
+}
+
+fn hit(entry: &aios_fabric::Entry, score: f32) -> MemoryHit {
+    MemoryHit {
+        key: entry.key.clone(),
+        value: entry.value.clone(),
+        tags: entry.tags.clone(),
+        version: entry.version,
+        score_permille: (score * 1000.0) as i32,
+    }
+}
+
+fn memory_query(
+    caller: &mut Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
+    let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
+    let request: MemoryQueryRequest = aios_abi::decode(&bytes)?;
+    let name = region_name(caller, handle, rights::READ, "memory_query", 0)?;
+    let text_vector = match &request.text {
+        Some(text) => Some(embed_for(caller, text)?),
+        None => None,
+    };
+    let me = actor(&caller.data().subject.name);
+    let hits = with_memory(caller, |memory, _| {
+        let region = memory.region(&name, me, false)?;
+        if let Some(key) = &request.key {
+            let entry = memory
+                .fabric
+                .get(me, region, key, request.version)
+                .map_err(|e| to_abi(&e))?;
+            return Ok(alloc::vec![hit(entry, 1.0)]);
+        }
+        let query = Query {
+            tags: request.tags.clone(),
+            vector: request.vector.clone(),
+            text_vector,
+            k: match request.k {
+                0 => 10,
+                k => k.min(MAX_HITS),
+            } as usize,
+            min_score: request.min_score_permille as f32 / 1000.0,
+        };
+        let found = memory
+            .fabric
+            .query(me, &[region], &query)
+            .map_err(|e| to_abi(&e))?;
+        Ok(found.iter().map(|h| hit(h.entry, h.score)).collect())
+    })?;
+    write_reply(caller, out, cap, &aios_abi::encode(&MemoryHits { hits }))
+}
