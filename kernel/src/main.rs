@@ -91,6 +91,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // Agent images are verified (ML-DSA-65) and compiled after `ready`: the
     // console is usable at once and boot time does not grow with the bundle.
     let runtime = agents::init(bundle, aios_hal::percpu::online_count());
+    storage::accelerate_checksums();
     storage::mount(runtime);
     bench::run(&cmdline);
     #[cfg(feature = "ktest")]

@@ -77,6 +77,30 @@ impl BlockDevice for DiskBlocks {
     }
 }
 
+/// The `crc32` instruction, once probed.
+static SSE42: spin::Once<aios_simd::Sse42> = spin::Once::new();
+
+fn hardware_crc32c(data: &[u8]) -> u32 {
+    match SSE42.get() {
+        Some(sse) => sse.crc32c(data),
+        None => aios_store::crc32c_portable(data),
+    }
+}
+
+/// Gives the store the CPU's CRC32C instruction for its block checksums
+/// (the portable table method costs about three instructions a byte,
+/// most of the store's CPU time on large objects).
+pub fn accelerate_checksums() {
+    let Some(sse) = aios_simd::Sse42::detect() else {
+        crate::info!("store: no SSE4.2; block checksums in software");
+        return;
+    };
+    SSE42.call_once(|| sse);
+    if !aios_store::accelerate_crc32c(hardware_crc32c) {
+        crate::warn!("store: the crc32 instruction disagrees with CRC32C; not used");
+    }
+}
+
 /// Mounts the first disk holding a store as the runtime's object store.
 /// Disks without one are left alone (they may be scratch disks).
 pub fn mount(runtime: &Runtime) {

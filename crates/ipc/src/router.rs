@@ -222,6 +222,16 @@ impl<M: Matcher> Router<M> {
             .ok_or(RouteError::NoSuchIntent)
     }
 
+    /// Every intent some running agent serves: (name, description). For
+    /// routing by meaning outside the router (the kernel's embeddings).
+    pub fn served(&self) -> Vec<(String, String)> {
+        self.entries
+            .values()
+            .filter(|entry| !entry.agents.is_empty())
+            .map(|entry| (entry.spec.name.clone(), entry.spec.description.clone()))
+            .collect()
+    }
+
     fn take_turn(&mut self, key: &str) -> Result<Route, RouteError> {
         let entry = self.entries.get_mut(key).ok_or(RouteError::NoSuchIntent)?;
         let agent = entry.take_turn().ok_or(RouteError::NoAgent)?;

@@ -221,3 +221,21 @@ fn patterns_match_one_or_more_segments() {
         assert_eq!(Pattern::parse(bad), Err(Error::InvalidName), "{bad:?}");
     }
 }
+
+#[test]
+fn served_lists_the_intents_someone_serves_with_their_descriptions() {
+    let mut router = router();
+    let served = router.served();
+    assert_eq!(served.len(), 5);
+    assert!(served.contains(&(
+        "weather.forecast".to_string(),
+        "Forecast the weather for a city".to_string()
+    )));
+    router.unregister(4);
+    assert!(
+        router
+            .served()
+            .iter()
+            .all(|(name, _)| name != "weather.forecast")
+    );
+}

@@ -37,7 +37,7 @@ mod upload;
 pub mod testing;
 
 pub use block::{HEADER_SIZE, PAYLOAD};
-pub use crc::crc32c;
+pub use crc::{accelerate_crc32c, crc32c, portable as crc32c_portable};
 pub use device::{BLOCK_SIZE, BlockDevice, DeviceError, DeviceErrorKind};
 pub use error::{Context, Error};
 pub use keys::INLINE_MAX;

@@ -17,6 +17,8 @@ mod asm;
 #[cfg(target_arch = "x86_64")]
 mod asm_pair;
 #[cfg(target_arch = "x86_64")]
+mod crc;
+#[cfg(target_arch = "x86_64")]
 mod probe;
 #[cfg(target_arch = "x86_64")]
 mod quant;
@@ -26,8 +28,10 @@ mod token;
 mod unsupported;
 
 #[cfg(target_arch = "x86_64")]
+pub use crc::Sse42;
+#[cfg(target_arch = "x86_64")]
 pub use probe::avx2_fma_available;
 #[cfg(target_arch = "x86_64")]
 pub use token::Avx2;
 #[cfg(not(target_arch = "x86_64"))]
-pub use unsupported::{Avx2, avx2_fma_available};
+pub use unsupported::{Avx2, Sse42, avx2_fma_available};

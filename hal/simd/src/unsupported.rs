@@ -73,3 +73,21 @@ impl Avx2 {
         match self.never {}
     }
 }
+
+/// Never constructible off x86_64: there is no `crc32` instruction here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sse42 {
+    never: Never,
+}
+
+impl Sse42 {
+    /// Always `None` on this target.
+    pub fn detect() -> Option<Sse42> {
+        None
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn crc32c(self, _data: &[u8]) -> u32 {
+        match self.never {}
+    }
+}

@@ -161,7 +161,8 @@ fn third_boot(s: &mut Session, checks: &mut Checks) -> Result<(), String> {
     Ok(())
 }
 
-fn power_off(s: &mut Session) -> Result<(), String> {
+/// Types `poweroff` and waits for QEMU to exit.
+pub fn power_off(s: &mut Session) -> Result<(), String> {
     send(s, "poweroff")?;
     match s.wait_exit(STEP) {
         Ok(Some(_)) => Ok(()),

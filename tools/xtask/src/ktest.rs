@@ -151,7 +151,11 @@ pub fn run(paths: &Paths, kernel: &std::path::Path) -> Result<(Tally, Vec<String
                 bundle: paths.bundle(),
                 cmdline: "ktest".to_string(),
             },
-            extra: crate::disks::scratch_disks(&paths.aios.join("ktest-disks"), SCRATCH_DISK)?,
+            extra: crate::disks::scratch_disks(
+                &paths.aios.join("ktest-disks"),
+                SCRATCH_DISK,
+                "writeback",
+            )?,
         };
         let mut session = Session::spawn(&machine, false)?;
         let finished = session.wait_for(BOOT_TIMEOUT, |line| line.starts_with("ktest: done "));

@@ -9,6 +9,7 @@ mod data_disk;
 mod disks;
 mod e2e;
 mod e2e_agents;
+mod e2e_ai;
 mod e2e_ipc;
 mod e2e_store;
 mod error;

@@ -11,9 +11,9 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{agents, e2e, e2e_agents, e2e_ipc, e2e_store, ktest, setup};
+use crate::{agents, e2e, e2e_agents, e2e_ai, e2e_ipc, e2e_store, ktest, setup};
 
-const TIERS: usize = 8;
+const TIERS: usize = 9;
 
 /// Runs every tier; an error names the failing tier.
 pub fn run(paths: &Paths) -> Result<(), Error> {
@@ -86,7 +86,17 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
         build::kernel(paths, Kernel::Production)?;
         build::bundle(paths)?;
         checked(total, |checks| e2e_store::run(paths, checks))
-    })
+    })?;
+
+    tier(
+        9,
+        "end to end, AI: embeddings, memory, routing by meaning",
+        || {
+            build::kernel(paths, Kernel::Production)?;
+            build::bundle(paths)?;
+            checked(total, |checks| e2e_ai::run(paths, checks))
+        },
+    )
 }
 
 /// Whether tier `number` runs: all do, unless `XTASK_TIERS` lists some

@@ -31,6 +31,14 @@ pub enum Command<'a> {
         /// The body, as JSON text.
         json: &'a str,
     },
+    /// `send "REQUEST" JSON`: a request addressed by meaning: the kernel
+    /// routes it to the intent whose description matches REQUEST best.
+    SendRequest {
+        /// The request in words (between the quotes).
+        text: &'a str,
+        /// The body, as JSON text.
+        json: &'a str,
+    },
     /// `audit tail [N]`: the last N audit records (the count as typed).
     AuditTail(Option<&'a str>),
     /// `audit verify`: check the audit chain.
@@ -123,6 +131,15 @@ pub fn parse(line: &str) -> Command<'_> {
         ("top", _) => Command::Top,
         ("poweroff", _) => Command::Poweroff,
         ("spawn" | "kill" | "caps", None) => Command::Usage(command),
+        ("send", Some(_)) if rest.starts_with('"') => match rest[1..].split_once('"') {
+            Some((text, json)) if !text.trim().is_empty() && !json.trim().is_empty() => {
+                Command::SendRequest {
+                    text,
+                    json: json.trim(),
+                }
+            }
+            _ => Command::Syntax("send INTENT JSON | send \"REQUEST\" JSON"),
+        },
         ("send", Some(intent)) if !after.is_empty() => Command::Send {
             intent,
             json: after,
@@ -269,6 +286,17 @@ mod tests {
             }
         );
         assert_eq!(parse("snapshots notes"), Command::Snapshots("notes"));
+        assert_eq!(
+            parse(r#"send "say it back to me" {"text":"hi"}"#),
+            Command::SendRequest {
+                text: "say it back to me",
+                json: r#"{"text":"hi"}"#
+            }
+        );
+        assert_eq!(
+            parse(r#"send "a request without a body""#),
+            Command::Syntax("send INTENT JSON | send \"REQUEST\" JSON")
+        );
         assert_eq!(parse("embed hello  world"), Command::Embed("hello  world"));
         assert_eq!(parse("embed"), Command::Syntax("embed TEXT"));
         assert_eq!(

@@ -172,6 +172,24 @@ impl Host for FakeHost {
         self.semantic.request(intent, body, timeout_ns)
     }
 
+    fn request_text(
+        &mut self,
+        text: &str,
+        body: Vec<u8>,
+        timeout_ns: u64,
+    ) -> Result<Message, Error> {
+        // A stand-in for routing by meaning: the first declared intent
+        // whose name shares a word with the request.
+        let intent = self
+            .semantic
+            .intents
+            .iter()
+            .map(|(name, _)| name.clone())
+            .find(|name| text.split_whitespace().any(|w| name.contains(w)))
+            .ok_or(Error::Syscall(Abi::NoMatch))?;
+        self.semantic.request(&intent, body, timeout_ns)
+    }
+
     fn policy_set(&mut self, text: &str) -> Result<(), Error> {
         self.semantic.policy_set(text)
     }

@@ -53,6 +53,15 @@ pub trait Host {
     /// to `timeout_ns` for the reply.
     fn request(&mut self, intent: &str, body: Vec<u8>, timeout_ns: u64) -> Result<Message, Error>;
 
+    /// Sends a request addressed by meaning (`text`) and waits up to
+    /// `timeout_ns` for its reply.
+    fn request_text(
+        &mut self,
+        text: &str,
+        body: Vec<u8>,
+        timeout_ns: u64,
+    ) -> Result<Message, Error>;
+
     /// Installs `text` as the policy in force; a text that does not
     /// compile is [`Error::PolicyRefused`] with the compiler's message.
     fn policy_set(&mut self, text: &str) -> Result<(), Error>;

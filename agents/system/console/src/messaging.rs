@@ -23,6 +23,19 @@ pub fn send<H: Host>(host: &mut H, intent: &str, json: &str) -> String {
     }
 }
 
+/// `send "REQUEST" JSON`: like [`send`], addressed by meaning; the
+/// reply line names the intent the kernel chose.
+pub fn send_request<H: Host>(host: &mut H, text: &str, json: &str) -> String {
+    let body = match aios_json::json_to_cbor(json) {
+        Ok(body) => body,
+        Err(error) => return format!("send: invalid JSON {error}"),
+    };
+    match host.request_text(text, body, SEND_TIMEOUT_NS) {
+        Ok(reply) => format!("routed to {}: {}", reply.intent, reply_line(&reply)),
+        Err(error) => format!("send: {error}"),
+    }
+}
+
 /// `reply from agent <N>: <body as JSON>`.
 pub fn reply_line(reply: &Message) -> String {
     let body = if reply.body.is_empty() {

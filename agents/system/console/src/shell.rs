@@ -138,6 +138,10 @@ impl<H: Host> Shell<H> {
                 let line = messaging::send(&mut self.host, intent, json);
                 self.say(&[line]);
             }
+            Command::SendRequest { text, json } => {
+                let line = messaging::send_request(&mut self.host, text, json);
+                self.say(&[line]);
+            }
             Command::AuditTail(count) => {
                 let count = count.map_or(Ok(audit::DEFAULT_TAIL), command::number)?;
                 let lines = audit::tail(&self.host.audit_tail(count)?);

@@ -168,3 +168,20 @@ fn top_shows_the_ipc_totals() {
     );
     assert!(out[header + 2].starts_with("   ID NAME"));
 }
+
+#[test]
+fn a_request_in_words_names_the_intent_it_was_routed_to() {
+    let host = FakeHost::new();
+    assert!(host.semantic.intents.iter().any(|(n, _)| n == "demo.echo"));
+    let out = run(
+        host,
+        "send \"please echo this\" {\"text\":\"hi\"}\nsend \"nothing fits\" {}\n",
+    );
+    assert!(
+        out.iter()
+            .any(|l| l.starts_with("routed to demo.echo: reply from agent ")
+                && l.ends_with(r#"{"text":"hi"}"#)),
+        "{out:?}"
+    );
+    has(&out, "send: no intent matches the request");
+}

@@ -5,9 +5,9 @@ use crate::shell::Shell;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_sdk::{
-    AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Event, EventFilter, Handle, ImageInfo,
-    IpcStats, MemoryQueryRequest, MemoryStoreRequest, Message, RecvFilter, SnapshotEntry,
-    StoreListRequest, StoreObjectInfo, SystemInfo, TraceList,
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Destination, Event, EventFilter,
+    Handle, ImageInfo, IpcStats, MemoryQueryRequest, MemoryStoreRequest, Message, RecvFilter,
+    SnapshotEntry, StoreListRequest, StoreObjectInfo, SystemInfo, TraceList,
 };
 
 /// How many remembered lines `recall` shows.
@@ -143,6 +143,19 @@ impl Host for SdkHost {
         // dropping them keeps the bounded mailbox from filling up.
         while aios_sdk::recv(&RecvFilter::default(), 0).is_ok() {}
         Ok(aios_sdk::request(intent, body, timeout_ns)?)
+    }
+
+    fn request_text(
+        &mut self,
+        text: &str,
+        body: Vec<u8>,
+        timeout_ns: u64,
+    ) -> Result<Message, Error> {
+        while aios_sdk::recv(&RecvFilter::default(), 0).is_ok() {}
+        let cap = aios_sdk::intent_cap("*")?;
+        let mut message = Message::new(0, Destination::Request(text.to_string()), "");
+        message.body = body;
+        Ok(aios_sdk::request_with(cap, message, timeout_ns)?)
     }
 
     fn policy_set(&mut self, text: &str) -> Result<(), Error> {

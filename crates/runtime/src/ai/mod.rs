@@ -5,6 +5,7 @@
 
 mod memory;
 mod models;
+mod routing;
 
 pub(crate) use memory::{Memory, actor, to_abi};
 pub(crate) use models::{EMBED_MODEL, Models};

@@ -21,6 +21,8 @@ pub(crate) struct Models {
     /// Why the last load failed (kept so a missing model is not re-read
     /// from disk on every call; cleared when a store is mounted).
     missing: Option<String>,
+    /// Embeddings of intent descriptions, for routing by meaning.
+    pub(crate) descriptions: alloc::collections::BTreeMap<String, Vec<f32>>,
 }
 
 impl Models {

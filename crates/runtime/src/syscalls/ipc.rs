@@ -94,6 +94,7 @@ fn try_send(
     };
     let bytes = read(caller, ptr, len, MAX_MESSAGE)?;
     let message = Message::decode(&bytes).map_err(|_| Error::MalformedPayload)?;
+    let message = rt.inner.route_by_meaning(message)?;
     let target = match &pattern {
         Some(pattern) => Target::Intent(pattern),
         None => Target::Reply,
