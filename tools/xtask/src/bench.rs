@@ -165,6 +165,9 @@ fn meets(value: f64, target: &str) -> Option<bool> {
     if let Some(limit) = target.strip_prefix("<=") {
         return Some(value <= limit.trim().parse::<f64>().ok()?);
     }
+    if let Some(limit) = target.strip_prefix('<') {
+        return Some(value < limit.trim().parse::<f64>().ok()?);
+    }
     let limit = target.strip_prefix(">=")?;
     Some(value >= limit.trim().parse::<f64>().ok()?)
 }
@@ -245,5 +248,7 @@ mod tests {
         assert_eq!(meets(1.5, "<= 1.5"), Some(true));
         assert_eq!(meets(3.0, ">= 4"), Some(false));
         assert_eq!(meets(3.0, "about 3"), None);
+        assert_eq!(meets(999_999.0, "< 1000000"), Some(true));
+        assert_eq!(meets(1_000_000.0, "< 1000000"), Some(false));
     }
 }
