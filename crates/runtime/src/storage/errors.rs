@@ -10,11 +10,11 @@ pub(crate) fn to_abi(error: &StoreError) -> Error {
     match error {
         StoreError::NotFound | StoreError::NoNamespace | StoreError::NoSnapshot => Error::NotFound,
         StoreError::Exists => Error::Exists,
-        StoreError::InvalidName(_) => Error::InvalidArgument,
+        StoreError::InvalidName(_) | StoreError::BadUpload => Error::InvalidArgument,
         StoreError::QuotaExceeded { .. } | StoreError::NoSpace => Error::NoSpace,
         StoreError::TooLarge => Error::BadLength,
         StoreError::Corrupt { .. } => Error::Corrupt,
         StoreError::Device(_) => Error::DeviceError,
-        _ => Error::InvalidArgument,
+        StoreError::NotFormatted | StoreError::DeviceTooSmall => Error::Unavailable,
     }
 }
