@@ -42,15 +42,9 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
     )
 }
 
-/// The region name of a MemoryRegion handle with `needed`, after the
-/// policy allowed `op` on it.
-fn region_name(
-    caller: &Caller<'_, AgentCtx>,
-    handle: u32,
-    needed: u32,
-    op: &str,
-    size: u64,
-) -> Result<String, Error> {
+/// The region name of a MemoryRegion handle with `needed` (checked
+/// before the request is read, as every syscall checks its handle first).
+fn region_name(caller: &Caller<'_, AgentCtx>, handle: u32, needed: u32) -> Result<String, Error> {
     let view = require_view(caller, handle, CapKind::MemoryRegion, needed)?;
     let Resource::MemoryRegion(name) = view.resource else {
         return Err(Error::WrongKind);
@@ -58,16 +52,20 @@ fn region_name(
     if name.is_empty() {
         return Err(Error::InvalidArgument);
     }
+    Ok(name)
+}
+
+/// Asks the policy about `op` on region `name`.
+fn allowed(caller: &Caller<'_, AgentCtx>, op: &str, name: &str, size: u64) -> Result<(), Error> {
     permit(
         caller,
         Operation {
             name: op,
-            resource: Some(&name),
+            resource: Some(name),
             size,
             schema: None,
         },
-    )?;
-    Ok(name)
+    )
 }
 
 /// The kernel model's embedding of `text`, for an agent holding a Model
@@ -106,15 +104,10 @@ fn memory_store(
     ptr: i32,
     len: i32,
 ) -> Result<i64, Error> {
+    let name = region_name(caller, handle, rights::WRITE)?;
     let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
     let request: MemoryStoreRequest = aios_abi::decode(&bytes)?;
-    let name = region_name(
-        caller,
-        handle,
-        rights::WRITE,
-        "memory_store",
-        bytes.len() as u64,
-    )?;
+    allowed(caller, "memory_store", &name, bytes.len() as u64)?;
     let embedding = match (&request.embedding, &request.embed_text) {
         (Some(given), _) => Some(given.clone()),
         (None, Some(text)) => Some(embed_for(caller, text)?),
@@ -157,9 +150,10 @@ fn memory_query(
     out: i32,
     cap: i32,
 ) -> SysResult {
+    let name = region_name(caller, handle, rights::READ)?;
     let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
     let request: MemoryQueryRequest = aios_abi::decode(&bytes)?;
-    let name = region_name(caller, handle, rights::READ, "memory_query", 0)?;
+    allowed(caller, "memory_query", &name, 0)?;
     let text_vector = match &request.text {
         Some(text) => Some(embed_for(caller, text)?),
         None => None,

@@ -13,7 +13,7 @@ use aios_abi::payload::{
     CapKind, STORE_CHUNK, SnapshotEntry, SnapshotList, SnapshotRequest, StoreData, StoreGet,
     StoreKey, StoreListRequest, StoreListing, StorePut, rights, snapshot_action,
 };
-use aios_cap::Resource;
+use aios_cap::{CapView, Resource};
 use aios_store::{ListQuery, PutMeta};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -82,20 +82,24 @@ fn request<T: for<'b> Decode<'b, ()>>(
     aios_abi::decode(&bytes)
 }
 
-/// Checks that `handle` is a StoreNamespace capability with `needed`
-/// rights whose resource covers `ns`, and that the policy allows `op` on
-/// it. Returns the capability's byte quota.
+/// The StoreNamespace capability `handle` with `needed` rights: checked
+/// before the request is even read, as every syscall checks its handle
+/// first.
+fn holder(caller: &Caller<'_, AgentCtx>, handle: u32, needed: u32) -> Result<CapView, Error> {
+    require_view(caller, handle, CapKind::StoreNamespace, needed)
+}
+
+/// Checks that `view` covers namespace `ns` (`aios.*` are the kernel's:
+/// nothing covers them) and that the policy allows `op` on it. An
+/// uncovered namespace is audited. Returns the capability's byte quota.
 fn authorise(
     caller: &Caller<'_, AgentCtx>,
-    handle: u32,
+    view: &CapView,
     ns: &str,
-    needed: u32,
     op: &str,
     size: u64,
 ) -> Result<Option<u64>, Error> {
-    let view = require_view(caller, handle, CapKind::StoreNamespace, needed)?;
     if ns.starts_with("aios.") {
-        // Kernel namespaces (the audit log): no handle covers them.
         return Err(Error::PermissionDenied);
     }
     let Resource::StoreNamespace(pattern) = &view.resource else {
@@ -128,12 +132,13 @@ fn authorise(
 }
 
 fn store_put(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+    let view = holder(caller, handle, rights::WRITE)?;
     let put: StorePut = request(caller, ptr, len)?;
     if put.data.len() > STORE_CHUNK {
         return Err(Error::BadLength);
     }
     let size = put.data.len() as u64;
-    let cap_quota = authorise(caller, handle, &put.ns, rights::WRITE, "store_put", size)?;
+    let cap_quota = authorise(caller, &view, &put.ns, "store_put", size)?;
     let (rt, me) = context(caller)?;
     let agent_quota = rt
         .inner
@@ -238,8 +243,9 @@ fn store_get(
     out: i32,
     cap: i32,
 ) -> SysResult {
+    let view = holder(caller, handle, rights::READ)?;
     let get: StoreGet = request(caller, ptr, len)?;
-    authorise(caller, handle, &get.ns, rights::READ, "store_get", 0)?;
+    authorise(caller, &view, &get.ns, "store_get", 0)?;
     let max = match get.max {
         0 => STORE_CHUNK,
         n => (n as usize).min(STORE_CHUNK),
@@ -292,8 +298,9 @@ fn object_info(info: aios_store::ObjectInfo) -> aios_abi::payload::StoreObjectIn
 }
 
 fn store_delete(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+    let view = holder(caller, handle, rights::WRITE)?;
     let key: StoreKey = request(caller, ptr, len)?;
-    authorise(caller, handle, &key.ns, rights::WRITE, "store_delete", 0)?;
+    authorise(caller, &view, &key.ns, "store_delete", 0)?;
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
     let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
@@ -310,8 +317,9 @@ fn store_list(
     out: i32,
     cap: i32,
 ) -> SysResult {
+    let view = holder(caller, handle, rights::READ)?;
     let list: StoreListRequest = request(caller, ptr, len)?;
-    authorise(caller, handle, &list.ns, rights::READ, "store_list", 0)?;
+    authorise(caller, &view, &list.ns, "store_list", 0)?;
     let limit = match list.limit {
         0 => MAX_LIST,
         n => n.min(MAX_LIST),
@@ -346,6 +354,9 @@ fn store_snapshot(
     out: i32,
     cap: i32,
 ) -> SysResult {
+    // Listing needs READ, the rest CONTROL: the handle is checked for
+    // READ first, then for what the request turns out to need.
+    holder(caller, handle, rights::READ)?;
     let req: SnapshotRequest = request(caller, ptr, len)?;
     if req.action > snapshot_action::LIST {
         return Err(Error::InvalidArgument);
@@ -355,7 +366,8 @@ fn store_snapshot(
     } else {
         rights::CONTROL
     };
-    authorise(caller, handle, &req.ns, needed, "store_snapshot", 0)?;
+    let view = holder(caller, handle, needed)?;
+    authorise(caller, &view, &req.ns, "store_snapshot", 0)?;
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
     let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
@@ -388,15 +400,9 @@ fn store_snapshot(
 }
 
 fn store_rollback(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+    let view = holder(caller, handle, rights::CONTROL)?;
     let req: SnapshotRequest = request(caller, ptr, len)?;
-    authorise(
-        caller,
-        handle,
-        &req.ns,
-        rights::CONTROL,
-        "store_rollback",
-        0,
-    )?;
+    authorise(caller, &view, &req.ns, "store_rollback", 0)?;
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
     let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
