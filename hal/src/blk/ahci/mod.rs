@@ -14,7 +14,7 @@ use crate::pci::{Interrupt, Mmio, PciDevice};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::vec::Vec;
-use port::{MAX_PRDT, PORT_CI, PORT_IS, PORT_TFD, Port};
+use port::{MAX_PRDT, PORT_CI, PORT_IE, PORT_IS, PORT_TFD, Port};
 
 const HBA_CAP: u64 = 0x00;
 const HBA_GHC: u64 = 0x04;
@@ -89,11 +89,29 @@ pub(super) fn init(pci: &PciDevice, interrupt: Option<Interrupt>) -> Result<Vec<
             Box::new(driver) as Box<dyn Driver>,
         ));
     }
+    // Ports we do not drive keep their interrupts masked and their status
+    // clear (firmware may have left either set on ports it used).
+    for number in (0..32u32).filter(|n| implemented & (1 << n) != 0) {
+        if found_port(&found, number) {
+            continue;
+        }
+        if let Some(registers) = hba.window(0x100 + u64::from(number) * 0x80, 0x80) {
+            registers.write32(PORT_IE, 0);
+            registers.write32(PORT_IS, u32::MAX);
+        }
+    }
     if interrupt.is_some() {
         hba.write32(HBA_IS, u32::MAX);
         hba.write32(HBA_GHC, GHC_AHCI | GHC_INTERRUPTS);
     }
     Ok(found)
+}
+
+/// Whether port `number` is among the ports brought up.
+fn found_port(found: &[Found], number: u32) -> bool {
+    found
+        .iter()
+        .any(|(name, _, _)| *name == format!(" port {}", number))
 }
 
 impl Ahci {

@@ -5,7 +5,7 @@ use crate::dma::{DmaBuffer, DmaError, Segment};
 use crate::pci::Mmio;
 
 pub(super) const PORT_IS: u64 = 0x10;
-const PORT_IE: u64 = 0x14;
+pub(super) const PORT_IE: u64 = 0x14;
 const PORT_CMD: u64 = 0x18;
 pub(super) const PORT_TFD: u64 = 0x20;
 const PORT_SIG: u64 = 0x24;
@@ -65,8 +65,13 @@ impl Port {
         }
     }
 
-    /// Clears ST and FRE and waits (bounded) for the engines to stop.
+    /// Masks the port's interrupts, clears ST and FRE and waits (bounded)
+    /// for the engines to stop. A port left stopped (no ATA disk: an ATAPI
+    /// drive, say) must not raise interrupts nobody clears: with one MSI for
+    /// the whole HBA, its pending status would re-raise the vector forever.
     pub fn stop(&self) {
+        self.registers.write32(PORT_IE, 0);
+        self.registers.write32(PORT_IS, u32::MAX);
         let cmd = self.registers.read32(PORT_CMD);
         self.registers
             .write32(PORT_CMD, cmd & !(CMD_START | CMD_FIS_RECEIVE));
