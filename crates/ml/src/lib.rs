@@ -18,5 +18,5 @@ pub mod wordpiece;
 pub use bert::Embedder;
 pub use error::{Error, Result};
 pub use kernels::Backend;
-pub use llama::{Generator, Llm, Message, Role, Session, Step};
+pub use llama::{Decoder, Generator, Llm, Message, Role, Session, Step};
 pub use sample::SamplerConfig;

@@ -1,4 +1,5 @@
-//! The Llama forward pass over a batch of new tokens, appending to a session's KV cache.
+//! The Llama forward pass over new tokens of one or several sessions, appending to
+//! each session's KV cache.
 //!
 //! Numerics follow llama.cpp's CPU graph so greedy decoding picks the same tokens:
 //! RMSNorm sums squares in f64, RoPE is the "normal" (adjacent pairs) layout with the
@@ -9,8 +10,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::Session;
 use super::attention::attend;
+use super::{Llm, Session};
 use crate::error::{Error, Result};
 use crate::kernels::Backend;
 use crate::quant::{QuantizedVector, f32_to_f16};
@@ -25,7 +26,8 @@ pub(crate) fn forward(
     tokens: &[u32],
     backend: Backend,
 ) -> Result<Vec<f32>> {
-    let c = s.llm.config;
+    let llm = s.llm;
+    let c = llm.config;
     if tokens.is_empty() {
         return Err(Error::Malformed {
             what: "feed needs at least one token",
@@ -43,37 +45,61 @@ pub(crate) fn forward(
     }
     let mut last = Vec::new();
     for chunk in tokens.chunks(CHUNK) {
-        last = forward_chunk(s, chunk, backend)?;
+        last = run_layers(llm, &mut [&mut *s], &[chunk], backend)?;
     }
-    let w = &s.llm.weights;
-    rms_norm(&mut last, &w.output_norm, c.norm_eps);
-    let mut logits = vec![0.0; c.vocab];
-    w.output
-        .matvec(backend, &last, &mut logits, &mut QuantizedVector::default())?;
-    Ok(logits)
+    logits(llm, &mut last, backend)
 }
 
-/// Runs every layer over `tokens`, extends the cache, and returns the last
-/// token's final hidden state (before the output norm).
-fn forward_chunk(s: &mut Session<'_, '_>, tokens: &[u32], backend: Backend) -> Result<Vec<f32>> {
-    let llm = s.llm;
+/// The next-token logits (`rows × vocab`) of final hidden states (`rows × embedding`,
+/// normalised in place), all rows through the output matrix together.
+pub(super) fn logits(llm: &Llm<'_>, hidden: &mut [f32], backend: Backend) -> Result<Vec<f32>> {
     let (c, w) = (&llm.config, &llm.weights);
-    let (n, e, kvw, ff) = (tokens.len(), c.embedding, c.kv_width(), c.feed_forward);
-    let past = s.tokens.len();
+    hidden
+        .chunks_exact_mut(c.embedding)
+        .for_each(|r| rms_norm(r, &w.output_norm, c.norm_eps));
+    let rows = hidden.len() / c.embedding;
+    let too_large = Error::TooLarge { what: "logits" };
+    let mut out = vec![0.0; rows.checked_mul(c.vocab).ok_or(too_large)?];
+    w.output
+        .matmul(backend, hidden, &mut out, &mut QuantizedVector::default())?;
+    Ok(out)
+}
+
+/// Runs every layer over new tokens of several sessions at once (`tokens[i]`, at least
+/// one, follow `sessions[i]`'s history): the rows of all sessions pass through each
+/// weight matrix together, each row is rotated at its own position and attends over
+/// its own session's cache. Extends every session's cache and tokens, and returns
+/// the final hidden state (before the output norm) of each session's last new token.
+pub(super) fn run_layers(
+    llm: &Llm<'_>,
+    sessions: &mut [&mut Session<'_, '_>],
+    tokens: &[&[u32]],
+    backend: Backend,
+) -> Result<Vec<f32>> {
+    let (c, w) = (&llm.config, &llm.weights);
+    let (e, kvw, ff) = (c.embedding, c.kv_width(), c.feed_forward);
+    if sessions.len() != tokens.len() || tokens.iter().any(|t| t.is_empty()) {
+        return Err(Error::Malformed {
+            what: "every session in a forward pass needs new tokens",
+        });
+    }
+    let n: usize = tokens.iter().map(|t| t.len()).sum();
     let mut x = vec![0.0f32; n * e];
-    for (row, &t) in x.chunks_exact_mut(e).zip(tokens) {
+    for (row, &t) in x.chunks_exact_mut(e).zip(tokens.iter().copied().flatten()) {
         w.embed.dequantize_row(t as usize, row)?;
     }
+    // Per session: its first row in the batch, its row count, its cache length before them.
+    let mut spans = Vec::with_capacity(sessions.len());
+    let mut rope = Vec::with_capacity(n);
+    for (s, t) in sessions.iter().zip(tokens) {
+        let (first, past) = (rope.len(), s.tokens.len());
+        rope.extend((past..past + t.len()).map(|pos| rope_table(c, pos)));
+        spans.push((first, t.len(), past));
+    }
     let mut scratch = QuantizedVector::default();
-    let (mut xb, mut q, mut att, mut o) = (
-        vec![0.0; n * e],
-        vec![0.0; n * e],
-        vec![0.0; n * e],
-        vec![0.0; n * e],
-    );
+    let [mut xb, mut q, mut att, mut o] = core::array::from_fn(|_| vec![0.0; n * e]);
     let (mut k, mut v) = (vec![0.0; n * kvw], vec![0.0; n * kvw]);
     let (mut g, mut u) = (vec![0.0; n * ff], vec![0.0; n * ff]);
-    let rope: Vec<Vec<(f32, f32)>> = (0..n).map(|t| rope_table(c, past + t)).collect();
     for (l, layer) in w.layers.iter().enumerate() {
         xb.copy_from_slice(&x);
         xb.chunks_exact_mut(e)
@@ -81,21 +107,21 @@ fn forward_chunk(s: &mut Session<'_, '_>, tokens: &[u32], backend: Backend) -> R
         layer.wq.matmul(backend, &xb, &mut q, &mut scratch)?;
         layer.wk.matmul(backend, &xb, &mut k, &mut scratch)?;
         layer.wv.matmul(backend, &xb, &mut v, &mut scratch)?;
-        for t in 0..n {
-            apply_rope(&mut q[t * e..(t + 1) * e], c.head_dim, &rope[t]);
-            apply_rope(&mut k[t * kvw..(t + 1) * kvw], c.head_dim, &rope[t]);
+        for (t, table) in rope.iter().enumerate() {
+            apply_rope(&mut q[t * e..(t + 1) * e], c.head_dim, table);
+            apply_rope(&mut k[t * kvw..(t + 1) * kvw], c.head_dim, table);
         }
-        s.keys[l].extend(k.iter().map(|&f| f32_to_f16(f)));
-        s.values[l].extend(v.iter().map(|&f| f32_to_f16(f)));
-        attend(
-            c,
-            &llm.half_table,
-            &q,
-            (&s.keys[l], &s.values[l]),
-            past,
-            &mut att,
-            backend,
-        )?;
+        for (s, &(first, count, past)) in sessions.iter_mut().zip(&spans) {
+            let (rows, kv_rows) = (
+                first * e..(first + count) * e,
+                first * kvw..(first + count) * kvw,
+            );
+            s.keys[l].extend(k[kv_rows.clone()].iter().map(|&f| f32_to_f16(f)));
+            s.values[l].extend(v[kv_rows].iter().map(|&f| f32_to_f16(f)));
+            let cache = (&s.keys[l][..], &s.values[l][..]);
+            let (q_rows, att_rows) = (&q[rows.clone()], &mut att[rows]);
+            attend(c, &llm.half_table, q_rows, cache, past, att_rows, backend)?;
+        }
         layer.wo.matmul(backend, &att, &mut o, &mut scratch)?;
         x.iter_mut().zip(&o).for_each(|(a, b)| *a += b);
         xb.copy_from_slice(&x);
@@ -109,8 +135,13 @@ fn forward_chunk(s: &mut Session<'_, '_>, tokens: &[u32], backend: Backend) -> R
         layer.down.matmul(backend, &g, &mut o, &mut scratch)?;
         x.iter_mut().zip(&o).for_each(|(a, b)| *a += b);
     }
-    s.tokens.extend_from_slice(tokens);
-    Ok(x[(n - 1) * e..].to_vec())
+    let mut last = Vec::with_capacity(sessions.len() * e);
+    for ((s, t), &(first, count, _)) in sessions.iter_mut().zip(tokens).zip(&spans) {
+        s.tokens.extend_from_slice(t);
+        let end = first + count;
+        last.extend_from_slice(&x[(end - 1) * e..end * e]);
+    }
+    Ok(last)
 }
 
 /// RMSNorm as ggml computes it: f64 sum of squares, scale, then the weight.

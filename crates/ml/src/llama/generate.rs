@@ -1,40 +1,20 @@
-//! Token-at-a-time generation, so the caller (the OS's inference scheduler) can
-//! preempt between tokens, with stop strings that never leak into the output.
+//! Token-at-a-time generation in one session, so the caller (the OS's inference
+//! scheduler) can preempt between tokens: a [`Decoder`] driving a borrowed [`Session`].
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::Session;
-use crate::error::{Error, Result};
+use super::decode::{Decoder, Step};
+use crate::error::Result;
 use crate::kernels::Backend;
-use crate::sample::{Sampler, SamplerConfig};
-
-/// One generated token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// The token chosen.
-    pub token: u32,
-    /// Text that became final with this token (may be empty while a multi-byte
-    /// character or a possible stop string is incomplete).
-    pub text: String,
-    /// True when generation ended with this step (end of turn, stop string, or limit).
-    pub finished: bool,
-}
+use crate::sample::SamplerConfig;
 
 /// Generates tokens one at a time after a prompt.
 #[derive(Debug)]
 pub struct Generator<'s, 'm, 'a> {
     session: &'s mut Session<'m, 'a>,
-    sampler: Sampler,
+    decoder: Decoder,
     logits: Vec<f32>,
-    max_tokens: usize,
-    stop: Vec<String>,
-    produced: usize,
-    /// Bytes of the output not yet forming whole UTF-8 characters.
-    pending: Vec<u8>,
-    /// Decoded text held back because it may be the start of a stop string.
-    held: String,
-    finished: bool,
 }
 
 impl<'s, 'm, 'a> Generator<'s, 'm, 'a> {
@@ -47,99 +27,29 @@ impl<'s, 'm, 'a> Generator<'s, 'm, 'a> {
         config: &SamplerConfig,
         backend: Backend,
     ) -> Result<Self> {
-        let sampler = Sampler::new(config)?;
-        if config.stop.iter().any(String::is_empty) {
-            return Err(Error::Malformed {
-                what: "empty stop string",
-            });
-        }
+        let decoder = Decoder::new(config)?;
         let logits = session.feed(prompt, backend)?;
         Ok(Generator {
             session,
-            sampler,
+            decoder,
             logits,
-            max_tokens: config.max_tokens,
-            stop: config.stop.clone(),
-            produced: 0,
-            pending: Vec::new(),
-            held: String::new(),
-            finished: config.max_tokens == 0,
         })
     }
 
     /// Generates the next token, or `None` once generation has finished.
     pub fn next_step(&mut self, backend: Backend) -> Result<Option<Step>> {
-        if self.finished {
+        let llm = self.session.llm;
+        let Some(step) = self.decoder.step(&self.logits, &llm.tokenizer)? else {
             return Ok(None);
-        }
-        let tokenizer = &self.session.llm.tokenizer;
-        let token = self.sampler.sample(&self.logits)?;
-        self.produced += 1;
-        let end_of_turn = token == tokenizer.eos || Some(token) == tokenizer.token_id("<|im_end|>");
-        if !end_of_turn {
-            tokenizer.token_bytes(token, false, &mut self.pending)?;
-        }
-        self.take_complete_utf8();
-        let mut text = String::new();
-        if let Some(at) = self
-            .stop
-            .iter()
-            .filter_map(|s| self.held.find(s.as_str()))
-            .min()
-        {
-            text.push_str(&self.held[..at]);
-            self.finished = true;
-        } else if end_of_turn || self.produced >= self.max_tokens {
-            text.push_str(&self.held);
-            self.finished = true;
-        } else {
-            let keep = self.possible_stop_start();
-            text.push_str(&self.held[..keep]);
-            self.held.drain(..keep);
-        }
-        if !self.finished {
-            self.logits = self.session.feed(&[token], backend)?;
-        }
-        Ok(Some(Step {
-            token,
-            text,
-            finished: self.finished,
-        }))
-    }
-
-    /// Moves the longest valid UTF-8 prefix of `pending` into `held`.
-    fn take_complete_utf8(&mut self) {
-        let valid = match core::str::from_utf8(&self.pending) {
-            Ok(s) => s.len(),
-            // An invalid sequence (not merely incomplete) is replaced, not waited for.
-            Err(e) if e.error_len().is_some() => {
-                let bad = e.valid_up_to() + e.error_len().unwrap_or(1);
-                self.held
-                    .push_str(&String::from_utf8_lossy(&self.pending[..bad]));
-                self.pending.drain(..bad);
-                return self.take_complete_utf8();
-            }
-            Err(e) => e.valid_up_to(),
         };
-        let text: Vec<u8> = self.pending.drain(..valid).collect();
-        self.held.push_str(&String::from_utf8_lossy(&text));
-    }
-
-    /// Length of `held` that cannot be part of a stop string completed later.
-    fn possible_stop_start(&self) -> usize {
-        let mut keep = self.held.len();
-        for stop in &self.stop {
-            for (i, _) in self.held.char_indices() {
-                if i < keep && stop.starts_with(&self.held[i..]) {
-                    keep = i;
-                }
-            }
+        if !step.finished {
+            self.logits = self.session.feed(&[step.token], backend)?;
         }
-        keep
+        Ok(Some(step))
     }
 
     /// Tokens generated so far.
     pub fn produced(&self) -> usize {
-        self.produced
+        self.decoder.produced()
     }
 }

@@ -1,8 +1,10 @@
 //! A Llama-architecture language model (SmolLM2) running from a GGUF file.
 
 mod attention;
+mod batch;
 mod chat;
 mod config;
+mod decode;
 mod forward;
 mod generate;
 mod session;
@@ -10,7 +12,8 @@ mod weights;
 
 pub use chat::{Message, Role};
 pub use config::Config;
-pub use generate::{Generator, Step};
+pub use decode::{Decoder, Step};
+pub use generate::Generator;
 pub use session::Session;
 
 use crate::bpe::Tokenizer;

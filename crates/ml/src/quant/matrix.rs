@@ -9,6 +9,8 @@ use crate::kernels::Backend;
 use alloc::string::ToString;
 use alloc::vec;
 
+mod q4_1_avx2;
+
 /// A row-major matrix of `rows` rows of `cols` elements, in its file encoding.
 #[derive(Debug, Clone, Copy)]
 pub struct Matrix<'a> {
@@ -108,9 +110,9 @@ impl<'a> Matrix<'a> {
 
     /// `out[t][r] = row_r · x[t]` for a batch of row-major inputs `x` (`t × cols`)
     /// into `out` (`t × rows`). Each weight row is read once for the whole batch
-    /// (and, on AVX2, unpacked once per four tokens), so prompt evaluation streams
-    /// the weights from memory once, not once per token. Every output is
-    /// bit-identical to the same product computed alone.
+    /// (and, on AVX2, unpacked once per four tokens), so prompt evaluation and
+    /// batched decoding stream the weights from memory once, not once per token.
+    /// Every output is bit-identical to the same product computed alone.
     pub fn matmul(
         &self,
         backend: Backend,
@@ -145,39 +147,16 @@ impl<'a> Matrix<'a> {
             TensorType::Q4_1 => {
                 quantize_q8_1(x, scratch);
                 let q = &*scratch;
-                if let (Backend::Avx2(avx2), 1) = (backend, batch)
-                    && self.matvec_q4_1_pairs(avx2, q, out)
+                if let Backend::Avx2(avx2) = backend
+                    && self.matmul_q4_1_avx2(avx2, q, batch, out)
                 {
                     return Ok(());
                 }
                 for (r, row) in self.data.chunks_exact(self.row_bytes).enumerate() {
-                    let mut t = 0;
-                    if let Backend::Avx2(avx2) = backend {
-                        while t + 4 <= batch {
-                            let (b, e) = (t * blocks, (t + 4) * blocks);
-                            let Some(four) = avx2.dot4_q4_1_q8_1(
-                                row,
-                                &q.d[b..e],
-                                &q.s[b..e],
-                                &q.qs[b * BLOCK..e * BLOCK],
-                            ) else {
-                                break;
-                            };
-                            for (i, v) in four.into_iter().enumerate() {
-                                out[(t + i) * self.rows + r] = v;
-                            }
-                            t += 4;
-                        }
-                    }
-                    for t in t..batch {
+                    for t in 0..batch {
                         let (b, e) = (t * blocks, (t + 1) * blocks);
                         let (d, s, qs) = (&q.d[b..e], &q.s[b..e], &q.qs[b * BLOCK..e * BLOCK]);
-                        out[t * self.rows + r] = match backend {
-                            Backend::Avx2(avx2) => avx2
-                                .dot_q4_1_q8_1(row, d, s, qs)
-                                .unwrap_or_else(|| q4_1::dot_row(row, d, s, qs)),
-                            Backend::Scalar => q4_1::dot_row(row, d, s, qs),
-                        };
+                        out[t * self.rows + r] = q4_1::dot_row(row, d, s, qs);
                     }
                 }
             }
@@ -199,36 +178,6 @@ impl<'a> Matrix<'a> {
             }
         }
         Ok(())
-    }
-}
-
-impl Matrix<'_> {
-    /// Single-vector Q4_1 product two rows at a time (generation's hot loop); false
-    /// if the kernel refused (then the caller falls back to one row at a time).
-    fn matvec_q4_1_pairs(
-        &self,
-        avx2: aios_simd::Avx2,
-        q: &QuantizedVector,
-        out: &mut [f32],
-    ) -> bool {
-        let mut rows = self.data.chunks_exact(self.row_bytes);
-        let mut outs = out.chunks_exact_mut(2);
-        for pair in outs.by_ref() {
-            let (Some(a), Some(b)) = (rows.next(), rows.next()) else {
-                return false;
-            };
-            let Some(two) = avx2.dot2_q4_1_q8_1((a, b), &q.d, &q.s, &q.qs) else {
-                return false;
-            };
-            pair.copy_from_slice(&two);
-        }
-        for (o, row) in outs.into_remainder().iter_mut().zip(rows) {
-            let Some(v) = avx2.dot_q4_1_q8_1(row, &q.d, &q.s, &q.qs) else {
-                return false;
-            };
-            *o = v;
-        }
-        true
     }
 }
 
