@@ -83,11 +83,13 @@ syscalls! {
     EMBED = "embed"(I32, I32, I32, I32, I32) -> I32, "embed(model, text_ptr, text_len, out_ptr, out_cap): embeds UTF-8 text with the kernel's embedding model (Model handle with READ; its quota is a token budget); writes the vector as little-endian f32s; returns the count.";
     MEMORY_STORE = "memory_store"(I32, I32, I32) -> I64, "memory_store(region, req_ptr, req_len): stores a MemoryStoreRequest entry in the region a MemoryRegion handle names (WRITE), embedding its text with the kernel's model if asked; returns the new version.";
     MEMORY_QUERY = "memory_query"(I32, I32, I32, I32, I32) -> I32, "memory_query(region, req_ptr, req_len, out_ptr, out_cap): reads a key (at a version) or queries by tags and by similarity to a vector or text (READ); writes MemoryHits; returns its length.";
+    INFER = "infer"(I32, I32, I32) -> I64, "infer(model, req_ptr, req_len): queues an InferRequest with the kernel's language model (Model handle with READ; its quota is a token budget); returns the request id; the text comes back as aios.infer.token messages whose conversation id is that id.";
+    INFER_CANCEL = "infer_cancel"(I64) -> I32, "infer_cancel(request): ends one of the caller's generations; its last message says so.";
 }
 
 /// Names reserved for syscalls that later subsystems add; an agent
 /// importing one from this kernel fails to link with a clear reason.
-pub const RESERVED: &[&str] = &["infer", "net_connect", "net_send", "net_recv"];
+pub const RESERVED: &[&str] = &["net_connect", "net_send", "net_recv"];
 
 /// The handle value that means "the calling agent itself".
 pub const SELF: u32 = u32::MAX;

@@ -60,6 +60,10 @@ pub enum FabricError {
     },
     /// The persistence layer refused the write; nothing was changed.
     PersistFailed(&'static str),
+    /// Only persistent regions take restored entries.
+    NotPersistent(RegionId),
+    /// A restored version is 0 or not above the key's newest.
+    VersionOrder(u64),
 }
 
 impl fmt::Display for FabricError {
@@ -89,6 +93,10 @@ impl fmt::Display for FabricError {
             Self::EntryQuota { limit } => write!(f, "region entry quota of {limit} reached"),
             Self::ByteQuota { limit } => write!(f, "region byte quota of {limit} reached"),
             Self::PersistFailed(reason) => write!(f, "persisting failed: {reason}"),
+            Self::NotPersistent(region) => write!(f, "region {} is not persistent", region.0),
+            Self::VersionOrder(version) => {
+                write!(f, "version {version} does not follow the key's newest")
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ mod keyspace;
 mod persist;
 mod query;
 mod region;
+mod restore;
 pub mod rng;
 mod share;
 mod store;

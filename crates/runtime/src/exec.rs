@@ -32,12 +32,35 @@ enum Next {
 }
 
 impl Runtime {
+    /// While inference and agents both have work, a CPU alternates: an
+    /// inference turn (one token step), then an agent slice. True if this
+    /// call took the inference turn.
+    fn inference_first(&self, cpu: usize) -> bool {
+        use core::sync::atomic::Ordering;
+        let inner = &self.inner;
+        let Some(flag) = inner.infer_next.get(cpu) else {
+            return false;
+        };
+        if !inner.inference.has_work() {
+            return false;
+        }
+        if flag.swap(false, Ordering::Relaxed) {
+            inner.infer_turn()
+        } else {
+            flag.store(true, Ordering::Relaxed);
+            false
+        }
+    }
+
     /// Runs one slice of one agent on `cpu` (an index below the CPU count
     /// the runtime was made with).
     pub fn run_once(&self, cpu: usize) -> RunOutcome {
         let platform = &self.inner.platform;
         let now = platform.now_ns();
         self.after_exits();
+        if self.inference_first(cpu) {
+            return RunOutcome::Ran;
+        }
         let (id, mut exec, fuel, wake_value) = {
             let mut state = self.inner.state.lock();
             state.expire_messages(now);
@@ -46,6 +69,10 @@ impl Runtime {
                 let timer = state.sched.next_wake_ns();
                 let deadline = state.post.earliest;
                 drop(state);
+                // No agent to run: inference may have the CPU.
+                if self.inner.inference.has_work() && self.inner.infer_turn() {
+                    return RunOutcome::Ran;
+                }
                 // Idle: sign what the audit log appended meanwhile. Work
                 // queued by other CPUs in the meantime kicks this one.
                 self.inner.sign_audit_when_idle();

@@ -25,6 +25,7 @@ mod state;
 mod storage;
 mod syscalls;
 
+pub use ai::InferenceStats;
 pub use error::SpawnError;
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;
@@ -51,19 +52,26 @@ pub(crate) struct Inner {
     images: spin::Mutex<Images>,
     state: spin::Mutex<State>,
     guard: guard::Guard,
-    storage: storage::Storage,
+    storage: Arc<storage::Storage>,
     models: spin::Mutex<ai::Models>,
     /// The memory fabric (`None` only if it could not be set up).
     memory: spin::Mutex<Option<ai::Memory>>,
+    /// The inference scheduler.
+    inference: ai::Inference,
+    /// Per CPU: whether its next turn goes to inference (turns alternate
+    /// with agent slices while both have work).
+    infer_next: alloc::vec::Vec<core::sync::atomic::AtomicBool>,
     cpus: usize,
 }
 
 impl Runtime {
     /// Mounts `disk` as the object store behind the `store_*` syscalls
-    /// (replaying its journal after a crash).
+    /// (replaying its journal after a crash) and reloads the persistent
+    /// memory-fabric regions kept there.
     pub fn attach_store(&self, disk: Disk) -> Result<StoreStatus, MountError> {
         let mut status = self.inner.storage.mount(disk)?;
         status.audit = self.inner.resume_audit();
+        self.inner.reload_memory();
         self.inner.models.lock().retry();
         Ok(status)
     }
@@ -104,6 +112,8 @@ impl Runtime {
         config.compilation_mode(wasmi::CompilationMode::Eager);
         let engine = wasmi::Engine::new(&config);
         let guard = guard::Guard::new(platform.random_seed(), platform.now_ns());
+        let storage = Arc::new(storage::Storage::new());
+        let memory = ai::Memory::new(storage.clone(), platform.clone());
         let inner = Arc::new_cyclic(|_| Inner {
             platform,
             linker: syscalls::linker(&engine),
@@ -111,9 +121,13 @@ impl Runtime {
             images: spin::Mutex::new(Images::default()),
             state: spin::Mutex::new(State::new(cpus.max(1))),
             guard,
-            storage: storage::Storage::new(),
+            storage,
             models: spin::Mutex::new(ai::Models::default()),
-            memory: spin::Mutex::new(ai::Memory::new()),
+            memory: spin::Mutex::new(memory),
+            inference: ai::Inference::default(),
+            infer_next: (0..cpus.max(1))
+                .map(|_| core::sync::atomic::AtomicBool::new(true))
+                .collect(),
             cpus: cpus.max(1),
         });
         Runtime { inner }

@@ -62,6 +62,7 @@ impl Runtime {
             });
             self.inner.drop_subscriptions(id);
             self.inner.storage.forget(id);
+            self.inner.forget_infer(id);
         }
     }
 }

@@ -36,6 +36,8 @@ mod cap;
 #[cfg(target_arch = "wasm32")]
 mod governance;
 #[cfg(target_arch = "wasm32")]
+pub mod infer;
+#[cfg(target_arch = "wasm32")]
 mod messaging;
 #[cfg(target_arch = "wasm32")]
 mod observe;
@@ -52,6 +54,7 @@ pub use aios_abi::payload::{
     AuditEntry, AuditRecords, AuditVerdict, EventFilter, IpcCounters, IpcStats, LATENCY_BOUNDS_NS,
     RecvFilter, TraceEntry, TraceList,
 };
+pub use aios_abi::payload::{ChatMessage, InferRequest, InferToken, finish};
 pub use aios_abi::payload::{MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest};
 pub use aios_abi::payload::{
     STORE_CHUNK, SnapshotEntry, StoreData, StoreListRequest, StoreListing, StoreObjectInfo,
@@ -77,6 +80,8 @@ pub use ai::{embed, memory_query, memory_store};
 pub use cap::{cap_grant, cap_list, cap_revoke, find_cap};
 #[cfg(target_arch = "wasm32")]
 pub use governance::{MAX_EXPORT, audit_export, audit_tail, audit_verify, policy_set};
+#[cfg(target_arch = "wasm32")]
+pub use infer::{Generation, infer};
 #[cfg(target_arch = "wasm32")]
 pub use log::log;
 #[cfg(target_arch = "wasm32")]

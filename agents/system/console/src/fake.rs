@@ -7,8 +7,8 @@ use crate::fake_store::FakeStore;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_abi::payload::{
-    AgentInfo, AgentState, AuditRecords, AuditVerdict, CapInfo, CapKind, ImageInfo, IpcStats,
-    SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList, rights,
+    AgentInfo, AgentState, AuditRecords, AuditVerdict, CapInfo, CapKind, ImageInfo, InferToken,
+    IpcStats, SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList, finish, rights,
 };
 use aios_events::Event;
 use aios_ipc::Message;
@@ -41,6 +41,10 @@ pub struct FakeHost {
     pub store: FakeStore,
     /// What `remember` kept.
     pub remembered: Vec<String>,
+    /// The prompts `ask` was given.
+    pub asked: Vec<String>,
+    /// The pieces of the answer under way.
+    pub answer: VecDeque<InferToken>,
 }
 
 impl FakeHost {
@@ -59,6 +63,8 @@ impl FakeHost {
             semantic: Semantic::new(),
             store: FakeStore::default(),
             remembered: Vec::new(),
+            asked: Vec::new(),
+            answer: VecDeque::new(),
         }
     }
 
@@ -229,6 +235,33 @@ impl Host for FakeHost {
             .collect();
         hits.sort_by_key(|h| std::cmp::Reverse(h.0));
         Ok(hits)
+    }
+
+    fn ask(&mut self, prompt: &str) -> Result<(), Error> {
+        if self.store.forbidden.iter().any(|f| f == "models") {
+            return Err(Error::Syscall(Abi::Unavailable));
+        }
+        self.asked.push(prompt.to_string());
+        // A stand-in answer in three pieces, the last one closing it.
+        let pieces = ["Red, ", "yellow and ", "blue."];
+        for (i, text) in pieces.iter().enumerate() {
+            let last = i + 1 == pieces.len();
+            self.answer.push_back(InferToken {
+                request: 1,
+                text: text.to_string(),
+                generated: (i + 1) as u32 * 2,
+                prompt_tokens: 12,
+                finish: last.then_some(finish::END_OF_TURN),
+                error: None,
+                saved: false,
+            });
+        }
+        Ok(())
+    }
+
+    fn ask_next(&mut self) -> Result<InferToken, Error> {
+        self.now += 250_000_000;
+        self.answer.pop_front().ok_or(Error::Syscall(Abi::NotFound))
     }
 
     fn store_list(&mut self, ns: &str) -> Result<Vec<StoreObjectInfo>, Error> {

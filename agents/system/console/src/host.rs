@@ -3,7 +3,7 @@
 
 use crate::Error;
 use aios_abi::payload::{
-    AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, IpcStats, SnapshotEntry,
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, InferToken, IpcStats, SnapshotEntry,
     StoreObjectInfo, SystemInfo, TraceList,
 };
 use aios_events::Event;
@@ -120,4 +120,12 @@ pub trait Host {
     /// The remembered texts closest in meaning to `query`, best first,
     /// with their similarity in thousandths.
     fn recall(&mut self, query: &str) -> Result<Vec<(i32, String)>, Error>;
+
+    /// Asks the kernel's language model `prompt` (one user message); the
+    /// answer comes through [`Host::ask_next`].
+    fn ask(&mut self, prompt: &str) -> Result<(), Error>;
+
+    /// The next piece of the answer being written, waiting for it; the
+    /// last one has `finish` set.
+    fn ask_next(&mut self) -> Result<InferToken, Error>;
 }

@@ -9,6 +9,7 @@
 //! drives them through the [`Host`] trait, which `syscalls` implements
 //! with the SDK on wasm32.
 
+mod ask;
 pub mod audit;
 pub mod command;
 pub mod editor;

@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 28] = [
+pub const HELP: [&str; 29] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -33,6 +33,7 @@ pub const HELP: [&str; 28] = [
     "  embed TEXT        the kernel model's embedding of TEXT: size, norm, first values",
     "  remember TEXT     keep TEXT in the console's memory region, embedded",
     "  recall QUERY      the remembered texts closest in meaning to QUERY",
+    "  ask PROMPT        the kernel language model's answer to PROMPT, as it is written",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 

@@ -3,7 +3,7 @@
 
 use crate::command::{self, Command};
 use crate::editor::{ERASE, Key, LineEditor, PROMPT};
-use crate::{Error, Host, audit, events, info, listing, messaging, store_lines, top};
+use crate::{Error, Host, ask, audit, events, info, listing, messaging, store_lines, top};
 use std::collections::VecDeque;
 
 /// How long one `console_read` waits for input before the loop goes round.
@@ -214,6 +214,7 @@ impl<H: Host> Shell<H> {
                 let lines = store_lines::recalled(&self.host.recall(query)?);
                 self.say(&lines);
             }
+            Command::Ask(prompt) => ask::ask(&mut self.host, prompt)?,
             Command::Poweroff => {
                 self.say(&["powering off"]);
                 let why = self.host.poweroff();

@@ -79,3 +79,20 @@ fn remember_then_recall_lists_the_closest_first() {
     assert!(first.is_some() && first < second, "{out:?}");
     has(&out, "usage: recall QUERY");
 }
+
+#[test]
+fn ask_streams_the_answer_then_a_summary() {
+    let out = run(FakeHost::new(), "ask Name three primary colors.\nask\n");
+    has(&out, "Red, yellow and blue.");
+    has(
+        &out,
+        "[6 tokens (12 in the prompt), end of answer, 8.00 tokens/s]",
+    );
+    has(&out, "usage: ask PROMPT");
+    let mut host = FakeHost::new();
+    host.store.forbidden.push("models".to_string());
+    has(
+        &run(host, "ask hi\n"),
+        "error: not available: no disk or model installed",
+    );
+}

@@ -5,10 +5,17 @@ use crate::shell::Shell;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_sdk::{
-    AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, Destination, Event, EventFilter,
-    Handle, ImageInfo, IpcStats, MemoryQueryRequest, MemoryStoreRequest, Message, RecvFilter,
-    SnapshotEntry, StoreListRequest, StoreObjectInfo, SystemInfo, TraceList,
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, ChatMessage, Destination, Event,
+    EventFilter, Handle, ImageInfo, InferRequest, InferToken, IpcStats, MemoryQueryRequest,
+    MemoryStoreRequest, Message, RecvFilter, SnapshotEntry, StoreListRequest, StoreObjectInfo,
+    SystemInfo, TraceList,
 };
+
+/// Most tokens an `ask` answer runs to.
+const ASK_MAX_TOKENS: u32 = 96;
+/// Longest wait for the next piece of an answer (the first waits for the
+/// model to load and read the prompt).
+const ASK_PIECE_WAIT_NS: u64 = 600_000_000_000;
 
 /// How many remembered lines `recall` shows.
 const RECALLED: usize = 3;
@@ -26,6 +33,8 @@ struct SdkHost {
     store: Option<Handle>,
     model: Option<Handle>,
     memory: Option<Handle>,
+    /// The answer `ask` is receiving.
+    generation: Option<aios_sdk::Generation>,
 }
 
 impl SdkHost {
@@ -47,6 +56,7 @@ impl SdkHost {
             store: first(CapKind::StoreNamespace),
             model: first(CapKind::Model),
             memory: first(CapKind::MemoryRegion),
+            generation: None,
         })
     }
 
@@ -179,15 +189,53 @@ impl Host for SdkHost {
             .memory
             .ok_or(Error::MissingCapability("memory-region"))?;
         let key = format!("m{}", aios_sdk::clock_ns());
-        let request = MemoryStoreRequest {
+        let mut request = MemoryStoreRequest {
             key: key.clone(),
             value: text.as_bytes().to_vec(),
             tags: vec!["console".to_string()],
             embed_text: Some(text.to_string()),
+            persistent: true,
             ..MemoryStoreRequest::default()
         };
-        aios_sdk::memory_store(region.0, &request)?;
-        Ok(key)
+        match aios_sdk::memory_store(region.0, &request) {
+            Ok(_) => Ok(key),
+            // No store mounted: keep it for this boot rather than not at all.
+            Err(Abi::Unavailable) => {
+                request.persistent = false;
+                aios_sdk::memory_store(region.0, &request)?;
+                Ok(format!("{key} (not persisted: no store)"))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    fn ask(&mut self, prompt: &str) -> Result<(), Error> {
+        let model = self.model.ok_or(Error::MissingCapability("model"))?;
+        let request = InferRequest {
+            messages: vec![ChatMessage {
+                role: "user".to_string(),
+                content: prompt.to_string(),
+            }],
+            max_tokens: ASK_MAX_TOKENS,
+            ..InferRequest::default()
+        };
+        self.generation = Some(aios_sdk::infer(model.0, &request)?);
+        Ok(())
+    }
+
+    fn ask_next(&mut self) -> Result<InferToken, Error> {
+        let generation = self.generation.as_mut().ok_or(Abi::NotFound)?;
+        match generation.next_piece(ASK_PIECE_WAIT_NS) {
+            Ok(Some(piece)) => Ok(piece),
+            Ok(None) => Err(Error::Syscall(Abi::NotFound)),
+            Err(error) => {
+                // Whatever went wrong, the kernel must not keep generating
+                // for an answer nobody reads.
+                let _ = generation.cancel();
+                self.generation = None;
+                Err(Error::Syscall(error))
+            }
+        }
     }
 
     fn recall(&mut self, query: &str) -> Result<Vec<(i32, String)>, Error> {

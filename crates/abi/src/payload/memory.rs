@@ -28,6 +28,14 @@ pub struct MemoryStoreRequest {
     /// Lease: the entry expires this many ns from now.
     #[n(5)]
     pub lease_ns: Option<u64>,
+    /// Keep the region in the object store across reboots. It decides the
+    /// kind of a region the store creates; a store into an existing region
+    /// must ask for the same kind (`InvalidArgument` otherwise). Refused
+    /// with a lease (`InvalidArgument`) and when no store is mounted
+    /// (`Unavailable`). Absent means false: ephemeral, for this boot only.
+    #[n(6)]
+    #[cbor(default)]
+    pub persistent: bool,
 }
 
 /// A query (`memory_query`): by key (and version), by tags, by
@@ -123,5 +131,19 @@ mod tests {
             }],
         };
         assert_eq!(decode::<MemoryHits>(&encode(&hits)), Ok(hits));
+    }
+
+    #[test]
+    fn persistence_is_asked_for_and_defaults_to_ephemeral() {
+        let store = MemoryStoreRequest {
+            key: "k".to_string(),
+            persistent: true,
+            ..MemoryStoreRequest::default()
+        };
+        assert_eq!(decode::<MemoryStoreRequest>(&encode(&store)), Ok(store));
+        // A request from before the field existed: key, value, tags, no 6.
+        let old = [0xa3, 0x00, 0x61, b'k', 0x01, 0x40, 0x02, 0x80];
+        let decoded = decode::<MemoryStoreRequest>(&old).map(|r| r.persistent);
+        assert_eq!(decoded, Ok(false));
     }
 }

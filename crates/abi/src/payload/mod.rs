@@ -6,6 +6,7 @@ mod agents;
 mod audit;
 mod caps;
 mod images;
+mod infer;
 mod ipc;
 mod memory;
 mod store;
@@ -15,6 +16,7 @@ pub use agents::{AgentInfo, AgentList, AgentState, IpcCounters, SpawnRequest};
 pub use audit::{AuditEntry, AuditRecords, AuditVerdict};
 pub use caps::{CapInfo, CapKind, CapList, GrantRequest, rights};
 pub use images::{ImageInfo, ImageList, restart_mode};
+pub use infer::{ChatMessage, INFER_TOKEN_INTENT, InferRequest, InferToken, finish};
 pub use ipc::{EventFilter, IpcStats, LATENCY_BOUNDS_NS, RecvFilter, TraceEntry, TraceList};
 pub use memory::{MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest};
 pub use store::{

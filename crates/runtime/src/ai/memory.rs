@@ -1,16 +1,23 @@
 //! The memory fabric behind `memory_store` and `memory_query`: regions
 //! named by MemoryRegion capabilities, created by the first agent that
-//! uses one (its owner) and shared with later holders as their handle
-//! allows (read-only, or read-write with copy-on-write: see
-//! docs/fabric.md). Regions live in kernel memory for the boot: entries
-//! may carry leases, and queries by text use the kernel's model.
+//! stores into one (its owner) and shared with later holders as their
+//! handle allows (read-only, or read-write with copy-on-write: see
+//! docs/fabric.md). A region is ephemeral (kernel memory, for this boot;
+//! entries may carry leases) or persistent (written through to the object
+//! store and reloaded at the next boot: `ai::persist`), as the store that
+//! creates it asks. Queries by text use the kernel's model.
 
+use super::persist::{Named, StorePersist};
+use crate::Platform;
+use crate::storage::Storage;
 use aios_abi::Error;
 use aios_fabric::{
-    Access, AgentId, Entry, Fabric, FabricConfig, FabricError, Persist, Quota, RegionId, RegionKind,
+    Access, AgentId, Fabric, FabricConfig, FabricError, Quota, RegionId, RegionKind,
 };
 use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 
 /// Dimension of the vectors the fabric indexes (the kernel model's).
 pub(crate) const DIM: usize = 384;
@@ -20,28 +27,9 @@ const REGION_QUOTA: Quota = Quota {
     max_bytes: 64 << 20,
 };
 
-/// Regions here are ephemeral, so the fabric never writes through; a
-/// persistent region would be refused with this error rather than kept
-/// in memory while claiming to be stored.
-pub(crate) struct EphemeralOnly;
-
-impl Persist for EphemeralOnly {
-    fn put(&mut self, _entry: &Entry) -> Result<(), FabricError> {
-        Err(FabricError::PersistFailed(
-            "this kernel keeps memory regions for the boot only",
-        ))
-    }
-
-    fn remove(&mut self, _region: RegionId, _key: &str) -> Result<(), FabricError> {
-        Err(FabricError::PersistFailed(
-            "this kernel keeps memory regions for the boot only",
-        ))
-    }
-}
-
 /// The fabric and its region names.
 pub(crate) struct Memory {
-    pub(crate) fabric: Fabric<EphemeralOnly>,
+    pub(crate) fabric: Fabric<StorePersist>,
     regions: BTreeMap<String, RegionId>,
     owners: BTreeMap<RegionId, AgentId>,
     /// (region, agent) pairs already granted access (the first use
@@ -50,8 +38,8 @@ pub(crate) struct Memory {
 }
 
 /// The fabric's identity for an agent: a hash of its manifest name, so
-/// every instance of an agent (restarts included) is the same owner, as
-/// the policy engine sees subjects.
+/// every instance of an agent (restarts and reboots included) is the same
+/// owner, as the policy engine sees subjects.
 pub(crate) fn actor(name: &str) -> AgentId {
     name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
@@ -59,9 +47,10 @@ pub(crate) fn actor(name: &str) -> AgentId {
 }
 
 impl Memory {
-    /// An empty fabric.
-    pub(crate) fn new() -> Option<Memory> {
-        let fabric = Fabric::new(FabricConfig::new(DIM), EphemeralOnly).ok()?;
+    /// An empty fabric whose persistent regions go to `storage`'s store.
+    pub(crate) fn new(storage: Arc<Storage>, platform: Arc<dyn Platform>) -> Option<Memory> {
+        let persist = StorePersist::new(storage, platform);
+        let fabric = Fabric::new(FabricConfig::new(DIM), persist).ok()?;
         Some(Memory {
             fabric,
             regions: BTreeMap::new(),
@@ -70,29 +59,58 @@ impl Memory {
         })
     }
 
-    /// The region named `name`, created for `actor` if new, and shared
-    /// with `actor` (read-write if `write`) if someone else owns it.
+    /// The region named `name` as `actor` uses it, shared with `actor`
+    /// if someone else owns it.
+    ///
+    /// To store (`create` is the kind the request asks for), the region
+    /// is created for `actor` if new, must be of that kind if not
+    /// (`InvalidArgument`), and is shared read-write; a persistent one
+    /// needs a mounted store (`Unavailable`). To read (`create` is
+    /// `None`), a region nobody created yet is `None` and others are
+    /// shared read-only.
     pub(crate) fn region(
         &mut self,
         name: &str,
         actor: AgentId,
-        write: bool,
-    ) -> Result<RegionId, Error> {
+        create: Option<RegionKind>,
+    ) -> Result<Option<RegionId>, Error> {
+        if create == Some(RegionKind::Persistent) && !self.fabric.persist().available() {
+            return Err(Error::Unavailable);
+        }
         let Some(&region) = self.regions.get(name) else {
+            let Some(kind) = create else {
+                return Ok(None);
+            };
             let region = self
                 .fabric
-                .create_region(actor, RegionKind::Ephemeral, REGION_QUOTA)
+                .create_region(actor, kind, REGION_QUOTA)
                 .map_err(|e| to_abi(&e))?;
+            if kind == RegionKind::Persistent {
+                let named = Named {
+                    name: String::from(name),
+                    owner: actor,
+                };
+                if let Err(error) = self.fabric.persist_mut().create(region, named) {
+                    // Still empty: dropping it writes nothing.
+                    let _ = self.fabric.drop_region(actor, region);
+                    return Err(error);
+                }
+            }
             self.regions.insert(String::from(name), region);
             self.owners.insert(region, actor);
-            return Ok(region);
+            return Ok(Some(region));
         };
+        if let Some(kind) = create {
+            let persistent = self.fabric.persist().is_persistent(region);
+            if persistent != (kind == RegionKind::Persistent) {
+                return Err(Error::InvalidArgument);
+            }
+        }
         let owner = self.owners.get(&region).copied();
         if owner != Some(actor) && self.shared.insert((region, actor)) {
-            let access = if write {
-                Access::ReadWrite
-            } else {
-                Access::ReadOnly
+            let access = match create {
+                Some(_) => Access::ReadWrite,
+                None => Access::ReadOnly,
             };
             if let Some(owner) = owner {
                 self.fabric
@@ -100,7 +118,36 @@ impl Memory {
                     .map_err(|e| to_abi(&e))?;
             }
         }
+        Ok(Some(region))
+    }
+
+    /// The persistent region `named` reloaded from the store: created
+    /// (nothing written) unless it already is, with the same owner.
+    pub(crate) fn adopt(&mut self, named: Named) -> Result<RegionId, String> {
+        if let Some(&region) = self.regions.get(&named.name) {
+            let owner = self.owners.get(&region).copied();
+            if !self.fabric.persist().is_persistent(region) || owner != Some(named.owner) {
+                return Err(format!("region {:?} is already in use", named.name));
+            }
+            return Ok(region);
+        }
+        let region = self
+            .fabric
+            .create_region(named.owner, RegionKind::Persistent, REGION_QUOTA)
+            .map_err(|e| format!("{e}"))?;
+        self.regions.insert(named.name.clone(), region);
+        self.owners.insert(region, named.owner);
+        self.fabric.persist_mut().adopt(region, named);
         Ok(region)
+    }
+
+    /// The syscall error for a fabric error: a failed write through to
+    /// the store gives the store's error.
+    pub(crate) fn error(&mut self, error: &FabricError) -> Error {
+        match (error, self.fabric.persist_mut().take_failure()) {
+            (FabricError::PersistFailed(_), Some(failure)) => failure,
+            _ => to_abi(error),
+        }
     }
 }
 
@@ -116,7 +163,7 @@ pub(crate) fn to_abi(error: &FabricError) -> Error {
         FabricError::EntryQuota { .. } | FabricError::ByteQuota { .. } | FabricError::IndexFull => {
             Error::QuotaExceeded
         }
-        FabricError::PersistFailed(_) => Error::NotSupported,
+        FabricError::PersistFailed(_) => Error::DeviceError,
         _ => Error::InvalidArgument,
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::Inner;
 use aios_abi::Error;
-use aios_ml::{Backend, Embedder};
+use aios_ml::{Backend, Embedder, Llm};
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -13,6 +13,9 @@ pub(crate) const MODELS_NS: &str = "aios.models";
 pub(crate) const EMBED_MODEL: &str = "minilm";
 const EMBED_WEIGHTS: &str = "minilm.safetensors";
 const EMBED_TOKENIZER: &str = "minilm.tokenizer.json";
+/// The language model's name (a Model capability's resource).
+pub(crate) const LLM_MODEL: &str = "smollm2";
+const LLM_WEIGHTS: &str = "smollm2.gguf";
 
 /// What the kernel knows about its models.
 #[derive(Default)]
@@ -21,6 +24,10 @@ pub(crate) struct Models {
     /// Why the last load failed (kept so a missing model is not re-read
     /// from disk on every call; cleared when a store is mounted).
     missing: Option<String>,
+    /// The language model. Loaded once and kept for the life of the
+    /// kernel (its sessions borrow it), so it is leaked rather than owned.
+    llm: Option<&'static Llm<'static>>,
+    llm_missing: Option<String>,
     /// Embeddings of intent descriptions, for routing by meaning.
     pub(crate) descriptions: alloc::collections::BTreeMap<String, Vec<f32>>,
 }
@@ -29,6 +36,7 @@ impl Models {
     /// Forgets a recorded failure (a new store may hold the model).
     pub(crate) fn retry(&mut self) {
         self.missing = None;
+        self.llm_missing = None;
     }
 }
 
@@ -51,6 +59,35 @@ impl Inner {
             Err(why) => {
                 self.platform.log(0, "kernel", 2, &why);
                 models.missing = Some(why);
+                Err(Error::Unavailable)
+            }
+        }
+    }
+
+    /// The language model, loading it from the store on first use (about
+    /// 100 MB read once; later calls are free).
+    pub(crate) fn llm(&self) -> Result<&'static Llm<'static>, Error> {
+        let mut models = self.models.lock();
+        if let Some(llm) = models.llm {
+            return Ok(llm);
+        }
+        if models.llm_missing.is_some() {
+            return Err(Error::Unavailable);
+        }
+        let loaded = self.read_model_file(LLM_WEIGHTS).and_then(|bytes| {
+            let bytes: &'static [u8] = alloc::boxed::Box::leak(bytes.into_boxed_slice());
+            Llm::load(bytes).map_err(|e| alloc::format!("model {LLM_MODEL} does not load: {e}"))
+        });
+        match loaded {
+            Ok(llm) => {
+                let llm: &'static Llm<'static> =
+                    alloc::boxed::Box::leak(alloc::boxed::Box::new(llm));
+                models.llm = Some(llm);
+                Ok(llm)
+            }
+            Err(why) => {
+                self.platform.log(0, "kernel", 2, &why);
+                models.llm_missing = Some(why);
                 Err(Error::Unavailable)
             }
         }

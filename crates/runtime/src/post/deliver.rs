@@ -151,7 +151,7 @@ impl Post {
 /// Whether `mailbox` takes one more message with a body of `body` bytes:
 /// fewer than its capacity in messages and at most [`MAILBOX_BYTES`] of
 /// bodies (one message larger than that still goes into an empty box).
-fn has_room(mailbox: &aios_ipc::Mailbox, body: usize) -> bool {
+pub(super) fn has_room(mailbox: &aios_ipc::Mailbox, body: usize) -> bool {
     mailbox.len() < mailbox.capacity()
         && (mailbox.is_empty() || mailbox.bytes().saturating_add(body) <= MAILBOX_BYTES)
 }

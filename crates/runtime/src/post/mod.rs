@@ -11,6 +11,7 @@ mod deliver;
 mod notice;
 mod receive;
 mod send;
+mod stream;
 #[cfg(test)]
 mod tests;
 mod trace;
@@ -23,6 +24,7 @@ use alloc::vec::Vec;
 
 pub(crate) use deliver::Sent;
 pub(crate) use send::Target;
+pub(crate) use stream::Streamed;
 pub(crate) use trace::TraceRecord;
 
 /// Messages an agent's mailbox holds before senders are pushed back.

@@ -1,12 +1,14 @@
-//! AI syscalls: `embed`. Gated by a Model capability naming the model
-//! (or `*`) with `read`; its quota, if any, is a budget of tokens.
+//! AI syscalls: `embed`, `infer`, `infer_cancel`. Gated by a Model
+//! capability naming the model (or `*`) with `read`; its quota, if any,
+//! is a budget of tokens (a generation is charged its prompt up front and
+//! each token as it is generated).
 
 use super::{SysResult, code, context, permit, require_view, wrap};
 use crate::AgentCtx;
-use crate::ai::EMBED_MODEL;
+use crate::ai::{EMBED_MODEL, LLM_MODEL, Submission};
 use crate::guard::Operation;
 use crate::memory::{read, write_reply};
-use aios_abi::payload::{CapKind, rights};
+use aios_abi::payload::{CapKind, InferRequest, rights};
 use aios_abi::{Error, Handle};
 use aios_cap::Resource;
 use alloc::vec::Vec;
@@ -14,6 +16,8 @@ use wasmi::{Caller, Linker};
 
 /// Longest text `embed` takes (the model reads 256 tokens at most).
 const MAX_TEXT: usize = 64 * 1024;
+/// Longest encoded `InferRequest` (the model's context is 8,192 tokens).
+const MAX_REQUEST: usize = 256 * 1024;
 
 pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
     wrap(
@@ -22,7 +26,75 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
         |mut caller: Caller<'_, AgentCtx>, model: i32, ptr: i32, len: i32, out: i32, cap: i32| {
             code(embed(&mut caller, model as u32, ptr, len, out, cap))
         },
+    )?;
+    wrap(
+        linker,
+        "infer",
+        |caller: Caller<'_, AgentCtx>,
+         model: i32,
+         ptr: i32,
+         len: i32|
+         -> Result<i64, wasmi::Error> {
+            Ok(infer(&caller, model as u32, ptr, len).unwrap_or_else(|e| i64::from(e.code())))
+        },
+    )?;
+    wrap(
+        linker,
+        "infer_cancel",
+        |caller: Caller<'_, AgentCtx>, request: i64| code(infer_cancel(&caller, request)),
     )
+}
+
+fn infer_cancel(caller: &Caller<'_, AgentCtx>, request: i64) -> SysResult {
+    let (rt, me) = context(caller)?;
+    let id = u64::try_from(request).map_err(|_| Error::NotFound)?;
+    if rt.inner.cancel_infer(me, id) {
+        Ok(0)
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// A Model view with READ covering `name`.
+fn model_view(caller: &Caller<'_, AgentCtx>, model: u32, name: &str) -> Result<(), Error> {
+    let view = require_view(caller, model, CapKind::Model, rights::READ)?;
+    match &view.resource {
+        Resource::Model(held) if held == name || held == "*" => Ok(()),
+        _ => Err(Error::PermissionDenied),
+    }
+}
+
+fn infer(caller: &Caller<'_, AgentCtx>, model: u32, ptr: i32, len: i32) -> Result<i64, Error> {
+    model_view(caller, model, LLM_MODEL)?;
+    let bytes = read(caller, ptr, len, MAX_REQUEST)?;
+    let request: InferRequest = aios_abi::decode(&bytes)?;
+    permit(
+        caller,
+        Operation {
+            name: "infer",
+            resource: Some(LLM_MODEL),
+            size: bytes.len() as u64,
+            schema: None,
+        },
+    )?;
+    let (rt, me) = context(caller)?;
+    let submission = Submission {
+        agent: me,
+        name: &caller.data().subject.name,
+        model: Handle(model),
+        request,
+    };
+    let id = rt.inner.submit_infer(submission, |tokens| {
+        let now = rt.inner.platform.now_ns();
+        rt.inner
+            .state
+            .lock()
+            .caps
+            .consume(me, Handle(model), tokens, now)
+            .map(drop)
+            .map_err(Error::from)
+    })?;
+    i64::try_from(id).map_err(|_| Error::InvalidArgument)
 }
 
 fn embed(
@@ -33,12 +105,7 @@ fn embed(
     out: i32,
     cap: i32,
 ) -> SysResult {
-    let view = require_view(caller, model, CapKind::Model, rights::READ)?;
-    let covered =
-        matches!(&view.resource, Resource::Model(name) if name == EMBED_MODEL || name == "*");
-    if !covered {
-        return Err(Error::PermissionDenied);
-    }
+    model_view(caller, model, EMBED_MODEL)?;
     let bytes = read(caller, ptr, len, MAX_TEXT)?;
     let text = core::str::from_utf8(&bytes).map_err(|_| Error::InvalidArgument)?;
     permit(

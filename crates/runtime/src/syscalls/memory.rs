@@ -12,7 +12,7 @@ use aios_abi::payload::{
     CapKind, MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest, rights,
 };
 use aios_cap::Resource;
-use aios_fabric::{Query, StoreRequest};
+use aios_fabric::{Query, RegionKind, StoreRequest};
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasmi::{Caller, Linker};
@@ -90,11 +90,12 @@ fn with_memory<R>(
     caller: &Caller<'_, AgentCtx>,
     f: impl FnOnce(&mut Memory, u64) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    let (rt, _) = context(caller)?;
+    let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
     let mut memory = rt.inner.memory.lock();
     let memory = memory.as_mut().ok_or(Error::OutOfMemory)?;
     memory.fabric.expire(now);
+    memory.fabric.persist_mut().act_for(me);
     f(memory, now)
 }
 
@@ -108,6 +109,14 @@ fn memory_store(
     let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
     let request: MemoryStoreRequest = aios_abi::decode(&bytes)?;
     allowed(caller, "memory_store", &name, bytes.len() as u64)?;
+    // Persistent entries never expire.
+    if request.persistent && request.lease_ns.is_some() {
+        return Err(Error::InvalidArgument);
+    }
+    let kind = match request.persistent {
+        true => RegionKind::Persistent,
+        false => RegionKind::Ephemeral,
+    };
     let embedding = match (&request.embedding, &request.embed_text) {
         (Some(given), _) => Some(given.clone()),
         (None, Some(text)) => Some(embed_for(caller, text)?),
@@ -115,7 +124,9 @@ fn memory_store(
     };
     let me = actor(&caller.data().subject.name);
     with_memory(caller, |memory, now| {
-        let region = memory.region(&name, me, true)?;
+        let region = memory
+            .region(&name, me, Some(kind))?
+            .ok_or(Error::NotFound)?;
         let tags: Vec<&str> = request.tags.iter().map(String::as_str).collect();
         let mut store = StoreRequest::new(&request.key, &request.value).tags(&tags);
         if let Some(vector) = &embedding {
@@ -124,10 +135,8 @@ fn memory_store(
         if let Some(lease) = request.lease_ns {
             store = store.lease(lease);
         }
-        let version = memory
-            .fabric
-            .store(me, region, store, now)
-            .map_err(|e| to_abi(&e))?;
+        let stored = memory.fabric.store(me, region, store, now);
+        let version = stored.map_err(|e| memory.error(&e))?;
         i64::try_from(version).map_err(|_| Error::InvalidArgument)
     })
 }
@@ -160,7 +169,14 @@ fn memory_query(
     };
     let me = actor(&caller.data().subject.name);
     let hits = with_memory(caller, |memory, _| {
-        let region = memory.region(&name, me, false)?;
+        let region = memory.region(&name, me, None)?;
+        let Some(region) = region else {
+            // Nobody has stored into this region yet: it holds nothing.
+            return match request.key {
+                Some(_) => Err(Error::NotFound),
+                None => Ok(Vec::new()),
+            };
+        };
         if let Some(key) = &request.key {
             let entry = memory
                 .fabric

@@ -30,6 +30,10 @@ impl FakePlatform {
     pub fn logs(&self) -> Vec<String> {
         self.logs.lock().unwrap().clone()
     }
+    /// Everything agents wrote to the console.
+    pub fn console(&self) -> Vec<u8> {
+        self.console_out.lock().unwrap().clone()
+    }
 }
 
 impl Platform for FakePlatform {
