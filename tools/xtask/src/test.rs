@@ -90,7 +90,7 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
 
     tier(
         9,
-        "end to end, AI: embeddings, memory, routing by meaning",
+        "end to end, AI: embeddings, memory, routing by meaning, inference",
         || {
             build::kernel(paths, Kernel::Production)?;
             build::bundle(paths)?;
