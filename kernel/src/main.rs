@@ -7,6 +7,7 @@ extern crate alloc;
 
 mod acpi;
 mod agents;
+mod ai_bench;
 mod bench;
 mod blk;
 mod cmdline;
@@ -92,6 +93,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // console is usable at once and boot time does not grow with the bundle.
     let runtime = agents::init(bundle, aios_hal::percpu::online_count());
     storage::accelerate_checksums();
+    ai_bench::run(&cmdline);
     storage::mount(runtime);
     bench::run(&cmdline);
     #[cfg(feature = "ktest")]

@@ -104,6 +104,9 @@ def bench(llm):
     print(f"llama.cpp n_threads=1: prompt eval {len(ids)} tokens = "
           f"{result['prompt_tokens_per_s']:.1f} tokens/s, generation = "
           f"{result['generation_tokens_per_s']:.1f} tokens/s")
+    print(f"RESULT llamacpp prompt_tokens={len(ids)} "
+          f"prompt_tokens_per_s={result['prompt_tokens_per_s']:.2f} "
+          f"generation_tokens_per_s={result['generation_tokens_per_s']:.2f}")
     os.makedirs(os.path.dirname(BENCH), exist_ok=True)
     with open(BENCH, "w") as f:
         json.dump(result, f, indent=1)

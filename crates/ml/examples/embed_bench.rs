@@ -43,7 +43,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let detected @ Backend::Avx2(_) = Backend::detect() {
         backends.push(detected);
     }
-    for (workload, texts) in [("all golden", &texts), ("short (<= 64 tokens)", &short)] {
+    for (key, workload, texts) in [
+        ("all", "all golden", &texts),
+        ("short", "short (<= 64 tokens)", &short),
+    ] {
         let tokens: usize = texts
             .iter()
             .map(|t| embedder.tokenizer().encode(t).len())
@@ -53,15 +56,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             texts.len()
         );
         for &backend in &backends {
-            run(&embedder, texts, tokens, rounds, backend)?;
+            run(&embedder, key, texts, tokens, rounds, backend)?;
         }
     }
     Ok(())
 }
 
-/// Embeds every text once to warm up, then `rounds` times, and prints the rates.
+/// Embeds every text once to warm up, then `rounds` times, and prints the rates
+/// (also as a `RESULT aios workload=<key> …` line for `cargo xtask bench ai`).
 fn run(
     embedder: &Embedder,
+    key: &str,
     texts: &[&str],
     tokens: usize,
     rounds: usize,
@@ -87,6 +92,10 @@ fn run(
         "  {name}: {:.1} embeddings/s, {:.0} tokens/s single thread",
         count as f64 / seconds,
         (rounds * tokens) as f64 / seconds
+    );
+    println!(
+        "RESULT aios workload={key} backend={name} embeddings_per_s={:.2}",
+        count as f64 / seconds
     );
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! `target/bench/<suite>.json`.
 
 mod agents;
+mod ai;
 mod boot;
 mod ipc;
 mod storage;
@@ -101,6 +102,7 @@ pub fn run(paths: &Paths, suite: Suite) -> Result<(), Error> {
         Suite::Agents => ("agents", agents::run(paths)?),
         Suite::Ipc => ("ipc", ipc::run(paths)?),
         Suite::Storage => ("storage", storage::run(paths)?),
+        Suite::Ai => ("ai", ai::run(paths)?),
     };
     println!("{}", table(&measures));
     let dir = paths.target.join("bench");

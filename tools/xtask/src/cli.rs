@@ -29,7 +29,7 @@ commands:
                               the data disk target/aios/data.img (made once, kept) attached
                               through the --disk controller (default virtio)
   test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
-  bench <suite>               run a benchmark suite (suites: boot, agents, ipc, storage)
+  bench <suite>               run a benchmark suite (suites: boot, agents, ipc, storage, ai)
   help                        this text";
 
 /// One `cargo xtask` invocation.
@@ -89,10 +89,13 @@ pub enum Suite {
     Ipc,
     /// Storage: raw and store throughput per controller, commits, snapshots.
     Storage,
+    /// AI: host figures beside the reference implementations, and the
+    /// kernel's own models in the guest.
+    Ai,
 }
 
 /// Every suite, for the error message on an unknown one.
-pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage"];
+pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage", "ai"];
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Command, Error> {
@@ -176,6 +179,7 @@ fn parse_bench(args: &[String]) -> Result<Suite, Error> {
         [suite] if suite == "agents" => Ok(Suite::Agents),
         [suite] if suite == "ipc" => Ok(Suite::Ipc),
         [suite] if suite == "storage" => Ok(Suite::Storage),
+        [suite] if suite == "ai" => Ok(Suite::Ai),
         [suite] => Err(unknown(suite)),
         [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
     }
