@@ -22,6 +22,7 @@ pub mod paging;
 pub mod pci;
 pub mod percpu;
 pub mod power;
+pub mod profile;
 pub mod rtc;
 pub mod serial;
 pub mod smp;
