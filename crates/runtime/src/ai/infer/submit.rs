@@ -46,7 +46,7 @@ impl Inner {
         } = submission;
         let config = sampler_config(&request)?;
         let decoder = Decoder::new(&config).map_err(|_| Error::InvalidArgument)?;
-        let llm = self.llm()?;
+        // Manifest names are `[a-z0-9-]`: the key cannot be ambiguous.
         let conversation = match &request.conversation {
             None => None,
             Some(c) if c.is_empty() || c.len() > MAX_CONVERSATION => {
@@ -54,32 +54,31 @@ impl Inner {
             }
             Some(c) => Some(alloc::format!("conversation/{name}/{c}")),
         };
-        let continuing = conversation
-            .as_deref()
-            .is_some_and(|key| self.kv_exists(key));
-        let prompt = super::render(llm, &request, continuing)?;
-        let prompt_total = u32::try_from(prompt.len()).map_err(|_| Error::BadLength)?;
-        if prompt.len() >= llm.config.context {
-            return Err(Error::BadLength);
-        }
-        let now = self.platform.now_ns();
-        let mut engine = self.inference.engine.lock();
-        let mine = engine
-            .requests
-            .values()
-            .filter(|r| r.agent == agent)
-            .count()
-            + engine.running.values().filter(|&&a| a == agent).count();
-        let total = engine.requests.len() + engine.running.len();
-        if mine >= PER_AGENT || total >= TOTAL {
-            return Err(Error::WouldBlock);
-        }
+        // Claim the conversation first: until this request retires, no
+        // other can save it, so whether it exists cannot change under us.
         if let Some(key) = &conversation
-            && engine.conversations.contains(key)
+            && !self
+                .inference
+                .engine
+                .lock()
+                .conversations
+                .insert(key.clone())
         {
             return Err(Error::WouldBlock);
         }
-        charge(u64::from(prompt_total))?;
+        let admitted = self.admit(agent, &request, conversation.as_deref(), charge);
+        let (prompt, continuing) = match admitted {
+            Ok(admitted) => admitted,
+            Err(error) => {
+                if let Some(key) = &conversation {
+                    self.inference.engine.lock().conversations.remove(key);
+                }
+                return Err(error);
+            }
+        };
+        let prompt_total = u32::try_from(prompt.len()).map_err(|_| Error::BadLength)?;
+        let now = self.platform.now_ns();
+        let mut engine = self.inference.engine.lock();
         engine.next_id = engine.next_id.max(1);
         let id = engine.next_id;
         engine.next_id += 1;
@@ -94,9 +93,6 @@ impl Inner {
             .unwrap_or(0);
         let served = engine.served.entry(agent).or_insert(floor);
         *served = (*served).max(floor);
-        if let Some(key) = &conversation {
-            engine.conversations.insert(key.clone());
-        }
         engine.stats.requests += 1;
         engine.requests.insert(
             id,
@@ -121,6 +117,38 @@ impl Inner {
             },
         );
         Ok(id)
+    }
+
+    /// Renders the prompt of a request within the limits, and charges it:
+    /// the prompt tokens and whether they continue the saved conversation.
+    fn admit(
+        &self,
+        agent: u64,
+        request: &InferRequest,
+        conversation: Option<&str>,
+        charge: impl FnOnce(u64) -> Result<(), Error>,
+    ) -> Result<(Vec<u32>, bool), Error> {
+        let llm = self.llm()?;
+        let continuing = conversation.is_some_and(|key| self.kv_exists(key));
+        let prompt = super::render(llm, request, continuing)?;
+        if prompt.len() >= llm.config.context {
+            return Err(Error::BadLength);
+        }
+        {
+            let engine = self.inference.engine.lock();
+            let mine = engine
+                .requests
+                .values()
+                .filter(|r| r.agent == agent)
+                .count()
+                + engine.running.values().filter(|&&a| a == agent).count();
+            let total = engine.requests.len() + engine.running.len();
+            if mine >= PER_AGENT || total >= TOTAL {
+                return Err(Error::WouldBlock);
+            }
+        }
+        charge(prompt.len() as u64)?;
+        Ok((prompt, continuing))
     }
 
     /// Ends `agent`'s request `id`; false if it has no such request.
