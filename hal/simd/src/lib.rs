@@ -17,11 +17,15 @@ mod asm;
 #[cfg(target_arch = "x86_64")]
 mod asm_pair;
 #[cfg(target_arch = "x86_64")]
+mod attention;
+#[cfg(target_arch = "x86_64")]
 mod crc;
 #[cfg(target_arch = "x86_64")]
 mod probe;
 #[cfg(target_arch = "x86_64")]
 mod quant;
+#[cfg(target_arch = "x86_64")]
+mod quant_rows;
 #[cfg(target_arch = "x86_64")]
 mod token;
 #[cfg(not(target_arch = "x86_64"))]

@@ -24,7 +24,7 @@ const CPUID1_ECX_F16C: u32 = 1 << 29;
 static F16C: AtomicU8 = AtomicU8::new(0);
 
 /// True when the CPU has F16C (cached after the first call: CPUID traps under virtualisation).
-fn f16c_available() -> bool {
+pub(crate) fn f16c_available() -> bool {
     match F16C.load(Ordering::Relaxed) {
         1 => true,
         2 => false,

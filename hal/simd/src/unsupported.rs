@@ -69,6 +69,52 @@ impl Avx2 {
     }
 
     /// Unreachable: no token exists on this target.
+    pub fn scores_f16(
+        self,
+        _keys: &[u16],
+        _stride: usize,
+        _q: &[f32],
+        _scale: f32,
+        _out: &mut [f32],
+    ) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn weighted_sum_f16(
+        self,
+        _values: &[u16],
+        _stride: usize,
+        _p: &[f32],
+        _out: &mut [f32],
+    ) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn matvec_q4_1_q8_1(
+        self,
+        _rows: &[u8],
+        _d: &[f32],
+        _s: &[f32],
+        _qs: &[i8],
+        _out: &mut [f32],
+    ) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn matvec_q8_0_q8_0(
+        self,
+        _rows: &[u8],
+        _d: &[f32],
+        _qs: &[i8],
+        _out: &mut [f32],
+    ) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
     pub fn dot_q8_0_q8_0(self, _row: &[u8], _d: &[f32], _qs: &[i8]) -> Option<f32> {
         match self.never {}
     }

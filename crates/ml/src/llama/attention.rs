@@ -20,10 +20,15 @@ pub(crate) fn attend(
     out: &mut [f32],
     backend: Backend,
 ) -> Result<()> {
+    let scale = 1.0 / libm::sqrtf(c.head_dim as f32);
+    if let Backend::Avx2(avx2) = backend
+        && attend_in_place(avx2, c, q, (keys, values), past, out, scale)
+    {
+        return Ok(());
+    }
     let (e, hd, kvw) = (c.embedding, c.head_dim, c.kv_width());
     let group = c.heads / c.kv_heads;
     let total = keys.len() / kvw;
-    let scale = 1.0 / libm::sqrtf(hd as f32);
     let (mut k, mut v) = (vec![0.0f32; total * hd], vec![0.0f32; total * hd]);
     let (mut qh, mut scores) = (vec![0.0f32; hd], vec![0.0f32; total]);
     for kv_head in 0..c.kv_heads {
@@ -60,6 +65,46 @@ pub(crate) fn attend(
         }
     }
     Ok(())
+}
+
+/// [`attend`] on AVX2 with the cache read in place (F16C widens it inside the kernels),
+/// bit-identical to widening first. False if a kernel refused this shape (then the
+/// caller computes everything the portable way).
+fn attend_in_place(
+    avx2: aios_simd::Avx2,
+    c: &Config,
+    q: &[f32],
+    (keys, values): (&[u16], &[u16]),
+    past: usize,
+    out: &mut [f32],
+    scale: f32,
+) -> bool {
+    let (e, hd, kvw) = (c.embedding, c.head_dim, c.kv_width());
+    let group = c.heads / c.kv_heads;
+    let (mut qh, mut scores) = (vec![0.0f32; hd], vec![0.0f32; keys.len() / kvw]);
+    for head in 0..c.heads {
+        let at = head / group * hd;
+        let (Some(k), Some(v)) = (keys.get(at..), values.get(at..)) else {
+            return false;
+        };
+        for (t, (q_row, out_row)) in q.chunks_exact(e).zip(out.chunks_exact_mut(e)).enumerate() {
+            let Some(seen) = scores.get_mut(..past + t + 1) else {
+                return false;
+            };
+            for (a, &b) in qh.iter_mut().zip(&q_row[head * hd..(head + 1) * hd]) {
+                *a = round_to_f16(b);
+            }
+            let o = &mut out_row[head * hd..(head + 1) * hd];
+            if avx2.scores_f16(k, kvw, &qh, scale, seen).is_none() {
+                return false;
+            }
+            softmax(seen);
+            if avx2.weighted_sum_f16(v, kvw, seen, o).is_none() {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// ggml's softmax: subtract the maximum, exponentiate, sum in f64, scale by the inverse.

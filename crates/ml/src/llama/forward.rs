@@ -14,7 +14,7 @@ use super::attention::attend;
 use super::{Llm, Session};
 use crate::error::{Error, Result};
 use crate::kernels::Backend;
-use crate::quant::{QuantizedVector, f32_to_f16};
+use crate::quant::{Matrix, QuantizedVector, f32_to_f16};
 
 /// Tokens evaluated together: enough to reuse each weight row from cache, few
 /// enough to keep the activations small.
@@ -104,9 +104,12 @@ pub(super) fn run_layers(
         xb.copy_from_slice(&x);
         xb.chunks_exact_mut(e)
             .for_each(|r| rms_norm(r, &layer.attn_norm, c.norm_eps));
-        layer.wq.matmul(backend, &xb, &mut q, &mut scratch)?;
-        layer.wk.matmul(backend, &xb, &mut k, &mut scratch)?;
-        layer.wv.matmul(backend, &xb, &mut v, &mut scratch)?;
+        let qkv: &mut [(&Matrix<'_>, &mut [f32])] = &mut [
+            (&layer.wq, &mut q),
+            (&layer.wk, &mut k),
+            (&layer.wv, &mut v),
+        ];
+        Matrix::matmul_shared(backend, &xb, qkv, &mut scratch)?;
         for (t, table) in rope.iter().enumerate() {
             apply_rope(&mut q[t * e..(t + 1) * e], c.head_dim, table);
             apply_rope(&mut k[t * kvw..(t + 1) * kvw], c.head_dim, table);
@@ -127,8 +130,9 @@ pub(super) fn run_layers(
         xb.copy_from_slice(&x);
         xb.chunks_exact_mut(e)
             .for_each(|r| rms_norm(r, &layer.ffn_norm, c.norm_eps));
-        layer.gate.matmul(backend, &xb, &mut g, &mut scratch)?;
-        layer.up.matmul(backend, &xb, &mut u, &mut scratch)?;
+        let gate_up: &mut [(&Matrix<'_>, &mut [f32])] =
+            &mut [(&layer.gate, &mut g), (&layer.up, &mut u)];
+        Matrix::matmul_shared(backend, &xb, gate_up, &mut scratch)?;
         g.iter_mut()
             .zip(&u)
             .for_each(|(a, b)| *a = *a / (1.0 + libm::expf(-*a)) * b);

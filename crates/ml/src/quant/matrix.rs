@@ -1,15 +1,15 @@
 //! A weight matrix stored in one of ggml's encodings, borrowed from the model file.
 
-use super::{
-    BLOCK, QuantizedVector, TensorType, f16_to_f32, q4_1, q8, quantize_q8_0, quantize_q8_1,
-};
+use super::{BLOCK, QuantizedVector, TensorType, f16_to_f32, q4_1, q8};
 use crate::error::{Error, Result};
 use crate::gguf::Tensor;
 use crate::kernels::Backend;
 use alloc::string::ToString;
 use alloc::vec;
 
+mod product;
 mod q4_1_avx2;
+mod rows_avx2;
 
 /// A row-major matrix of `rows` rows of `cols` elements, in its file encoding.
 #[derive(Debug, Clone, Copy)]
@@ -106,78 +106,6 @@ impl<'a> Matrix<'a> {
         scratch: &mut QuantizedVector,
     ) -> Result<()> {
         self.matmul(backend, x, out, scratch)
-    }
-
-    /// `out[t][r] = row_r · x[t]` for a batch of row-major inputs `x` (`t × cols`)
-    /// into `out` (`t × rows`). Each weight row is read once for the whole batch
-    /// (and, on AVX2, unpacked once per four tokens), so prompt evaluation and
-    /// batched decoding stream the weights from memory once, not once per token.
-    /// Every output is bit-identical to the same product computed alone.
-    pub fn matmul(
-        &self,
-        backend: Backend,
-        x: &[f32],
-        out: &mut [f32],
-        scratch: &mut QuantizedVector,
-    ) -> Result<()> {
-        if !x.len().is_multiple_of(self.cols) {
-            let found = x.len();
-            return Err(Error::LengthMismatch {
-                what: "matmul input",
-                expected: self.cols,
-                found,
-            });
-        }
-        let batch = x.len() / self.cols;
-        let expected = batch.checked_mul(self.rows).ok_or(Error::TooLarge {
-            what: "matmul output",
-        })?;
-        crate::kernels::check_len("matmul output", expected, out.len())?;
-        let blocks = self.cols / BLOCK;
-        match self.ty {
-            TensorType::F32 | TensorType::F16 => {
-                let mut row = vec![0.0f32; self.cols];
-                for r in 0..self.rows {
-                    self.dequantize_row(r, &mut row)?;
-                    for (t, xt) in x.chunks_exact(self.cols).enumerate() {
-                        out[t * self.rows + r] = backend.dot(&row, xt)?;
-                    }
-                }
-            }
-            TensorType::Q4_1 => {
-                quantize_q8_1(x, scratch);
-                let q = &*scratch;
-                if let Backend::Avx2(avx2) = backend
-                    && self.matmul_q4_1_avx2(avx2, q, batch, out)
-                {
-                    return Ok(());
-                }
-                for (r, row) in self.data.chunks_exact(self.row_bytes).enumerate() {
-                    for t in 0..batch {
-                        let (b, e) = (t * blocks, (t + 1) * blocks);
-                        let (d, s, qs) = (&q.d[b..e], &q.s[b..e], &q.qs[b * BLOCK..e * BLOCK]);
-                        out[t * self.rows + r] = q4_1::dot_row(row, d, s, qs);
-                    }
-                }
-            }
-            TensorType::Q8_0 => {
-                quantize_q8_0(x, scratch);
-                let q = &*scratch;
-                for (r, row) in self.data.chunks_exact(self.row_bytes).enumerate() {
-                    for t in 0..batch {
-                        let (b, e) = (t * blocks, (t + 1) * blocks);
-                        let (d, qs) = (&q.d[b..e], &q.qs[b * BLOCK..e * BLOCK]);
-                        out[t * self.rows + r] = match backend {
-                            Backend::Avx2(avx2) => avx2
-                                .dot_q8_0_q8_0(row, d, qs)
-                                .unwrap_or_else(|| q8::dot_row(row, d, qs)),
-                            Backend::Scalar => q8::dot_row(row, d, qs),
-                        };
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 }
 
