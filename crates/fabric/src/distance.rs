@@ -34,6 +34,56 @@ fn accumulate(a: &[[f32; LANES]], b: &[[f32; LANES]]) -> [f32; LANES] {
     lanes
 }
 
+/// Lane-wise sums of products and of the second operand's squares, for
+/// [`dot_upper_bound`]; out of line for the same reason as [`accumulate`].
+#[inline(never)]
+fn accumulate_with_norm(a: &[[f32; LANES]], b: &[[f32; LANES]]) -> ([f32; LANES], [f32; LANES]) {
+    let mut products = [0.0f32; LANES];
+    let mut squares = [0.0f32; LANES];
+    for (x, y) in a.iter().zip(b) {
+        for lane in 0..LANES {
+            products[lane] += x[lane] * y[lane];
+            squares[lane] += y[lane] * y[lane];
+        }
+    }
+    (products, squares)
+}
+
+/// Slack added to a stored unit vector's squared norm in
+/// [`dot_upper_bound`]: normalisation leaves it within a few ulps of 1, and
+/// over-estimating the unread tail only makes the bound looser.
+const NORM_SLACK: f32 = 1e-4;
+
+/// How many leading components [`dot_upper_bound`] reads for vectors of
+/// `dim` components: a quarter, in whole lane groups (0 for small vectors,
+/// where screening would read as much as the dot product itself).
+pub fn screen_len(dim: usize) -> usize {
+    dim / 4 / LANES * LANES
+}
+
+/// An upper bound on `dot(query, vector)` for a unit `vector`, reading only
+/// `vector`'s first `query_head.len()` components.
+///
+/// By Cauchy–Schwarz the unread part contributes at most
+/// `query_tail_norm · |vector tail|`, and for a unit vector
+/// `|tail|² = 1 − |head|²`, so the bound needs no stored norms. It lets a
+/// search drop a clearly distant node after a few cache lines instead of
+/// loading the whole vector; callers keep a margin above float rounding.
+pub fn dot_upper_bound(query_head: &[f32], query_tail_norm: f32, vector_head: &[f32]) -> f32 {
+    let len = query_head.len().min(vector_head.len());
+    let (chunks_q, tail_q) = query_head[..len].as_chunks::<LANES>();
+    let (chunks_v, tail_v) = vector_head[..len].as_chunks::<LANES>();
+    let (products, squares) = accumulate_with_norm(chunks_q, chunks_v);
+    let mut head_dot = products.iter().sum::<f32>();
+    let mut head_square = squares.iter().sum::<f32>();
+    for (x, y) in tail_q.iter().zip(tail_v) {
+        head_dot += x * y;
+        head_square += y * y;
+    }
+    let unread = libm::sqrtf((1.0 + NORM_SLACK - head_square).max(0.0));
+    head_dot + query_tail_norm * unread
+}
+
 /// Cosine distance between two unit vectors: `1 - dot`, so smaller is closer.
 pub fn cosine_distance(a: &[f32], b: &[f32]) -> f32 {
     1.0 - dot(a, b)
@@ -76,6 +126,33 @@ mod tests {
             let got = f64::from(dot(&a, &b));
             assert!((got - naive(&a, &b)).abs() < 1e-4, "len {len}");
         }
+    }
+
+    #[test]
+    fn upper_bound_holds_and_tightens_with_distance() {
+        let dim = 384;
+        let head = screen_len(dim);
+        assert_eq!(head, 96);
+        assert_eq!(screen_len(32), 0);
+        let mut query = Vec::new();
+        let mut near = Vec::new();
+        let mut far = Vec::new();
+        let raw = |phase: f32| -> Vec<f32> { (0..dim).map(|i| (i as f32 * phase).sin()).collect() };
+        assert!(normalize_into(&raw(0.37), &mut query));
+        assert!(normalize_into(&raw(0.3701), &mut near));
+        assert!(normalize_into(&raw(1.9), &mut far));
+        let tail_norm = libm::sqrtf(dot(&query[head..], &query[head..]));
+        for vector in [&near, &far, &query] {
+            let bound = dot_upper_bound(&query[..head], tail_norm, &vector[..head]);
+            assert!(bound >= dot(&query, vector), "bound {bound}");
+            assert!(bound <= 1.0 + 1e-3);
+        }
+        // An unrelated vector is bounded well below a close one.
+        let far_bound = dot_upper_bound(&query[..head], tail_norm, &far[..head]);
+        assert!(far_bound < 0.95 && dot(&query, &near) > 0.99, "{far_bound}");
+        // With the whole vector read, the bound is the dot product itself.
+        let whole = dot_upper_bound(&query, 0.0, &far);
+        assert!((whole - dot(&query, &far)).abs() < 1e-5);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod delete;
 mod insert;
 mod links;
 mod scratch;
+mod screen;
 mod search;
 
 pub use scratch::SearchScratch;

@@ -76,6 +76,8 @@ pub struct SearchScratch {
     pub(crate) results: BinaryHeap<Scored>,
     pub(crate) query: Vec<f32>,
     pub(crate) sorted: Vec<Scored>,
+    /// Neighbours of the node being expanded that survived screening.
+    pub(crate) pending: Vec<u32>,
 }
 
 impl SearchScratch {

@@ -1,6 +1,7 @@
 //! Searching the graph: greedy descent, the layer search, exact search.
 
 use super::scratch::{Scored, SearchScratch};
+use super::screen::Screen;
 use super::{Hnsw, Neighbour};
 use crate::distance::normalize_into;
 use crate::error::FabricError;
@@ -106,11 +107,17 @@ impl Hnsw {
             distance: self.distance(query, entry),
             slot: entry,
         };
+        let screen = Screen::new(query);
         for level in (stop + 1..=from).rev() {
             let mut improved = true;
             while improved {
                 improved = false;
-                for &next in self.links(best.slot, level) {
+                let links = self.links(best.slot, level);
+                self.warm(links, screen.head());
+                for &next in links {
+                    if self.screened_out(&screen, query, next, best.distance) {
+                        continue;
+                    }
                     let distance = self.distance(query, next);
                     if distance < best.distance {
                         best = Scored {
@@ -127,6 +134,13 @@ impl Hnsw {
 
     /// Best-first search of one level from `start`, leaving up to `ef`
     /// accepted nodes in `scratch.results` (a max-heap by distance).
+    ///
+    /// Each expansion first marks the node's unvisited neighbours, warms
+    /// and screens their heads, warms the survivors whole, then computes
+    /// their full distances in list order. A screened-out node
+    /// would have failed `distance < bound` anyway, as the bound only
+    /// tightens once the results are full, so the outcome is the same as
+    /// evaluating every neighbour in turn.
     pub(super) fn search_layer(
         &self,
         scratch: &mut SearchScratch,
@@ -140,8 +154,10 @@ impl Hnsw {
             visited,
             candidates,
             results,
+            pending,
             ..
         } = scratch;
+        let screen = Screen::new(query);
         visited.reset(self.live.len());
         candidates.clear();
         results.clear();
@@ -155,10 +171,16 @@ impl Hnsw {
             if current.distance > bound && results.len() >= ef {
                 break;
             }
-            for &next in self.links(current.slot, level) {
-                if !visited.insert(next) {
-                    continue;
-                }
+            let full = results.len() >= ef;
+            pending.clear();
+            let links = self.links(current.slot, level).iter().copied();
+            pending.extend(links.filter(|&next| visited.insert(next)));
+            self.warm(pending, screen.head());
+            if full {
+                pending.retain(|&next| !self.screened_out(&screen, query, next, bound));
+            }
+            self.warm(pending, self.params.dim);
+            for &next in pending.iter() {
                 let distance = self.distance(query, next);
                 if results.len() < ef || distance < bound {
                     let scored = Scored {
