@@ -55,6 +55,18 @@ fn infer_cancel(caller: &Caller<'_, AgentCtx>, request: i64) -> SysResult {
     }
 }
 
+/// Takes `tokens` from the budget of `me`'s Model handle `model`.
+fn charge(rt: &crate::Runtime, me: u64, model: u32, tokens: u64) -> Result<(), Error> {
+    let now = rt.inner.platform.now_ns();
+    rt.inner
+        .state
+        .lock()
+        .caps
+        .consume(me, Handle(model), tokens, now)
+        .map(drop)
+        .map_err(Error::from)
+}
+
 /// A Model view with READ covering `name`.
 fn model_view(caller: &Caller<'_, AgentCtx>, model: u32, name: &str) -> Result<(), Error> {
     let view = require_view(caller, model, CapKind::Model, rights::READ)?;
@@ -84,16 +96,9 @@ fn infer(caller: &Caller<'_, AgentCtx>, model: u32, ptr: i32, len: i32) -> Resul
         model: Handle(model),
         request,
     };
-    let id = rt.inner.submit_infer(submission, |tokens| {
-        let now = rt.inner.platform.now_ns();
-        rt.inner
-            .state
-            .lock()
-            .caps
-            .consume(me, Handle(model), tokens, now)
-            .map(drop)
-            .map_err(Error::from)
-    })?;
+    let id = rt
+        .inner
+        .submit_infer(submission, |tokens| charge(&rt, me, model, tokens))?;
     i64::try_from(id).map_err(|_| Error::InvalidArgument)
 }
 
@@ -118,16 +123,9 @@ fn embed(
         },
     )?;
     let (rt, me) = context(caller)?;
-    let vector = rt.inner.embed(text, |tokens| {
-        let now = rt.inner.platform.now_ns();
-        rt.inner
-            .state
-            .lock()
-            .caps
-            .consume(me, Handle(model), tokens, now)
-            .map(drop)
-            .map_err(Error::from)
-    })?;
+    let vector = rt
+        .inner
+        .embed(text, |tokens| charge(&rt, me, model, tokens))?;
     let reply: Vec<u8> = vector.iter().flat_map(|v| v.to_le_bytes()).collect();
     write_reply(caller, out, cap, &reply)?;
     i32::try_from(vector.len()).map_err(|_| Error::BadLength)

@@ -40,22 +40,7 @@ impl Inner {
                 }
             }
             drop(state);
-            let done: Vec<u64> = engine
-                .requests
-                .values()
-                .filter(|r| r.finished.is_some() && r.outbox.is_empty())
-                .map(|r| r.id)
-                .collect();
-            let retired: Vec<Request> = done
-                .iter()
-                .filter_map(|id| engine.requests.remove(id))
-                .collect();
-            for r in &retired {
-                if let Some(key) = &r.conversation {
-                    engine.conversations.remove(key);
-                }
-            }
-            retired
+            engine.take_requests(|r| r.finished.is_some() && r.outbox.is_empty())
         };
         self.retire(retired);
     }
@@ -64,21 +49,7 @@ impl Inner {
     pub(crate) fn forget_infer(&self, agent: u64) {
         let retired = {
             let mut engine = self.inference.engine.lock();
-            let ids: Vec<u64> = engine
-                .requests
-                .values()
-                .filter(|r| r.agent == agent)
-                .map(|r| r.id)
-                .collect();
-            let retired: Vec<Request> = ids
-                .iter()
-                .filter_map(|id| engine.requests.remove(id))
-                .collect();
-            for r in &retired {
-                if let Some(key) = &r.conversation {
-                    engine.conversations.remove(key);
-                }
-            }
+            let retired = engine.take_requests(|r| r.agent == agent);
             let out: Vec<u64> = engine
                 .running
                 .iter()
@@ -116,6 +87,28 @@ impl Inner {
                 ),
             );
         }
+    }
+}
+
+impl super::Engine {
+    /// Removes the requests `which` picks, releasing their conversations.
+    fn take_requests(&mut self, which: impl Fn(&Request) -> bool) -> Vec<Request> {
+        let ids: Vec<u64> = self
+            .requests
+            .values()
+            .filter(|r| which(r))
+            .map(|r| r.id)
+            .collect();
+        let taken: Vec<Request> = ids
+            .iter()
+            .filter_map(|id| self.requests.remove(id))
+            .collect();
+        for r in &taken {
+            if let Some(key) = &r.conversation {
+                self.conversations.remove(key);
+            }
+        }
+        taken
     }
 }
 
