@@ -114,7 +114,8 @@ impl Session {
             if self.output_closed {
                 return Wait::Exited;
             }
-            if !self.receive_until(deadline) {
+            // A guest that never stops printing must still time out.
+            if Instant::now() >= deadline || !self.receive_until(deadline) {
                 return Wait::TimedOut;
             }
         }
@@ -142,7 +143,7 @@ impl Session {
     pub fn wait_exit(&mut self, timeout: Duration) -> Result<Option<ExitStatus>, Error> {
         let deadline = Instant::now() + timeout;
         while !self.output_closed {
-            if !self.receive_until(deadline) {
+            if Instant::now() >= deadline || !self.receive_until(deadline) {
                 self.kill();
                 return Ok(None);
             }
