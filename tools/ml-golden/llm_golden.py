@@ -4,7 +4,9 @@
 Uses llama-cpp-python (which builds llama.cpp from source: `nice -n 10 pip install
 llama-cpp-python`) on the same GGUF as AIOS, one thread, greedy decoding. Writes
 crates/ml/testdata/llm_golden.json: for each prompt, its text, the prompt token ids
-and the (up to) 32 greedily generated ids; plus a list of tokenizer-only cases.
+and the (up to) 32 greedily generated ids, and an FNV-1a hash of the raw f32 logits of
+every step (the prompt's, then after each generated token but the last), so the tests
+check every logit bit for bit, not only the argmax; plus a list of tokenizer-only cases.
 Then measures prompt-eval and generation tokens/s with n_threads=1 on the same
 prompt as `cargo run --release -p aios-ml --example llm_bench` and prints them
 (and writes target/bench/llm_llamacpp.json).
@@ -17,6 +19,8 @@ import os
 import sys
 import time
 
+import llama_cpp
+import numpy as np
 from llama_cpp import Llama
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -83,6 +87,28 @@ def greedy(llm, ids, n):
     return out
 
 
+def fnv1a(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+def logit_hashes(llm, prompt_ids, generated):
+    """FNV-1a of each step's logits: the prompt evaluated as one batch, then one token
+    at a time, as `greedy` drove llama.cpp."""
+    def last_logits():
+        row = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+        return np.ctypeslib.as_array(row, shape=(llm.n_vocab(),)).astype("<f4").tobytes()
+    llm.reset()
+    llm.eval(prompt_ids)
+    hashes = [fnv1a(last_logits())]
+    for token in generated[:-1]:
+        llm.eval([token])
+        hashes.append(fnv1a(last_logits()))
+    return hashes
+
+
 def bench(llm):
     ids = tokenize(llm, chat_template([{"role": "user", "content": BENCH_QUESTION}]))
     llm.reset()
@@ -122,12 +148,15 @@ def main():
         for messages in CHATS:
             prompt = chat_template(messages)
             ids = tokenize(llm, prompt)
+            out = greedy(llm, ids, GENERATE)
             cases.append({"kind": "chat", "messages": messages, "prompt": prompt,
-                          "prompt_ids": ids, "generated_ids": greedy(llm, ids, GENERATE)})
+                          "prompt_ids": ids, "generated_ids": out,
+                          "logits_fnv": logit_hashes(llm, ids, out)})
         for prompt in RAW:
             ids = tokenize(llm, prompt)
+            out = greedy(llm, ids, GENERATE)
             cases.append({"kind": "raw", "prompt": prompt, "prompt_ids": ids,
-                          "generated_ids": greedy(llm, ids, GENERATE)})
+                          "generated_ids": out, "logits_fnv": logit_hashes(llm, ids, out)})
         tokenizer = [{"text": t, "ids": tokenize(llm, t)} for t in TOKENIZER_ONLY]
         golden = {"model": os.path.basename(MODEL), "generate": GENERATE,
                   "reference": "llama-cpp-python, n_threads=1, greedy", "cases": cases,

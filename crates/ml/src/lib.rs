@@ -2,6 +2,8 @@
 #![no_std]
 
 extern crate alloc;
+#[cfg(test)]
+extern crate std;
 
 pub mod bert;
 pub mod bpe;
@@ -18,5 +20,5 @@ pub mod wordpiece;
 pub use bert::Embedder;
 pub use error::{Error, Result};
 pub use kernels::Backend;
-pub use llama::{Decoder, Generator, Llm, Message, Role, Session, Step};
+pub use llama::{Decoder, Generator, Llm, MICRO_BATCH, Message, Order, Role, Session, Step};
 pub use sample::SamplerConfig;

@@ -94,13 +94,9 @@ fn chat_template_matches_the_golden_prompts() {
     }
 }
 
-/// Strict check, every prompt token for token. Known to fail on 3 of 9 prompts (see
-/// docs/ml.md, "Golden tokens"): our logits equal llama.cpp's bit for bit for the first
-/// four positions, then differ once the attention sees five or more keys, where
-/// llama.cpp switches among kernels (tinyBLAS tiles, SIMD `expf`) we do not replicate.
-/// Run with `--ignored` to see the divergences.
+/// Every golden prompt, token for token: the prompt fed whole (a llama.cpp batch),
+/// then one token per step, exactly as the golden script drove llama.cpp.
 #[test]
-#[ignore = "3 of 9 golden prompts diverge after 8-17 tokens; see docs/ml.md"]
 fn greedy_tokens_match_llama_cpp() {
     let Some(bytes) = llm_support::smollm2() else {
         return;
@@ -108,8 +104,10 @@ fn greedy_tokens_match_llama_cpp() {
     let llm = Llm::load(&bytes).unwrap();
     let golden = Value::parse(GOLDEN.as_bytes()).unwrap();
     let n = golden.get("generate").unwrap().as_u64().unwrap() as usize;
+    let cases = golden.get("cases").unwrap().as_array().unwrap();
+    assert!(cases.len() >= 9);
     let mut failures = Vec::new();
-    for case in golden.get("cases").unwrap().as_array().unwrap() {
+    for case in cases {
         let prompt = ids(case.get("prompt_ids").unwrap());
         let expected = ids(case.get("generated_ids").unwrap());
         if greedy(&llm, &prompt, n, Backend::detect()) != expected {
@@ -119,36 +117,6 @@ fn greedy_tokens_match_llama_cpp() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
-}
-
-/// What holds today: at least 6 of the 9 prompts match token for token, and each other
-/// one follows llama.cpp for at least 8 tokens, then picks a token whose logit beats
-/// llama.cpp's choice by less than 0.1 (a near-tie, not a broken layer).
-#[test]
-fn greedy_tokens_follow_llama_cpp() {
-    let Some(bytes) = llm_support::smollm2() else {
-        return;
-    };
-    let llm = Llm::load(&bytes).unwrap();
-    let golden = Value::parse(GOLDEN.as_bytes()).unwrap();
-    let cases = golden.get("cases").unwrap().as_array().unwrap();
-    let mut exact = 0;
-    for case in cases {
-        let prompt = ids(case.get("prompt_ids").unwrap());
-        let expected = ids(case.get("generated_ids").unwrap());
-        match divergence(&llm, &prompt, &expected, Backend::detect()) {
-            None => exact += 1,
-            Some((step, gap)) => {
-                let text = case.get("prompt").unwrap().as_str().unwrap();
-                assert!(step >= 8 && gap < 0.1, "{text:?}: step {step}, gap {gap}");
-            }
-        }
-    }
-    assert!(
-        exact >= 6,
-        "only {exact} of {} prompts match exactly",
-        cases.len()
-    );
 }
 
 /// Step and logit gap of the first token where greedy decoding leaves `expected`.
@@ -200,4 +168,46 @@ fn scalar_backend_generates_the_same_tokens() {
         greedy(&llm, &prompt, 12, Backend::Scalar),
         expected[..12.min(expected.len())]
     );
+}
+
+/// FNV-1a 64 of the little-endian bytes of `logits` (the golden script's hash).
+fn fnv1a(logits: &[f32]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in logits.iter().flat_map(|f| f.to_le_bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Not only the chosen tokens: every logit of every step (the prompt's, then after each
+/// golden token) has llama.cpp's exact bits.
+#[test]
+fn every_logit_equals_llama_cpp_bit_for_bit() {
+    let Some(bytes) = llm_support::smollm2() else {
+        return;
+    };
+    let llm = Llm::load(&bytes).unwrap();
+    let golden = Value::parse(GOLDEN.as_bytes()).unwrap();
+    let mut steps = 0;
+    for case in golden.get("cases").unwrap().as_array().unwrap() {
+        let prompt = ids(case.get("prompt_ids").unwrap());
+        let generated = ids(case.get("generated_ids").unwrap());
+        let hashes = case.get("logits_fnv").unwrap().as_array().unwrap();
+        assert_eq!(hashes.len(), generated.len());
+        let mut session = llm.new_session();
+        let mut logits = session.feed(&prompt, Backend::detect()).unwrap();
+        for (step, want) in hashes.iter().enumerate() {
+            let text = case.get("prompt").unwrap().as_str().unwrap();
+            assert_eq!(
+                fnv1a(&logits),
+                want.as_str().unwrap(),
+                "{text:?} step {step}"
+            );
+            steps += 1;
+            if step + 1 < hashes.len() {
+                logits = session.feed(&[generated[step]], Backend::detect()).unwrap();
+            }
+        }
+    }
+    assert!(steps >= 200);
 }

@@ -2,7 +2,7 @@
 //! the row-loop matrix-vector products to the single-row dot products, the in-place f16
 //! attention kernels to widening the cache and calling `dot` and `axpy`.
 
-use aios_ml::quant::{f16_to_f32, f32_to_f16, round_to_f16};
+use aios_ml::quant::{f32_to_f16, round_to_f16};
 use aios_simd::Avx2;
 
 /// Deterministic xorshift32 stream so failures reproduce.
@@ -103,64 +103,4 @@ fn row_loop_products_equal_the_single_row_kernels_bit_for_bit() {
         avx2.matvec_q8_0_q8_0(&three_rows[..40], &d, &qs, &mut two),
         None
     );
-}
-
-/// A cache of `rows` rows `stride` halves apart, finite random halves.
-fn cache(rng: &mut Rng, rows: usize, stride: usize) -> Vec<u16> {
-    (0..rows * stride)
-        .map(|_| f32_to_f16(rng.float() * 4.0))
-        .collect()
-}
-
-#[test]
-fn in_place_attention_equals_widening_then_dot_and_axpy() {
-    let Some(avx2) = Avx2::detect() else { return };
-    let mut rng = Rng(0x51ed_2701);
-    for (head, stride) in [(32, 32), (64, 192), (128, 160)] {
-        for rows in 1..=40 {
-            let keys = cache(&mut rng, rows, stride);
-            let values = cache(&mut rng, rows, stride);
-            let offset = stride - head;
-            let q: Vec<f32> = (0..head).map(|_| round_to_f16(rng.float())).collect();
-            let scale = 0.125;
-            let widen = |c: &[u16], j: usize| -> Vec<f32> {
-                let at = offset + j * stride;
-                c[at..at + head].iter().map(|&h| f16_to_f32(h)).collect()
-            };
-
-            let mut scores = vec![0.0f32; rows];
-            avx2.scores_f16(&keys[offset..], stride, &q, scale, &mut scores)
-                .unwrap();
-            let want: Vec<f32> = (0..rows)
-                .map(|j| avx2.dot(&widen(&keys, j), &q).unwrap() * scale)
-                .collect();
-            assert_eq!(bits(&scores), bits(&want), "scores head {head} rows {rows}");
-
-            // Weights including exact f16 ties, which must round to even as F16C does.
-            let mut p: Vec<f32> = (0..rows).map(|_| rng.float().abs()).collect();
-            p[0] = 1.0 + 1.0 / 2048.0;
-            let mut out = vec![0.0f32; head];
-            avx2.weighted_sum_f16(&values[offset..], stride, &p, &mut out)
-                .unwrap();
-            let mut want = vec![0.0f32; head];
-            for (j, &w) in p.iter().enumerate() {
-                avx2.axpy(&mut want, round_to_f16(w), &widen(&values, j))
-                    .unwrap();
-            }
-            assert_eq!(bits(&out), bits(&want), "values head {head} rows {rows}");
-        }
-    }
-    let keys = vec![0u16; 64 * 3];
-    let mut out = [0.0f32; 3];
-    // Head sizes the kernels do not cover, rows past the cache, a stride below the head.
-    assert_eq!(avx2.scores_f16(&keys, 48, &[0.0; 48], 1.0, &mut out), None);
-    assert_eq!(
-        avx2.scores_f16(&keys[1..], 64, &[0.0; 64], 1.0, &mut out),
-        None
-    );
-    assert_eq!(avx2.scores_f16(&keys, 16, &[0.0; 32], 1.0, &mut out), None);
-    let mut head = [1.0f32; 64];
-    assert_eq!(avx2.weighted_sum_f16(&keys[1..], 64, &out, &mut head), None);
-    assert_eq!(avx2.weighted_sum_f16(&keys, 64, &[], &mut head), Some(()));
-    assert_eq!(head, [0.0; 64]);
 }

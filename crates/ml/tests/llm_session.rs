@@ -3,7 +3,7 @@
 
 mod llm_support;
 
-use aios_ml::{Backend, Error, Generator, Llm, Message, Role, SamplerConfig};
+use aios_ml::{Backend, Error, Generator, Llm, Message, Order, Role, SamplerConfig};
 
 fn prompt(llm: &Llm<'_>, question: &str) -> Vec<u32> {
     llm.tokenizer.encode(
@@ -15,8 +15,11 @@ fn prompt(llm: &Llm<'_>, question: &str) -> Vec<u32> {
     )
 }
 
+/// A prompt fed in pieces, each in the whole batch's attention order, gives the bits
+/// of feeding it at once; token by token (llama.cpp's single-token order) it differs
+/// only by rounding.
 #[test]
-fn batched_and_token_by_token_evaluation_agree() {
+fn prompt_pieces_equal_the_whole_and_token_by_token_is_close() {
     let Some(bytes) = llm_support::smollm2() else {
         return;
     };
@@ -25,15 +28,27 @@ fn batched_and_token_by_token_evaluation_agree() {
     let ids = llm.tokenizer.encode("The capital of France is", true);
     let mut batched = llm.new_session();
     let all = batched.feed(&ids, backend).unwrap();
+    let mut pieces = llm.new_session();
+    pieces.feed_as(&ids[..3], Order::Batch, backend).unwrap();
+    assert_eq!(
+        pieces.feed_as(&ids[3..], Order::Batch, backend).unwrap(),
+        all
+    );
     let mut single = llm.new_session();
     let mut last = Vec::new();
     for &t in &ids {
         last = single.feed(&[t], backend).unwrap();
     }
-    assert_eq!(all, last);
     assert_eq!(all.len(), llm.config.vocab);
+    let worst = all
+        .iter()
+        .zip(&last)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
+    assert!(worst < 0.5, "token by token differs by {worst}");
     let paris = llm.tokenizer.encode(" Paris", false);
     assert_eq!(aios_ml::sample::argmax(&all), paris[0]);
+    assert_eq!(aios_ml::sample::argmax(&last), paris[0]);
 }
 
 #[test]

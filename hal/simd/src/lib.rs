@@ -13,6 +13,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 #[cfg(target_arch = "x86_64")]
+mod activation;
+#[cfg(target_arch = "x86_64")]
 mod asm;
 #[cfg(target_arch = "x86_64")]
 mod asm_pair;
@@ -32,10 +34,12 @@ mod token;
 mod unsupported;
 
 #[cfg(target_arch = "x86_64")]
+pub use attention::SumOrder;
+#[cfg(target_arch = "x86_64")]
 pub use crc::Sse42;
 #[cfg(target_arch = "x86_64")]
 pub use probe::avx2_fma_available;
 #[cfg(target_arch = "x86_64")]
 pub use token::Avx2;
 #[cfg(not(target_arch = "x86_64"))]
-pub use unsupported::{Avx2, Sse42, avx2_fma_available};
+pub use unsupported::{Avx2, Sse42, SumOrder, avx2_fma_available};

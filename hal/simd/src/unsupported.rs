@@ -10,6 +10,16 @@ pub struct Avx2 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Never {}
 
+/// The summation orders of the attention kernels (see the x86_64 version); here
+/// only so that code naming them compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SumOrder {
+    /// One 8-lane accumulator (tinyBLAS).
+    Lanes8,
+    /// Four 8-lane accumulators over blocks of 32 (`ggml_vec_dot_f16`).
+    Blocks32,
+}
+
 /// Always false: this target has no AVX2.
 pub fn avx2_fma_available() -> bool {
     false
@@ -88,6 +98,41 @@ impl Avx2 {
         _p: &[f32],
         _out: &mut [f32],
     ) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn attn_scores(
+        self,
+        _keys: &[u16],
+        _stride: usize,
+        _q: &[f32],
+        _scale: f32,
+        _out: &mut [f32],
+        _order: SumOrder,
+    ) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn attn_weighted_sum(
+        self,
+        _values: &[u16],
+        _stride: usize,
+        _p: &[f32],
+        _out: &mut [f32],
+        _order: SumOrder,
+    ) -> Option<()> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn exp_sub_max(self, _x: &mut [f32], _max: f32) -> Option<f64> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn silu_mul(self, _gate: &mut [f32], _up: &[f32]) -> Option<()> {
         match self.never {}
     }
 

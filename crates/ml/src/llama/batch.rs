@@ -3,6 +3,7 @@
 
 use alloc::vec::Vec;
 
+use super::attention::Order;
 use super::forward::{logits, run_layers};
 use super::{Llm, Session};
 use crate::error::{Error, Result};
@@ -53,7 +54,7 @@ impl<'a> Llm<'a> {
             }
         }
         let groups: Vec<&[u32]> = tokens.iter().map(core::slice::from_ref).collect();
-        let mut hidden = run_layers(self, sessions, &groups, backend)?;
+        let mut hidden = run_layers(self, sessions, &groups, (backend, Order::Single))?;
         let all = logits(self, &mut hidden, backend)?;
         Ok(all
             .chunks_exact(self.config.vocab)

@@ -10,7 +10,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::attention::attend;
+use super::attention::{Order, attend};
 use super::{Llm, Session};
 use crate::error::{Error, Result};
 use crate::kernels::Backend;
@@ -20,11 +20,17 @@ use crate::quant::{Matrix, QuantizedVector, f32_to_f16};
 /// enough to keep the activations small.
 const CHUNK: usize = 32;
 
+/// llama.cpp's default micro-batch (`n_ubatch`): a longer prompt is evaluated in
+/// micro-batches of this many tokens, each with the attention order of its size.
+pub const MICRO_BATCH: usize = 512;
+
 /// Evaluates `tokens` after the session's history and returns the next-token logits.
+/// With `order`, every token is computed in that attention order (the caller evaluates
+/// part of a larger micro-batch); without, each micro-batch of `tokens` in its own.
 pub(crate) fn forward(
     s: &mut Session<'_, '_>,
     tokens: &[u32],
-    backend: Backend,
+    (backend, order): (Backend, Option<Order>),
 ) -> Result<Vec<f32>> {
     let llm = s.llm;
     let c = llm.config;
@@ -44,8 +50,11 @@ pub(crate) fn forward(
         });
     }
     let mut last = Vec::new();
-    for chunk in tokens.chunks(CHUNK) {
-        last = run_layers(llm, &mut [&mut *s], &[chunk], backend)?;
+    for micro in tokens.chunks(MICRO_BATCH) {
+        let order = order.unwrap_or_else(|| Order::for_batch(micro.len()));
+        for chunk in micro.chunks(CHUNK) {
+            last = run_layers(llm, &mut [&mut *s], &[chunk], (backend, order))?;
+        }
     }
     logits(llm, &mut last, backend)
 }
@@ -74,7 +83,7 @@ pub(super) fn run_layers(
     llm: &Llm<'_>,
     sessions: &mut [&mut Session<'_, '_>],
     tokens: &[&[u32]],
-    backend: Backend,
+    (backend, order): (Backend, Order),
 ) -> Result<Vec<f32>> {
     let (c, w) = (&llm.config, &llm.weights);
     let (e, kvw, ff) = (c.embedding, c.kv_width(), c.feed_forward);
@@ -123,7 +132,8 @@ pub(super) fn run_layers(
             s.values[l].extend(v[kv_rows].iter().map(|&f| f32_to_f16(f)));
             let cache = (&s.keys[l][..], &s.values[l][..]);
             let (q_rows, att_rows) = (&q[rows.clone()], &mut att[rows]);
-            attend(c, &llm.half_table, q_rows, cache, past, att_rows, backend)?;
+            let how = (backend, order);
+            attend(c, &llm.half_table, q_rows, cache, past, att_rows, how)?;
         }
         layer.wo.matmul(backend, &att, &mut o, &mut scratch)?;
         x.iter_mut().zip(&o).for_each(|(a, b)| *a += b);
@@ -133,9 +143,7 @@ pub(super) fn run_layers(
         let gate_up: &mut [(&Matrix<'_>, &mut [f32])] =
             &mut [(&layer.gate, &mut g), (&layer.up, &mut u)];
         Matrix::matmul_shared(backend, &xb, gate_up, &mut scratch)?;
-        g.iter_mut()
-            .zip(&u)
-            .for_each(|(a, b)| *a = *a / (1.0 + libm::expf(-*a)) * b);
+        silu_mul(&mut g, &u, backend);
         layer.down.matmul(backend, &g, &mut o, &mut scratch)?;
         x.iter_mut().zip(&o).for_each(|(a, b)| *a += b);
     }
@@ -158,6 +166,18 @@ pub(crate) fn rms_norm(row: &mut [f32], weight: &[f32], eps: f32) {
         .for_each(|(v, w)| *v = (*v * scale) * w);
 }
 
+/// ggml's SwiGLU: `gate = gate / (1 + ggml_v_expf(0 - gate)) · up`, element-wise.
+fn silu_mul(gate: &mut [f32], up: &[f32], backend: Backend) {
+    if let Backend::Avx2(avx2) = backend
+        && avx2.silu_mul(gate, up).is_some()
+    {
+        return;
+    }
+    gate.iter_mut()
+        .zip(up)
+        .for_each(|(a, b)| *a = *a / (1.0 + super::attention::v_expf(0.0 - *a)) * b);
+}
+
 /// `(cos, sin)` of each rotated pair at position `pos`, the angle advanced by
 /// repeated multiplication as ggml does (not `pos * base^(-2i/d)` directly).
 fn rope_table(c: &super::Config, pos: usize) -> Vec<(f32, f32)> {
@@ -165,7 +185,7 @@ fn rope_table(c: &super::Config, pos: usize) -> Vec<(f32, f32)> {
     let mut theta = pos as f32;
     (0..c.rope_dims / 2)
         .map(|_| {
-            let pair = (libm::cosf(theta), libm::sinf(theta));
+            let pair = (super::trig::cosf(theta), super::trig::sinf(theta));
             theta *= scale;
             pair
         })
@@ -178,8 +198,10 @@ fn apply_rope(row: &mut [f32], head_dim: usize, table: &[(f32, f32)]) {
     for head in row.chunks_exact_mut(head_dim) {
         for (pair, &(cos, sin)) in head.chunks_exact_mut(2).zip(table) {
             let (x0, x1) = (pair[0], pair[1]);
-            pair[0] = x0 * cos - x1 * sin;
-            pair[1] = x0 * sin + x1 * cos;
+            // ggml's C is compiled with FMA contraction: each `a·b ∓ c·d` is
+            // `fma(a, b, ∓(c·d))`, and one rounding less changes RoPE'd keys.
+            pair[0] = libm::fmaf(x0, cos, -(x1 * sin));
+            pair[1] = libm::fmaf(x0, sin, x1 * cos);
         }
     }
 }

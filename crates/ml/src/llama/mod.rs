@@ -8,11 +8,14 @@ mod decode;
 mod forward;
 mod generate;
 mod session;
+mod trig;
 mod weights;
 
+pub use attention::Order;
 pub use chat::{Message, Role};
 pub use config::Config;
 pub use decode::{Decoder, Step};
+pub use forward::MICRO_BATCH;
 pub use generate::Generator;
 pub use session::Session;
 

@@ -4,6 +4,7 @@
 use alloc::vec::Vec;
 
 use super::Llm;
+use super::attention::Order;
 use crate::error::{Error, Result};
 use crate::kernels::Backend;
 
@@ -49,8 +50,19 @@ impl<'m, 'a> Session<'m, 'a> {
 
     /// Evaluates `tokens` after those already seen and returns the logits
     /// (one per vocabulary entry) predicting the token that follows the last one.
+    /// The tokens are evaluated as llama.cpp's `llama_decode` evaluates one batch
+    /// (micro-batches of [`MICRO_BATCH`](super::MICRO_BATCH)), so a prompt fed whole and
+    /// then one token per step reproduces its logits bit for bit.
     pub fn feed(&mut self, tokens: &[u32], backend: Backend) -> Result<Vec<f32>> {
-        super::forward::forward(self, tokens, backend)
+        super::forward::forward(self, tokens, (backend, None))
+    }
+
+    /// Like [`Session::feed`] for a piece of a larger batch: every token is computed in
+    /// `order`, the order of the micro-batch the piece belongs to. A scheduler that
+    /// evaluates a prompt a few tokens at a time passes `Order::for_batch` of the whole
+    /// micro-batch, so the result equals feeding the prompt at once.
+    pub fn feed_as(&mut self, tokens: &[u32], order: Order, backend: Backend) -> Result<Vec<f32>> {
+        super::forward::forward(self, tokens, (backend, Some(order)))
     }
 
     /// Serialises the session (tokens and KV cache) to bytes.

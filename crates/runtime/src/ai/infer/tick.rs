@@ -6,7 +6,7 @@ use super::pick::Turn;
 use super::request::{Request, Slot};
 use crate::Inner;
 use aios_abi::payload::finish;
-use aios_ml::{Backend, Llm, Session, Step};
+use aios_ml::{Backend, Llm, MICRO_BATCH, Order, Session, Step};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
@@ -212,9 +212,20 @@ fn prefill_chunk(r: &mut Request) -> (u64, u64) {
     if r.finished.is_some() {
         return (r.agent, 0);
     }
-    let n = r.prompt.len().min(PREFILL_CHUNK);
+    // llama.cpp evaluates a prompt in micro-batches; each chunk stays inside one and
+    // is computed in that micro-batch's attention order, so the logits are the same
+    // as feeding the prompt at once.
+    let total = r.prompt_total as usize;
+    let done = total.saturating_sub(r.prompt.len());
+    let start = done - done % MICRO_BATCH;
+    let order = Order::for_batch((total - start).min(MICRO_BATCH));
+    let n = r
+        .prompt
+        .len()
+        .min(PREFILL_CHUNK)
+        .min(MICRO_BATCH - done % MICRO_BATCH);
     let chunk: Vec<u32> = r.prompt.drain(..n).collect();
-    match session.feed(&chunk, Backend::detect()) {
+    match session.feed_as(&chunk, order, Backend::detect()) {
         Ok(logits) if r.prompt.is_empty() => r.logits = logits,
         Ok(_) => {}
         Err(aios_ml::Error::TooLarge { .. }) => {
