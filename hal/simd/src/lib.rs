@@ -29,6 +29,8 @@ mod quant;
 #[cfg(target_arch = "x86_64")]
 mod quant_rows;
 #[cfg(target_arch = "x86_64")]
+mod quantize;
+#[cfg(target_arch = "x86_64")]
 mod token;
 #[cfg(not(target_arch = "x86_64"))]
 mod unsupported;

@@ -163,6 +163,17 @@ impl Avx2 {
     pub fn dot_q8_0_q8_0(self, _row: &[u8], _d: &[f32], _qs: &[i8]) -> Option<f32> {
         match self.never {}
     }
+
+    /// Unreachable: no token exists on this target.
+    pub fn quantize_q8(
+        self,
+        _x: &[f32],
+        _d: &mut [f32],
+        _s: Option<&mut [f32]>,
+        _qs: &mut [i8],
+    ) -> Option<()> {
+        match self.never {}
+    }
 }
 
 /// Never constructible off x86_64: there is no `crc32` instruction here.

@@ -7,6 +7,7 @@
 use alloc::vec::Vec;
 
 use super::{BLOCK, f16_to_f32, round_to_f16};
+use crate::kernels::Backend;
 
 /// Bytes of one Q8_0 block: f16 scale then 32 signed codes.
 pub const BLOCK_BYTES: usize = 34;
@@ -31,6 +32,23 @@ pub fn quantize_q8_0(x: &[f32], out: &mut QuantizedVector) {
 /// Quantises `x` (length a multiple of 32) to Q8_1 into `out`.
 pub fn quantize_q8_1(x: &[f32], out: &mut QuantizedVector) {
     quantize(x, out, true);
+}
+
+/// [`quantize_q8_0`] (`with_sum` false) or [`quantize_q8_1`] on `backend`: the AVX2
+/// kernel gives the same bits as the portable code (and in the soft-float kernel
+/// costs a fraction of it).
+pub(crate) fn quantize_on(backend: Backend, x: &[f32], out: &mut QuantizedVector, with_sum: bool) {
+    if let Backend::Avx2(avx2) = backend {
+        let blocks = x.len() / BLOCK;
+        out.d.resize(blocks, 0.0);
+        out.s.resize(if with_sum { blocks } else { 0 }, 0.0);
+        out.qs.resize(x.len(), 0);
+        let s = with_sum.then_some(&mut out.s[..]);
+        if avx2.quantize_q8(x, &mut out.d, s, &mut out.qs).is_some() {
+            return;
+        }
+    }
+    quantize(x, out, with_sum);
 }
 
 fn quantize(x: &[f32], out: &mut QuantizedVector, with_sum: bool) {
@@ -93,4 +111,29 @@ pub(crate) fn dot_row(row: &[u8], d: &[f32], qs: &[i8]) -> f32 {
         }
     }
     super::matrix::hsum8(&acc)
+}
+
+#[cfg(test)]
+mod backend_tests {
+    use super::*;
+
+    /// The AVX2 kernel and the portable code give the same blocks, Q8_0 and Q8_1.
+    #[test]
+    fn quantize_on_avx2_equals_the_portable_code() {
+        let backend = Backend::detect();
+        let x: Vec<f32> = (0..32 * 37)
+            .map(|i| {
+                ((i * 7919 % 1000) as f32 - 500.0) * 0.013 * if i % 97 == 0 { 50.0 } else { 1.0 }
+            })
+            .collect();
+        for with_sum in [false, true] {
+            let (mut fast, mut portable) = (QuantizedVector::default(), QuantizedVector::default());
+            quantize_on(backend, &x, &mut fast, with_sum);
+            quantize(&x, &mut portable, with_sum);
+            let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<u32>>();
+            assert_eq!(bits(&fast.d), bits(&portable.d));
+            assert_eq!(bits(&fast.s), bits(&portable.s));
+            assert_eq!(fast.qs, portable.qs);
+        }
+    }
 }

@@ -6,7 +6,7 @@ use alloc::vec;
 use super::Matrix;
 use crate::error::{Error, Result};
 use crate::kernels::Backend;
-use crate::quant::{BLOCK, QuantizedVector, TensorType, q4_1, q8, quantize_q8_0, quantize_q8_1};
+use crate::quant::{BLOCK, QuantizedVector, TensorType, q4_1, q8};
 
 impl Matrix<'_> {
     /// `out[t][r] = row_r · x[t]` for a batch of row-major inputs `x` (`t × cols`)
@@ -38,8 +38,8 @@ impl Matrix<'_> {
             let batch = matrix.batch(x.len(), out.len())?;
             if quantized_for != Some(matrix.ty) {
                 match matrix.ty {
-                    TensorType::Q4_1 => quantize_q8_1(x, scratch),
-                    TensorType::Q8_0 => quantize_q8_0(x, scratch),
+                    TensorType::Q4_1 => q8::quantize_on(backend, x, scratch, true),
+                    TensorType::Q8_0 => q8::quantize_on(backend, x, scratch, false),
                     TensorType::F32 | TensorType::F16 => {}
                 }
                 quantized_for = Some(matrix.ty);
