@@ -79,29 +79,6 @@ impl Avx2 {
     }
 
     /// Unreachable: no token exists on this target.
-    pub fn scores_f16(
-        self,
-        _keys: &[u16],
-        _stride: usize,
-        _q: &[f32],
-        _scale: f32,
-        _out: &mut [f32],
-    ) -> Option<()> {
-        match self.never {}
-    }
-
-    /// Unreachable: no token exists on this target.
-    pub fn weighted_sum_f16(
-        self,
-        _values: &[u16],
-        _stride: usize,
-        _p: &[f32],
-        _out: &mut [f32],
-    ) -> Option<()> {
-        match self.never {}
-    }
-
-    /// Unreachable: no token exists on this target.
     pub fn attn_scores(
         self,
         _keys: &[u16],
