@@ -1,13 +1,63 @@
-//! Vector arithmetic for the index: the dot product and normalisation.
+//! Vector arithmetic for the index: the dot product and normalisation,
+//! portable, and through the AVX2/FMA micro-kernels where the CPU has them.
+
+use aios_simd::Avx2;
 
 /// Independent accumulators in [`dot`]: enough parallel chains that LLVM
 /// turns the loop into packed SIMD and the adds do not wait on each other.
 const LANES: usize = 16;
 
-/// The inner product of `a` and `b` over their common length.
+/// Which code computes an index's dot products.
 ///
-/// This is the one hot function of the vector index; the kernel may route
-/// it through its AVX2 micro-kernels, so keep every caller on it.
+/// Both give the same products up to float rounding (summation order),
+/// so an index built with one finds the same neighbours with the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// Portable Rust (packed SSE on the host, soft-float in the kernel).
+    Portable,
+    /// The AVX2/FMA `asm!` micro-kernels; the token proves the CPU and the
+    /// OS's vector state allow them.
+    Avx2(Avx2),
+}
+
+impl Kernel {
+    /// The fastest kernel this CPU allows.
+    pub fn detect() -> Kernel {
+        Avx2::detect().map_or(Kernel::Portable, Kernel::Avx2)
+    }
+
+    /// The inner product of `a` and `b` over their common length.
+    #[inline]
+    pub fn dot(self, a: &[f32], b: &[f32]) -> f32 {
+        let len = a.len().min(b.len());
+        match self {
+            Kernel::Portable => dot(a, b),
+            Kernel::Avx2(avx2) => avx2.dot(&a[..len], &b[..len]).unwrap_or_else(|| dot(a, b)),
+        }
+    }
+
+    /// [`dot_upper_bound`], computed by this kernel.
+    #[inline]
+    pub fn dot_upper_bound(
+        self,
+        query_head: &[f32],
+        query_tail_norm: f32,
+        vector_head: &[f32],
+    ) -> f32 {
+        let len = query_head.len().min(vector_head.len());
+        let (query_head, vector_head) = (&query_head[..len], &vector_head[..len]);
+        let (head_dot, head_square) = match self {
+            Kernel::Portable => dot_and_square(query_head, vector_head),
+            Kernel::Avx2(avx2) => avx2
+                .dot_and_square(query_head, vector_head)
+                .unwrap_or_else(|| dot_and_square(query_head, vector_head)),
+        };
+        bound_from_head(head_dot, head_square, query_tail_norm)
+    }
+}
+
+/// The inner product of `a` and `b` over their common length, in portable
+/// Rust (an index computes through its [`Kernel`]).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let len = a.len().min(b.len());
     let (chunks_a, tail_a) = a[..len].as_chunks::<LANES>();
@@ -71,15 +121,27 @@ pub fn screen_len(dim: usize) -> usize {
 /// loading the whole vector; callers keep a margin above float rounding.
 pub fn dot_upper_bound(query_head: &[f32], query_tail_norm: f32, vector_head: &[f32]) -> f32 {
     let len = query_head.len().min(vector_head.len());
-    let (chunks_q, tail_q) = query_head[..len].as_chunks::<LANES>();
-    let (chunks_v, tail_v) = vector_head[..len].as_chunks::<LANES>();
-    let (products, squares) = accumulate_with_norm(chunks_q, chunks_v);
-    let mut head_dot = products.iter().sum::<f32>();
-    let mut head_square = squares.iter().sum::<f32>();
-    for (x, y) in tail_q.iter().zip(tail_v) {
-        head_dot += x * y;
-        head_square += y * y;
+    let (head_dot, head_square) = dot_and_square(&query_head[..len], &vector_head[..len]);
+    bound_from_head(head_dot, head_square, query_tail_norm)
+}
+
+/// `(dot(a, b), dot(b, b))` for equally long `a` and `b`, portably.
+fn dot_and_square(a: &[f32], b: &[f32]) -> (f32, f32) {
+    let (chunks_a, tail_a) = a.as_chunks::<LANES>();
+    let (chunks_b, tail_b) = b.as_chunks::<LANES>();
+    let (products, squares) = accumulate_with_norm(chunks_a, chunks_b);
+    let mut dot = products.iter().sum::<f32>();
+    let mut square = squares.iter().sum::<f32>();
+    for (x, y) in tail_a.iter().zip(tail_b) {
+        dot += x * y;
+        square += y * y;
     }
+    (dot, square)
+}
+
+/// The bound of [`dot_upper_bound`] from the head's dot product and the
+/// vector head's squared norm.
+fn bound_from_head(head_dot: f32, head_square: f32, query_tail_norm: f32) -> f32 {
     let unread = libm::sqrtf((1.0 + NORM_SLACK - head_square).max(0.0));
     head_dot + query_tail_norm * unread
 }
@@ -153,6 +215,26 @@ mod tests {
         // With the whole vector read, the bound is the dot product itself.
         let whole = dot_upper_bound(&query, 0.0, &far);
         assert!((whole - dot(&query, &far)).abs() < 1e-5);
+    }
+
+    #[test]
+    fn kernels_agree_on_dots_and_bounds() {
+        let kernels = [Kernel::Portable, Kernel::detect()];
+        for len in [0, 1, 15, 16, 17, 96, 383, 384] {
+            let a: Vec<f32> = (0..len).map(|i| (i as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..len).map(|i| (i as f32 * 0.11).cos()).collect();
+            let want = naive(&a, &b);
+            for kernel in kernels {
+                let got = f64::from(kernel.dot(&a, &b));
+                assert!((got - want).abs() < 1e-4, "{kernel:?} len {len}");
+                // Bounds agree with the portable function.
+                let portable = dot_upper_bound(&a, 0.5, &b);
+                let bound = kernel.dot_upper_bound(&a, 0.5, &b);
+                assert!((bound - portable).abs() < 1e-4, "{kernel:?} len {len}");
+            }
+        }
+        // Operands of different lengths are taken over their common length.
+        assert_eq!(Kernel::detect().dot(&[1.0, 2.0, 3.0], &[4.0, 5.0]), 14.0);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! x86_64 AVX2/FMA micro-kernels for the ML engine. Part of the hardware
+//! x86_64 AVX2/FMA micro-kernels for the ML engine and the vector index. Part of the hardware
 //! layer (the only place besides `boot` allowed `unsafe`), split out of
 //! `hal` so that it also builds and is tested on the host.
 //!
@@ -23,6 +23,8 @@ mod attention;
 #[cfg(target_arch = "x86_64")]
 mod crc;
 #[cfg(target_arch = "x86_64")]
+mod prefetch;
+#[cfg(target_arch = "x86_64")]
 mod probe;
 #[cfg(target_arch = "x86_64")]
 mod quant;
@@ -30,6 +32,8 @@ mod quant;
 mod quant_rows;
 #[cfg(target_arch = "x86_64")]
 mod quantize;
+#[cfg(target_arch = "x86_64")]
+mod similarity;
 #[cfg(target_arch = "x86_64")]
 mod token;
 #[cfg(not(target_arch = "x86_64"))]
@@ -40,8 +44,10 @@ pub use attention::SumOrder;
 #[cfg(target_arch = "x86_64")]
 pub use crc::Sse42;
 #[cfg(target_arch = "x86_64")]
+pub use prefetch::prefetch;
+#[cfg(target_arch = "x86_64")]
 pub use probe::avx2_fma_available;
 #[cfg(target_arch = "x86_64")]
 pub use token::Avx2;
 #[cfg(not(target_arch = "x86_64"))]
-pub use unsupported::{Avx2, Sse42, SumOrder, avx2_fma_available};
+pub use unsupported::{Avx2, Sse42, SumOrder, avx2_fma_available, prefetch};

@@ -25,6 +25,9 @@ pub fn avx2_fma_available() -> bool {
     false
 }
 
+/// A prefetch is only a hint; this target gets none.
+pub fn prefetch<T>(_data: &[T]) {}
+
 impl Avx2 {
     /// Always `None` on this target.
     pub fn detect() -> Option<Avx2> {
@@ -33,6 +36,11 @@ impl Avx2 {
 
     /// Unreachable: no token exists on this target.
     pub fn dot(self, _a: &[f32], _b: &[f32]) -> Option<f32> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
+    pub fn dot_and_square(self, _a: &[f32], _b: &[f32]) -> Option<(f32, f32)> {
         match self.never {}
     }
 

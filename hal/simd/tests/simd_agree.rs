@@ -63,6 +63,30 @@ fn dot_matches_reference_for_all_small_lengths_and_random_large_ones() {
 }
 
 #[test]
+fn dot_and_square_match_two_reference_dots() {
+    let Some(avx2) = token() else { return };
+    let mut rng = Rng(0x5eed_0001);
+    for n in (0..=70).chain([96, 383, 384, 385, 1536]) {
+        let a = rng.vec(n);
+        let b = rng.vec(n);
+        let (dot, square) = avx2.dot_and_square(&a, &b).expect("equal lengths");
+        assert_close(dot, &a, &b);
+        assert_close(square, &b, &b);
+    }
+    assert_eq!(avx2.dot_and_square(&[1.0], &[1.0, 2.0]), None);
+}
+
+#[test]
+fn prefetch_takes_any_slice_and_changes_nothing() {
+    let data: Vec<f32> = (0..1000).map(|i| i as f32).collect();
+    for (start, end) in [(0, 0), (0, 1), (3, 17), (1, 1000), (999, 1000)] {
+        aios_simd::prefetch(&data[start..end]);
+    }
+    aios_simd::prefetch::<u8>(&[]);
+    assert!(data.iter().enumerate().all(|(i, &v)| v == i as f32));
+}
+
+#[test]
 fn dot4_matches_four_reference_dots() {
     let Some(avx2) = token() else { return };
     let mut rng = Rng(0xabcdef);

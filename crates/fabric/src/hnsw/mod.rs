@@ -16,7 +16,7 @@ mod search;
 
 pub use scratch::SearchScratch;
 
-use crate::distance::cosine_distance;
+use crate::distance::Kernel;
 use crate::error::FabricError;
 use crate::rng::Rng;
 use alloc::vec::Vec;
@@ -77,11 +77,18 @@ pub struct Hnsw {
     len: usize,
     rng: Rng,
     scratch: SearchScratch,
+    kernel: Kernel,
 }
 
 impl Hnsw {
-    /// Creates an empty index; refuses a zero dimension, `m < 2` or `m > 256`.
+    /// Creates an empty index computing with the fastest kernel this CPU
+    /// allows; refuses a zero dimension, `m < 2` or `m > 256`.
     pub fn new(params: HnswParams) -> Result<Self, FabricError> {
+        Self::with_kernel(params, Kernel::detect())
+    }
+
+    /// Like [`Hnsw::new`], computing with `kernel`.
+    pub fn with_kernel(params: HnswParams, kernel: Kernel) -> Result<Self, FabricError> {
         if params.dim == 0 || params.m < 2 || params.m > 256 || params.ef_construction == 0 {
             return Err(FabricError::InvalidParams);
         }
@@ -99,6 +106,7 @@ impl Hnsw {
             len: 0,
             rng: Rng::new(params.seed),
             scratch: SearchScratch::new(),
+            kernel,
         })
     }
 
@@ -138,10 +146,10 @@ impl Hnsw {
     }
 
     fn distance(&self, query: &[f32], slot: u32) -> f32 {
-        cosine_distance(query, self.slot_vector(slot))
+        1.0 - self.kernel.dot(query, self.slot_vector(slot))
     }
 
     fn slot_distance(&self, a: u32, b: u32) -> f32 {
-        cosine_distance(self.slot_vector(a), self.slot_vector(b))
+        1.0 - self.kernel.dot(self.slot_vector(a), self.slot_vector(b))
     }
 }
