@@ -21,10 +21,7 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     let outcome = scenario(&mut session, checks);
     let log = session.save_log(&paths.logs(), "e2e-agents")?;
     if let Err(why) = outcome {
-        checks.record(
-            "agents scenario",
-            Err(format!("{why} (serial log: {})", log.display())),
-        );
+        checks.record("agents scenario", Err(session.failure(&why, &log)));
         session.kill();
     }
     Ok(())

@@ -51,10 +51,7 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     }
     let log = session.save_log(&paths.logs(), "e2e-ai")?;
     if let Err(why) = outcome {
-        checks.record(
-            "AI scenario",
-            Err(format!("{why} (serial log: {})", log.display())),
-        );
+        checks.record("AI scenario", Err(session.failure(&why, &log)));
         return Ok(());
     }
     after_reboot(paths, &image, checks)
@@ -91,6 +88,29 @@ fn answer(s: &mut Session, command: &str, wanted: &str) -> Result<String, String
     )
 }
 
+/// The first line `recall QUERY` prints: the best hit (`0.819  text`),
+/// `recall: nothing remembered`, or an error.
+fn recall(s: &mut Session, query: &str) -> Result<String, String> {
+    send(s, &format!("recall {query}"))?;
+    found(
+        s.wait_for(STEP, |l| {
+            is_recalled_line(l) || l.starts_with("recall:") || l.contains("error:")
+        }),
+        "recalled line",
+    )
+}
+
+/// Whether `line` is one of `recall`'s hits: a similarity with three
+/// decimals, two spaces, the remembered text.
+fn is_recalled_line(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.len() > 7
+        && (bytes[0] == b'-' || bytes[0].is_ascii_digit())
+        && line
+            .split_once("  ")
+            .is_some_and(|(score, _)| score.parse::<f32>().is_ok() && score.contains('.'))
+}
+
 fn scenario(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), String> {
     let header = answer(s, "embed hello world", "embedding:")?;
     let values = found(
@@ -116,7 +136,7 @@ fn scenario(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), S
     ] {
         answer(s, line, "remembered as")?;
     }
-    let best = answer(s, "recall where is the launch code", "0.")?;
+    let best = recall(s, "where is the launch code")?;
     checks.expect(
         "`recall` puts the remembered line closest in meaning first",
         best.ends_with("the launch code is in the blue folder"),
@@ -247,7 +267,7 @@ fn after_reboot(paths: &Paths, image: &Path, checks: &mut Checks) -> Result<(), 
     if let Err(why) = outcome {
         checks.record(
             "AI scenario after a reboot",
-            Err(format!("{why} (serial log: {})", log.display())),
+            Err(session.failure(&why, &log)),
         );
     }
     Ok(())
@@ -261,11 +281,12 @@ fn recall_after_reboot(s: &mut Session, checks: &mut Checks) -> Result<(), Strin
         .find(|l| l.contains("memory fabric:") && l.contains("reloaded"))
         .unwrap_or_default();
     checks.expect(
-        "at boot the console's memory region is reloaded from the store",
-        reloaded.contains("1 persistent regions") && reloaded.contains(" 0 damaged"),
+        "at boot the console's memory region and its 3 lines are reloaded from the store",
+        reloaded.contains("1 persistent regions and 3 entries reloaded")
+            && reloaded.contains(" 0 damaged"),
         || reloaded.clone(),
     );
-    let best = answer(s, "recall where is the launch code", "0.")?;
+    let best = recall(s, "where is the launch code")?;
     checks.expect(
         "after a reboot `recall` finds what `remember` stored before it",
         best.ends_with("the launch code is in the blue folder"),
@@ -286,6 +307,20 @@ mod tests {
             ),
             "The primary colors [R] are"
         );
+    }
+
+    #[test]
+    fn recalled_lines_are_told_from_log_lines() {
+        assert!(super::is_recalled_line(
+            "0.819  the launch code is in the blue folder"
+        ));
+        assert!(super::is_recalled_line("-0.025  buy milk"));
+        assert!(!super::is_recalled_line(
+            "[   30.780683] INFO  agent 1 supervisor: up"
+        ));
+        assert!(!super::is_recalled_line(
+            "aios> recall where is the launch code"
+        ));
     }
 
     #[test]

@@ -31,10 +31,7 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     let outcome = scenario(&mut session, paths, checks);
     let log = session.save_log(&paths.logs(), "e2e-ipc")?;
     if let Err(why) = outcome {
-        checks.record(
-            "messaging scenario",
-            Err(format!("{why} (serial log: {})", log.display())),
-        );
+        checks.record("messaging scenario", Err(session.failure(&why, &log)));
         session.kill();
     }
     Ok(())

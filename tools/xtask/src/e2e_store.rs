@@ -50,7 +50,7 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
         if let Err(why) = outcome {
             checks.record(
                 &format!("storage scenario through {}", controller.name()),
-                Err(format!("{why} (serial log: {})", log.display())),
+                Err(session.failure(&why, &log)),
             );
             session.kill();
             return Ok(());

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::qemu::{Machine, Serial};
 
+/// Lines of the console quoted in a failure's text.
+const FAILURE_TAIL: usize = 12;
+
 /// One line of serial output, stripped of `\r` and escape sequences.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -185,6 +188,22 @@ impl Session {
     /// (such as the console prompt waiting for input).
     pub fn transcript(&self) -> &[u8] {
         &self.transcript
+    }
+
+    /// `why` a scenario failed, naming the saved serial `log` and quoting
+    /// the console's last lines (CI shows this text, not the log file).
+    pub fn failure(&self, why: &str, log: &Path) -> String {
+        let lines = &self.lines[self.lines.len().saturating_sub(FAILURE_TAIL)..];
+        let mut text = format!("{why} (serial log: {}); it ends:", log.display());
+        for line in lines {
+            text.push_str("\n        | ");
+            text.push_str(&line.text);
+        }
+        if !self.partial.is_empty() {
+            text.push_str("\n        | ");
+            text.push_str(&clean(&self.partial));
+        }
+        text
     }
 
     /// Writes the raw serial transcript and QEMU's stderr to
