@@ -36,6 +36,20 @@ impl Kernel {
         }
     }
 
+    /// `Σ a[i] · codes[i]` over the common length: with a vector's
+    /// [`quantize`] scale, its approximate dot product with `a`.
+    #[inline]
+    pub fn dot_codes(self, a: &[f32], codes: &[i8]) -> f32 {
+        let len = a.len().min(codes.len());
+        let (a, codes) = (&a[..len], &codes[..len]);
+        match self {
+            Kernel::Portable => dot_codes(a, codes),
+            Kernel::Avx2(avx2) => avx2
+                .dot_codes(a, codes)
+                .unwrap_or_else(|| dot_codes(a, codes)),
+        }
+    }
+
     /// [`dot_upper_bound`], computed by this kernel.
     #[inline]
     pub fn dot_upper_bound(
@@ -146,6 +160,43 @@ fn bound_from_head(head_dot: f32, head_square: f32, query_tail_norm: f32) -> f32
     head_dot + query_tail_norm * unread
 }
 
+/// Largest magnitude of an 8-bit code (symmetric, so -128 is never used).
+const CODE_MAX: f32 = 127.0;
+
+/// Writes `vector`'s 8-bit codes into `codes` (as long as `vector`) and
+/// returns their scale: `vector[i] ≈ scale · codes[i]`, each component
+/// rounded to the nearest of 255 evenly spaced levels spanning the
+/// vector's largest magnitude. A zero vector gets zero codes and scale.
+pub fn quantize(vector: &[f32], codes: &mut [i8]) -> f32 {
+    let largest = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    if !largest.is_normal() {
+        codes.fill(0);
+        return 0.0;
+    }
+    let scale = largest / CODE_MAX;
+    for (code, x) in codes.iter_mut().zip(vector) {
+        *code = libm::roundf(x / scale).clamp(-CODE_MAX, CODE_MAX) as i8;
+    }
+    scale
+}
+
+/// `Σ a[i] · codes[i]` for equally long operands, portably.
+fn dot_codes(a: &[f32], codes: &[i8]) -> f32 {
+    let (chunks_a, tail_a) = a.as_chunks::<LANES>();
+    let (chunks_c, tail_c) = codes.as_chunks::<LANES>();
+    let mut lanes = [0.0f32; LANES];
+    for (x, c) in chunks_a.iter().zip(chunks_c) {
+        for lane in 0..LANES {
+            lanes[lane] += x[lane] * f32::from(c[lane]);
+        }
+    }
+    let mut tail = 0.0f32;
+    for (x, c) in tail_a.iter().zip(tail_c) {
+        tail += x * f32::from(*c);
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
 /// Cosine distance between two unit vectors: `1 - dot`, so smaller is closer.
 pub fn cosine_distance(a: &[f32], b: &[f32]) -> f32 {
     1.0 - dot(a, b)
@@ -235,6 +286,33 @@ mod tests {
         }
         // Operands of different lengths are taken over their common length.
         assert_eq!(Kernel::detect().dot(&[1.0, 2.0, 3.0], &[4.0, 5.0]), 14.0);
+    }
+
+    #[test]
+    fn codes_approximate_the_dot_product_with_either_kernel() {
+        let dim = 384;
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        let raw = |phase: f32| -> Vec<f32> { (0..dim).map(|i| (i as f32 * phase).sin()).collect() };
+        assert!(normalize_into(&raw(0.37), &mut a));
+        assert!(normalize_into(&raw(0.41), &mut b));
+        let mut codes = alloc::vec![0i8; dim];
+        let scale = quantize(&b, &mut codes);
+        let largest = b.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!((scale * 127.0 - largest).abs() < 1e-6);
+        assert!(codes.iter().any(|&c| c == 127 || c == -127));
+        // Each component is within half a level of its code.
+        for (x, c) in b.iter().zip(&codes) {
+            assert!((x - scale * f32::from(*c)).abs() <= scale * 0.5 + 1e-7);
+        }
+        let exact = dot(&a, &b);
+        for kernel in [Kernel::Portable, Kernel::detect()] {
+            let approximate = scale * kernel.dot_codes(&a, &codes);
+            assert!((approximate - exact).abs() < 2e-3, "{kernel:?}");
+        }
+        // A zero vector has no levels to spread.
+        assert_eq!(quantize(&[0.0, 0.0], &mut codes[..2]), 0.0);
+        assert_eq!(&codes[..2], &[0, 0]);
     }
 
     #[test]

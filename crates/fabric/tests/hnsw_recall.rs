@@ -122,3 +122,39 @@ fn same_seed_builds_the_same_graph() {
         );
     }
 }
+
+#[test]
+fn both_kernels_walk_the_codes_and_return_exact_scores() {
+    use aios_fabric::distance::{Kernel, dot, normalize_into};
+    let all = clustered(2_050, DIM, 20, 0.5, 9);
+    let (data, queries) = all.split_at(2_000 * DIM);
+    let mut params = HnswParams::new(DIM);
+    params.ef_construction = 64;
+    let build = |kernel| {
+        let mut index = Hnsw::with_kernel(params, kernel).expect("valid params");
+        for row in data.chunks_exact(DIM) {
+            index.insert(row).expect("valid vector");
+        }
+        index
+    };
+    let portable = build(Kernel::Portable);
+    let detected = build(Kernel::detect());
+    for index in [&portable, &detected] {
+        let walked = recall(index, queries, 32);
+        assert!(walked >= 0.95, "recall@10 {walked}");
+        let mut unit = Vec::new();
+        for query in queries.chunks_exact(DIM) {
+            assert!(normalize_into(query, &mut unit));
+            let found = index.search(query, K, 32).expect("valid query");
+            // Re-ranked by the exact vectors: scores are the true cosines,
+            // best first, whatever the 8-bit walk estimated.
+            for pair in found.windows(2) {
+                assert!(pair[0].score >= pair[1].score);
+            }
+            for hit in &found {
+                let stored = index.vector(hit.id).expect("live id");
+                assert!((hit.score - dot(&unit, stored)).abs() < 1e-5);
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Kernels of the memory fabric's vector index: the dot product with the
-//! second operand's squared norm (for the bound that screens far nodes).
+//! second operand's squared norm (for the bound that screens far nodes),
+//! and the dot product of a float vector with 8-bit codes.
 
 use crate::token::Avx2;
 use core::arch::asm;
@@ -91,4 +92,97 @@ unsafe fn dot_and_square(a: *const f32, b: *const f32, n: usize) -> (f32, f32) {
         );
     }
     (out[0], out[1])
+}
+
+impl Avx2 {
+    /// `Σ a[i] · codes[i]` (the codes widened to floats); `None` when the
+    /// lengths differ. The vector index's distance to 8-bit codes.
+    pub fn dot_codes(self, a: &[f32], codes: &[i8]) -> Option<f32> {
+        if a.len() != codes.len() {
+            return None;
+        }
+        // SAFETY: `a` holds `a.len()` floats and `codes` as many bytes; the
+        // token proves AVX2/FMA.
+        Some(unsafe { dot_codes(a.as_ptr(), codes.as_ptr(), a.len()) })
+    }
+}
+
+/// `Σ a[i] · codes[i]` over `n` elements, four accumulators of 8 lanes.
+///
+/// # Safety
+/// `a` must be valid for reads of `n` floats and `codes` of `n` bytes, and
+/// the CPU must support AVX2 and FMA with the AVX state enabled.
+unsafe fn dot_codes(a: *const f32, codes: *const i8, n: usize) -> f32 {
+    let mut result = 0.0f32;
+    // SAFETY: the caller guarantees `n` readable floats at `a`, `n` readable
+    // bytes at `codes` and AVX2/FMA; the asm reads exactly those and writes
+    // only `result`.
+    unsafe {
+        asm!(
+            "vxorps ymm0, ymm0, ymm0",
+            "vxorps ymm1, ymm1, ymm1",
+            "vxorps ymm2, ymm2, ymm2",
+            "vxorps ymm3, ymm3, ymm3",
+            "2:",
+            "cmp rcx, 32",
+            "jb 3f",
+            "vpmovsxbd ymm4, qword ptr [rsi]",
+            "vpmovsxbd ymm5, qword ptr [rsi + 8]",
+            "vpmovsxbd ymm6, qword ptr [rsi + 16]",
+            "vpmovsxbd ymm7, qword ptr [rsi + 24]",
+            "vcvtdq2ps ymm4, ymm4",
+            "vcvtdq2ps ymm5, ymm5",
+            "vcvtdq2ps ymm6, ymm6",
+            "vcvtdq2ps ymm7, ymm7",
+            "vfmadd231ps ymm0, ymm4, ymmword ptr [rdi]",
+            "vfmadd231ps ymm1, ymm5, ymmword ptr [rdi + 32]",
+            "vfmadd231ps ymm2, ymm6, ymmword ptr [rdi + 64]",
+            "vfmadd231ps ymm3, ymm7, ymmword ptr [rdi + 96]",
+            "add rdi, 128",
+            "add rsi, 32",
+            "sub rcx, 32",
+            "jmp 2b",
+            "3:",
+            "cmp rcx, 8",
+            "jb 4f",
+            "vpmovsxbd ymm4, qword ptr [rsi]",
+            "vcvtdq2ps ymm4, ymm4",
+            "vfmadd231ps ymm0, ymm4, ymmword ptr [rdi]",
+            "add rdi, 32",
+            "add rsi, 8",
+            "sub rcx, 8",
+            "jmp 3b",
+            "4:",
+            "vaddps ymm0, ymm0, ymm1",
+            "vaddps ymm2, ymm2, ymm3",
+            "vaddps ymm0, ymm0, ymm2",
+            "vextractf128 xmm1, ymm0, 1",
+            "vaddps xmm0, xmm0, xmm1",
+            "vmovhlps xmm1, xmm0, xmm0",
+            "vaddps xmm0, xmm0, xmm1",
+            "vmovshdup xmm1, xmm0",
+            "vaddss xmm0, xmm0, xmm1",
+            "5:",
+            "test rcx, rcx",
+            "jz 6f",
+            "movsx eax, byte ptr [rsi]",
+            "vcvtsi2ss xmm4, xmm4, eax",
+            "vfmadd231ss xmm0, xmm4, dword ptr [rdi]",
+            "add rdi, 4",
+            "inc rsi",
+            "dec rcx",
+            "jmp 5b",
+            "6:",
+            "vmovss dword ptr [rdx], xmm0",
+            "vzeroupper",
+            inout("rdi") a => _,
+            inout("rsi") codes => _,
+            inout("rcx") n => _,
+            in("rdx") &raw mut result,
+            out("rax") _,
+            clobber_abi("C"),
+            options(nostack),
+        );
+    }
+    result
 }

@@ -45,6 +45,11 @@ impl Avx2 {
     }
 
     /// Unreachable: no token exists on this target.
+    pub fn dot_codes(self, _a: &[f32], _codes: &[i8]) -> Option<f32> {
+        match self.never {}
+    }
+
+    /// Unreachable: no token exists on this target.
     pub fn dot4(self, _w: &[f32], _x: [&[f32]; 4]) -> Option<[f32; 4]> {
         match self.never {}
     }

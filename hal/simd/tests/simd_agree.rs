@@ -77,6 +77,21 @@ fn dot_and_square_match_two_reference_dots() {
 }
 
 #[test]
+fn dot_codes_matches_reference_for_every_code_and_length() {
+    let Some(avx2) = token() else { return };
+    let mut rng = Rng(0x5eed_0002);
+    for n in (0..=70).chain([96, 255, 256, 383, 384, 385, 1536]) {
+        let a = rng.vec(n);
+        // Every code from -128 to 127 appears across the lengths.
+        let codes: Vec<i8> = (0..n).map(|_| rng.next() as u8 as i8).collect();
+        let widened: Vec<f32> = codes.iter().map(|&c| f32::from(c)).collect();
+        let got = avx2.dot_codes(&a, &codes).expect("equal lengths");
+        assert_close(got, &a, &widened);
+    }
+    assert_eq!(avx2.dot_codes(&[1.0], &[]), None);
+}
+
+#[test]
 fn prefetch_takes_any_slice_and_changes_nothing() {
     let data: Vec<f32> = (0..1000).map(|i| i as f32).collect();
     for (start, end) in [(0, 0), (0, 1), (3, 17), (1, 1000), (999, 1000)] {

@@ -1,7 +1,9 @@
 //! Inserting a vector: level draw, slot allocation and linking.
 
 use super::scratch::Scored;
-use super::{Hnsw, MAX_LEVEL};
+use super::search::Walk;
+use super::{Hnsw, MAX_LEVEL, Precision};
+use crate::distance::quantize;
 use crate::error::FabricError;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -23,11 +25,15 @@ impl Hnsw {
             return Ok(slot);
         };
         let mut scratch = core::mem::take(&mut self.scratch);
-        let mut start = self.descend(&unit, entry, self.max_level, level);
+        let mut start = self.descend(&unit, entry, self.max_level, level, Precision::Exact);
         let mut selected = Vec::with_capacity(self.params.m);
         for layer in (0..=level.min(self.max_level)).rev() {
-            let ef = self.params.ef_construction;
-            self.search_layer(&mut scratch, &unit, start, ef, layer, &|_| true);
+            let walk = Walk {
+                level: layer,
+                ef: self.params.ef_construction,
+                precision: Precision::Exact,
+            };
+            self.search_layer(&mut scratch, &unit, start, walk, &|_| true);
             scratch.sorted.clear();
             scratch.sorted.extend(scratch.results.drain());
             scratch.sorted.sort_unstable();
@@ -66,6 +72,8 @@ impl Hnsw {
                     .filter(|&s| s < u32::MAX)
                     .ok_or(FabricError::IndexFull)?;
                 self.vectors.resize(self.vectors.len() + dim, 0.0);
+                self.codes.resize(self.codes.len() + dim, 0);
+                self.scales.push(0.0);
                 self.base_links
                     .resize(self.base_links.len() + 1 + self.max_links(0), 0);
                 self.upper_links.push(Vec::new());
@@ -76,6 +84,7 @@ impl Hnsw {
         };
         let index = slot as usize;
         self.vectors[index * dim..(index + 1) * dim].copy_from_slice(unit);
+        self.scales[index] = quantize(unit, &mut self.codes[index * dim..(index + 1) * dim]);
         self.set_links(slot, 0, &[]);
         self.upper_links[index] = upper;
         self.levels[index] = level as u8;

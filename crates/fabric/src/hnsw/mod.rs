@@ -1,11 +1,15 @@
 //! HNSW: a hierarchical navigable small-world graph for cosine search.
 //!
-//! Nodes live in slots (`u32`). Vectors sit in one flat `Vec<f32>`; the
-//! level-0 neighbour lists, which every search walks, sit in one flat
-//! `Vec<u32>` of fixed-stride records `[count, n0, n1, ...]`; the rare upper
-//! levels get one small vector per node. Deleting a node unlinks it from
-//! every list and re-links its in-neighbours, so a freed slot is never
-//! reachable and can be reused by the next insert.
+//! Nodes live in slots (`u32`). Vectors sit in one flat `Vec<f32>`, and
+//! beside them their 8-bit codes (one byte per component and a scale per
+//! vector, a quarter of the memory traffic) that queries walk the graph
+//! with before re-ranking what they found by the exact vectors; inserts
+//! build the graph from the exact vectors. The level-0 neighbour lists,
+//! which every search walks, sit in one flat `Vec<u32>` of fixed-stride
+//! records `[count, n0, n1, ...]`; the rare upper levels get one small
+//! vector per node. Deleting a node unlinks it from every list and
+//! re-links its in-neighbours, so a freed slot is never reachable and can
+//! be reused by the next insert.
 
 mod delete;
 mod insert;
@@ -23,6 +27,15 @@ use alloc::vec::Vec;
 
 /// Highest level a node may be assigned (far above what 2³² nodes need).
 const MAX_LEVEL: usize = 16;
+
+/// Which copy of the vectors a graph walk computes distances from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Precision {
+    /// The exact vectors: inserts, which decide the graph's links.
+    Exact,
+    /// The 8-bit codes: queries, which re-rank their results exactly.
+    Coded,
+}
 
 /// Construction and search parameters of an [`Hnsw`] index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +80,8 @@ pub struct Hnsw {
     params: HnswParams,
     level_scale: f64,
     vectors: Vec<f32>,
+    codes: Vec<i8>,
+    scales: Vec<f32>,
     base_links: Vec<u32>,
     upper_links: Vec<Vec<u32>>,
     levels: Vec<u8>,
@@ -96,6 +111,8 @@ impl Hnsw {
             params,
             level_scale: 1.0 / libm::log(params.m as f64),
             vectors: Vec::new(),
+            codes: Vec::new(),
+            scales: Vec::new(),
             base_links: Vec::new(),
             upper_links: Vec::new(),
             levels: Vec::new(),
@@ -143,6 +160,23 @@ impl Hnsw {
     fn slot_vector(&self, slot: u32) -> &[f32] {
         let start = slot as usize * self.params.dim;
         &self.vectors[start..start + self.params.dim]
+    }
+
+    fn slot_codes(&self, slot: u32) -> &[i8] {
+        let start = slot as usize * self.params.dim;
+        &self.codes[start..start + self.params.dim]
+    }
+
+    /// The distance from `query` to `slot` at `precision`.
+    #[inline]
+    fn measure(&self, precision: Precision, query: &[f32], slot: u32) -> f32 {
+        match precision {
+            Precision::Exact => self.distance(query, slot),
+            Precision::Coded => {
+                let scale = self.scales[slot as usize];
+                1.0 - scale * self.kernel.dot_codes(query, self.slot_codes(slot))
+            }
+        }
     }
 
     fn distance(&self, query: &[f32], slot: u32) -> f32 {

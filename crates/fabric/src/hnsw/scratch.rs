@@ -34,10 +34,14 @@ impl Ord for Scored {
 }
 
 /// Generation-stamped visited set: clearing is one increment, not a fill.
+///
+/// A stamp is one byte, so the set for 100,000 nodes (100 KB) stays in the
+/// CPU's second-level cache while a search tests it at random; the fill
+/// when the generation wraps comes once every 255 searches.
 #[derive(Default, Debug)]
 pub(crate) struct Visited {
-    stamps: Vec<u32>,
-    generation: u32,
+    stamps: Vec<u8>,
+    generation: u8,
 }
 
 impl Visited {
@@ -100,6 +104,26 @@ mod tests {
         assert!(!visited.insert(9), "out of range slots are never new");
         visited.reset(4);
         assert!(visited.insert(2));
+    }
+
+    #[test]
+    fn visited_forgets_old_marks_when_the_generation_wraps() {
+        let mut visited = Visited::default();
+        visited.reset(3);
+        assert!(visited.insert(0));
+        // Slot 1 is marked in one generation, then left alone for 255
+        // searches: a stale stamp must not pass for a fresh one.
+        visited.reset(3);
+        assert!(visited.insert(1));
+        for _ in 0..600 {
+            visited.reset(3);
+            assert!(visited.insert(0), "every search marks afresh");
+            assert!(!visited.insert(0));
+        }
+        for _ in 0..255 {
+            visited.reset(3);
+        }
+        assert!(visited.insert(1) && visited.insert(2));
     }
 
     #[test]

@@ -76,6 +76,17 @@ impl Hnsw {
             }
         }
     }
+
+    /// Starts loading the 8-bit codes of each of `slots` into the cache.
+    pub(super) fn warm_codes(&self, slots: &[u32]) {
+        let dim = self.params.dim;
+        for &slot in slots {
+            let start = slot as usize * dim;
+            if let Some(codes) = self.codes.get(start..start + dim) {
+                aios_simd::prefetch(codes);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,11 +2,20 @@
 
 use super::scratch::{Scored, SearchScratch};
 use super::screen::Screen;
-use super::{Hnsw, Neighbour};
+use super::{Hnsw, Neighbour, Precision};
 use crate::distance::normalize_into;
 use crate::error::FabricError;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
+
+/// What one layer search walks: its level, its candidate list size and
+/// the precision of its distances.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Walk {
+    pub(super) level: usize,
+    pub(super) ef: usize,
+    pub(super) precision: Precision,
+}
 
 impl Hnsw {
     /// The `k` nearest live vectors to `query` with a candidate list of
@@ -24,6 +33,10 @@ impl Hnsw {
 
     /// Like [`Hnsw::search`], reusing `scratch` and `out`, and returning only
     /// ids for which `accept` holds (rejected nodes are still walked through).
+    ///
+    /// The walk measures distances from the vectors' 8-bit codes; the `ef`
+    /// nodes it ends with are then re-ranked by their exact vectors, so
+    /// the order and the scores returned are exact.
     pub fn search_with(
         &self,
         scratch: &mut SearchScratch,
@@ -40,11 +53,15 @@ impl Hnsw {
             let Some(entry) = self.entry.filter(|_| k > 0) else {
                 return;
             };
-            let start = self.descend(&unit, entry, self.max_level, 0);
-            self.search_layer(scratch, &unit, start, ef.max(k), 0, &accept);
-            scratch.sorted.clear();
-            scratch.sorted.extend(scratch.results.drain());
-            scratch.sorted.sort_unstable();
+            let coded = Precision::Coded;
+            let start = self.descend(&unit, entry, self.max_level, 0, coded);
+            let walk = Walk {
+                level: 0,
+                ef: ef.max(k),
+                precision: coded,
+            };
+            self.search_layer(scratch, &unit, start, walk, &accept);
+            self.rerank(scratch, &unit);
             out.extend(scratch.sorted.iter().take(k).map(|s| Neighbour {
                 id: s.slot,
                 score: 1.0 - s.distance,
@@ -82,6 +99,26 @@ impl Hnsw {
             .collect())
     }
 
+    /// Moves the walk's results into `scratch.sorted` with their exact
+    /// distances, closest first.
+    fn rerank(&self, scratch: &mut SearchScratch, query: &[f32]) {
+        let SearchScratch {
+            results,
+            sorted,
+            pending,
+            ..
+        } = scratch;
+        sorted.clear();
+        sorted.extend(results.drain());
+        pending.clear();
+        pending.extend(sorted.iter().map(|s| s.slot));
+        self.warm(pending, self.params.dim);
+        for scored in sorted.iter_mut() {
+            scored.distance = self.distance(query, scored.slot);
+        }
+        sorted.sort_unstable();
+    }
+
     pub(super) fn normalise_query(
         &self,
         query: &[f32],
@@ -102,9 +139,16 @@ impl Hnsw {
 
     /// Greedy walk from `entry` down the levels above `stop`, returning the
     /// closest node found on level `stop + 1` (or `entry` if none above).
-    pub(super) fn descend(&self, query: &[f32], entry: u32, from: usize, stop: usize) -> Scored {
+    pub(super) fn descend(
+        &self,
+        query: &[f32],
+        entry: u32,
+        from: usize,
+        stop: usize,
+        precision: Precision,
+    ) -> Scored {
         let mut best = Scored {
-            distance: self.distance(query, entry),
+            distance: self.measure(precision, query, entry),
             slot: entry,
         };
         let screen = Screen::new(query);
@@ -113,12 +157,17 @@ impl Hnsw {
             while improved {
                 improved = false;
                 let links = self.links(best.slot, level);
-                self.warm(links, screen.head());
+                match precision {
+                    Precision::Exact => self.warm(links, screen.head()),
+                    Precision::Coded => self.warm_codes(links),
+                }
                 for &next in links {
-                    if self.screened_out(&screen, query, next, best.distance) {
+                    if precision == Precision::Exact
+                        && self.screened_out(&screen, query, next, best.distance)
+                    {
                         continue;
                     }
-                    let distance = self.distance(query, next);
+                    let distance = self.measure(precision, query, next);
                     if distance < best.distance {
                         best = Scored {
                             distance,
@@ -135,21 +184,27 @@ impl Hnsw {
     /// Best-first search of one level from `start`, leaving up to `ef`
     /// accepted nodes in `scratch.results` (a max-heap by distance).
     ///
-    /// Each expansion first marks the node's unvisited neighbours, warms
-    /// and screens their heads, warms the survivors whole, then computes
-    /// their full distances in list order. A screened-out node
-    /// would have failed `distance < bound` anyway, as the bound only
-    /// tightens once the results are full, so the outcome is the same as
-    /// evaluating every neighbour in turn.
+    /// Each expansion first marks the node's unvisited neighbours and
+    /// prefetches what their distances read. From the codes, that is all
+    /// of it (a quarter of a vector). From the exact vectors, it prefetches
+    /// and screens their heads, then prefetches the survivors whole; a
+    /// screened-out node would have failed `distance < bound` anyway, as
+    /// the bound only tightens once the results are full, so the outcome
+    /// is the same as evaluating every neighbour in turn. Distances are
+    /// then computed in list order.
     pub(super) fn search_layer(
         &self,
         scratch: &mut SearchScratch,
         query: &[f32],
         start: Scored,
-        ef: usize,
-        level: usize,
+        walk: Walk,
         accept: &impl Fn(u32) -> bool,
     ) {
+        let Walk {
+            level,
+            ef,
+            precision,
+        } = walk;
         let SearchScratch {
             visited,
             candidates,
@@ -171,17 +226,26 @@ impl Hnsw {
             if current.distance > bound && results.len() >= ef {
                 break;
             }
+            // The list after this one is most likely the next candidate's:
+            // start loading it while this expansion computes.
+            if let Some(Reverse(next)) = candidates.peek() {
+                aios_simd::prefetch(self.links(next.slot, level));
+            }
             let full = results.len() >= ef;
             pending.clear();
             let links = self.links(current.slot, level).iter().copied();
             pending.extend(links.filter(|&next| visited.insert(next)));
-            self.warm(pending, screen.head());
-            if full {
-                pending.retain(|&next| !self.screened_out(&screen, query, next, bound));
+            if precision == Precision::Coded {
+                self.warm_codes(pending);
+            } else {
+                self.warm(pending, screen.head());
+                if full {
+                    pending.retain(|&next| !self.screened_out(&screen, query, next, bound));
+                }
+                self.warm(pending, self.params.dim);
             }
-            self.warm(pending, self.params.dim);
             for &next in pending.iter() {
-                let distance = self.distance(query, next);
+                let distance = self.measure(precision, query, next);
                 if results.len() < ef || distance < bound {
                     let scored = Scored {
                         distance,
