@@ -33,7 +33,8 @@ impl Hnsw {
                 ef: self.params.ef_construction,
                 precision: Precision::Exact,
             };
-            self.search_layer(&mut scratch, &unit, start, walk, &|_| true);
+            // The new node is live already; it must not become its own neighbour.
+            self.search_layer(&mut scratch, &unit, start, walk, &|other| other != slot);
             scratch.sorted.clear();
             scratch.sorted.extend(scratch.results.drain());
             scratch.sorted.sort_unstable();

@@ -262,5 +262,27 @@ impl Hnsw {
                 }
             }
         }
+        // The walk stops early only once `ef` results are in. Short of
+        // that, it saw every node a path from `start` reaches, and the
+        // graph is directed: pruned and repaired lists can leave a node
+        // that no path from here reaches. The rest are then looked at
+        // directly, so a search never returns fewer or farther results
+        // than the index holds (in practice: small indexes, or a filter
+        // that accepts few nodes).
+        if level == 0 && results.len() < ef {
+            for slot in 0..self.live.len() as u32 {
+                if !self.live[slot as usize] || !visited.insert(slot) || !accept(slot) {
+                    continue;
+                }
+                let distance = self.measure(precision, query, slot);
+                if results.len() < ef || distance < bound {
+                    results.push(Scored { distance, slot });
+                    if results.len() > ef {
+                        results.pop();
+                    }
+                    bound = results.peek().map_or(f32::INFINITY, |worst| worst.distance);
+                }
+            }
+        }
     }
 }
