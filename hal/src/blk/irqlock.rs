@@ -16,6 +16,12 @@ pub(crate) fn interrupts_enabled() -> bool {
 
 /// A mutex whose guard keeps interrupts off, so the interrupt handler on
 /// the same CPU can never spin on a lock its own CPU holds.
+///
+/// Its holder must not allocate, nor wait for any other lock taken with
+/// interrupts on: the handler takes this lock on the CPU the device
+/// interrupts, which may be holding the heap lock at that moment, so a
+/// holder on another CPU waiting for the heap would wait for ever, and
+/// so would the handler.
 pub(crate) struct IrqMutex<T> {
     inner: Mutex<T>,
 }

@@ -10,6 +10,9 @@ use alloc::vec::Vec;
 static ROUTES: IrqMutex<Vec<(u8, Arc<Shared>)>> = IrqMutex::new(Vec::new());
 
 /// Sends `vector`'s interrupts to `disk` (and installs the handler).
+/// The push allocates under the lock, which `IrqMutex` otherwise rules
+/// out: here it is safe, as only the probing CPU, the one the vectors are
+/// sent to, ever takes this lock.
 pub(crate) fn add(vector: u8, disk: Arc<Shared>) {
     ROUTES.lock().push((vector, disk));
     crate::interrupts::set_handler(vector, on_interrupt);

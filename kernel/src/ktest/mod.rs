@@ -8,6 +8,7 @@ mod agent_tests;
 mod block_tests;
 mod boot_tests;
 mod clock_tests;
+mod disk_interrupt_tests;
 mod interrupt_tests;
 mod ipc_tests;
 mod memory_tests;
@@ -60,6 +61,7 @@ const SUITES: &[&[KTest]] = &[
     agent_tests::TESTS,
     ipc_tests::TESTS,
     block_tests::TESTS,
+    disk_interrupt_tests::TESTS,
     store_tests::TESTS,
 ];
 

@@ -174,19 +174,9 @@ impl Driver for Virtio {
             len: 1,
         };
         let head = slot * self.block;
+        let device_writes_data = request.op == Op::Read;
         let mut queue = self.queue.lock();
-        match request.op {
-            Op::Read => {
-                let mut writable = request.segments.to_vec();
-                writable.push(status);
-                queue.push(head, &[header], &writable);
-            }
-            _ => {
-                let mut readable = vec![header];
-                readable.extend_from_slice(request.segments);
-                queue.push(head, &readable, &[status]);
-            }
-        }
+        queue.push(head, header, request.segments, device_writes_data, status);
         self.transport.notify.write16(self.notify_offset, 0);
         Ok(())
     }

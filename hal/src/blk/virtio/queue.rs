@@ -47,18 +47,26 @@ impl Queue {
         self.ring.write(at + 14, next);
     }
 
-    /// Writes a chain starting at `head`: `readable` segments, then
-    /// `writable` ones, and publishes it in the available ring.
-    pub fn push(&mut self, head: u16, readable: &[Segment], writable: &[Segment]) {
-        let total = readable.len() + writable.len();
-        let chain = readable
-            .iter()
-            .map(|s| (*s, 0))
-            .chain(writable.iter().map(|s| (*s, DESC_WRITE)));
+    /// Writes a request's chain starting at `head` (the header the device
+    /// reads, the data, which the device writes if `device_writes_data`,
+    /// and the status byte it writes) and publishes it in the available
+    /// ring. Allocates nothing: it runs under the queue's `IrqMutex`.
+    pub fn push(
+        &mut self,
+        head: u16,
+        header: Segment,
+        data: &[Segment],
+        device_writes_data: bool,
+        status: Segment,
+    ) {
+        let data_flags = if device_writes_data { DESC_WRITE } else { 0 };
+        let chain = core::iter::once((header, 0))
+            .chain(data.iter().map(|s| (*s, data_flags)))
+            .chain(core::iter::once((status, DESC_WRITE)));
+        let last = data.len() + 1;
         for (i, (segment, flags)) in chain.enumerate() {
             let index = head.wrapping_add(i as u16);
-            let more = i + 1 < total;
-            let flags = if more { flags | DESC_NEXT } else { flags };
+            let flags = if i < last { flags | DESC_NEXT } else { flags };
             self.descriptor(index, segment, flags, index.wrapping_add(1));
         }
         let slot = usize::from(self.next_avail % self.size);

@@ -1,0 +1,72 @@
+//! A disk's completion interrupt arriving while the interrupted CPU holds
+//! the heap lock, as another CPU submits to the same disk. The handler
+//! takes the driver's queue lock; a submitter that allocated while
+//! holding it would wait for the heap for ever, and the handler for it
+//! (both CPUs spinning: the guest hangs).
+
+use super::{ensure, ktests};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+ktests!(submitting_while_the_interrupted_cpu_allocates_does_not_deadlock);
+
+/// MiB each disk is read on the other CPU (in 1 MiB reads, each split
+/// into requests kept in flight together, so completions arrive while
+/// later pieces are being submitted).
+const MIB_PER_DISK: u64 = 32;
+
+/// What the other CPU's reader found.
+static READER_RESULT: spin::Mutex<Option<Result<(), String>>> = spin::Mutex::new(None);
+
+/// The other CPU's half: reads every disk, 1 MiB at a time.
+fn reader() {
+    let mut buf = vec![0u8; 1 << 20];
+    let result = crate::blk::disks().iter().try_for_each(|disk| {
+        (0..MIB_PER_DISK).try_for_each(|i| {
+            disk.read(4096 + i % 8 * 2048, &mut buf)
+                .map_err(|e| format!("{}: read: {}", disk.name(), e))
+        })
+    });
+    *READER_RESULT.lock() = Some(result);
+}
+
+/// This CPU (the boot CPU, which the disks' interrupts go to) allocates
+/// and frees in a loop, so that it holds the heap lock, with interrupts
+/// on, whenever it can, until the reader is done.
+fn submitting_while_the_interrupted_cpu_allocates_does_not_deadlock() -> Result<(), String> {
+    let me = aios_hal::percpu::try_index();
+    let Some(other) = aios_hal::percpu::all()
+        .iter()
+        .find(|c| c.online.load(core::sync::atomic::Ordering::Acquire) && Some(c.index) != me)
+    else {
+        crate::println!("ktest: disk interrupts: one CPU, skipped");
+        return Ok(());
+    };
+    *READER_RESULT.lock() = None;
+    ensure!(
+        super::remote::call(other.index, reader),
+        "could not hand work to cpu {}",
+        other.index
+    );
+    let deadline = aios_hal::clock::now_ns() + 120_000_000_000;
+    let mut held: Vec<Vec<u8>> = Vec::new();
+    let result = loop {
+        if let Some(result) = READER_RESULT.lock().take() {
+            break result;
+        }
+        ensure!(
+            aios_hal::clock::now_ns() < deadline,
+            "cpu {} did not finish reading in 120 s",
+            other.index
+        );
+        for size in [16, 200, 3000, 40_000] {
+            held.push(core::hint::black_box(Vec::with_capacity(size)));
+        }
+        if held.len() >= 256 {
+            held.clear();
+        }
+    };
+    result.map_err(|e| format!("on cpu {}: {}", other.index, e))
+}
