@@ -36,37 +36,21 @@ impl Kernel {
         }
     }
 
-    /// `Σ a[i] · codes[i]` over the common length: with a vector's
-    /// [`quantize`] scale, its approximate dot product with `a`.
+    /// `Σ a[i] · code[i]` for the codes [`quantize`] packed into `words`
+    /// (`a.len().div_ceil(4)` of them): with their scale, the approximate
+    /// dot product of `a` and the quantised vector. Missing words count as
+    /// zero codes.
     #[inline]
-    pub fn dot_codes(self, a: &[f32], codes: &[i8]) -> f32 {
-        let len = a.len().min(codes.len());
-        let (a, codes) = (&a[..len], &codes[..len]);
+    pub fn dot_codes(self, a: &[f32], words: &[u32]) -> f32 {
+        let len = a.len().min(words.len() * 4);
+        let a = &a[..len];
+        let words = &words[..len.div_ceil(4)];
         match self {
-            Kernel::Portable => dot_codes(a, codes),
+            Kernel::Portable => dot_codes(a, words),
             Kernel::Avx2(avx2) => avx2
-                .dot_codes(a, codes)
-                .unwrap_or_else(|| dot_codes(a, codes)),
+                .dot_codes(a, words)
+                .unwrap_or_else(|| dot_codes(a, words)),
         }
-    }
-
-    /// [`dot_upper_bound`], computed by this kernel.
-    #[inline]
-    pub fn dot_upper_bound(
-        self,
-        query_head: &[f32],
-        query_tail_norm: f32,
-        vector_head: &[f32],
-    ) -> f32 {
-        let len = query_head.len().min(vector_head.len());
-        let (query_head, vector_head) = (&query_head[..len], &vector_head[..len]);
-        let (head_dot, head_square) = match self {
-            Kernel::Portable => dot_and_square(query_head, vector_head),
-            Kernel::Avx2(avx2) => avx2
-                .dot_and_square(query_head, vector_head)
-                .unwrap_or_else(|| dot_and_square(query_head, vector_head)),
-        };
-        bound_from_head(head_dot, head_square, query_tail_norm)
     }
 }
 
@@ -98,108 +82,46 @@ fn accumulate(a: &[[f32; LANES]], b: &[[f32; LANES]]) -> [f32; LANES] {
     lanes
 }
 
-/// Lane-wise sums of products and of the second operand's squares, for
-/// [`dot_upper_bound`]; out of line for the same reason as [`accumulate`].
-#[inline(never)]
-fn accumulate_with_norm(a: &[[f32; LANES]], b: &[[f32; LANES]]) -> ([f32; LANES], [f32; LANES]) {
-    let mut products = [0.0f32; LANES];
-    let mut squares = [0.0f32; LANES];
-    for (x, y) in a.iter().zip(b) {
-        for lane in 0..LANES {
-            products[lane] += x[lane] * y[lane];
-            squares[lane] += y[lane] * y[lane];
-        }
-    }
-    (products, squares)
-}
-
-/// Slack added to a stored unit vector's squared norm in
-/// [`dot_upper_bound`]: normalisation leaves it within a few ulps of 1, and
-/// over-estimating the unread tail only makes the bound looser.
-const NORM_SLACK: f32 = 1e-4;
-
-/// How many leading components [`dot_upper_bound`] reads for vectors of
-/// `dim` components: a quarter, in whole lane groups (0 for small vectors,
-/// where screening would read as much as the dot product itself).
-pub fn screen_len(dim: usize) -> usize {
-    dim / 4 / LANES * LANES
-}
-
-/// An upper bound on `dot(query, vector)` for a unit `vector`, reading only
-/// `vector`'s first `query_head.len()` components.
-///
-/// By Cauchy–Schwarz the unread part contributes at most
-/// `query_tail_norm · |vector tail|`, and for a unit vector
-/// `|tail|² = 1 − |head|²`, so the bound needs no stored norms. It lets a
-/// search drop a clearly distant node after a few cache lines instead of
-/// loading the whole vector; callers keep a margin above float rounding.
-pub fn dot_upper_bound(query_head: &[f32], query_tail_norm: f32, vector_head: &[f32]) -> f32 {
-    let len = query_head.len().min(vector_head.len());
-    let (head_dot, head_square) = dot_and_square(&query_head[..len], &vector_head[..len]);
-    bound_from_head(head_dot, head_square, query_tail_norm)
-}
-
-/// `(dot(a, b), dot(b, b))` for equally long `a` and `b`, portably.
-fn dot_and_square(a: &[f32], b: &[f32]) -> (f32, f32) {
-    let (chunks_a, tail_a) = a.as_chunks::<LANES>();
-    let (chunks_b, tail_b) = b.as_chunks::<LANES>();
-    let (products, squares) = accumulate_with_norm(chunks_a, chunks_b);
-    let mut dot = products.iter().sum::<f32>();
-    let mut square = squares.iter().sum::<f32>();
-    for (x, y) in tail_a.iter().zip(tail_b) {
-        dot += x * y;
-        square += y * y;
-    }
-    (dot, square)
-}
-
-/// The bound of [`dot_upper_bound`] from the head's dot product and the
-/// vector head's squared norm.
-fn bound_from_head(head_dot: f32, head_square: f32, query_tail_norm: f32) -> f32 {
-    let unread = libm::sqrtf((1.0 + NORM_SLACK - head_square).max(0.0));
-    head_dot + query_tail_norm * unread
-}
-
 /// Largest magnitude of an 8-bit code (symmetric, so -128 is never used).
 const CODE_MAX: f32 = 127.0;
 
-/// Writes `vector`'s 8-bit codes into `codes` (as long as `vector`) and
-/// returns their scale: `vector[i] ≈ scale · codes[i]`, each component
-/// rounded to the nearest of 255 evenly spaced levels spanning the
-/// vector's largest magnitude. A zero vector gets zero codes and scale.
-pub fn quantize(vector: &[f32], codes: &mut [i8]) -> f32 {
+/// Words that hold the 8-bit codes of a `dim`-component vector.
+pub fn code_words(dim: usize) -> usize {
+    dim.div_ceil(4)
+}
+
+/// Writes `vector`'s 8-bit codes into `words` ([`code_words`] of them:
+/// code `i` is the signed byte `i % 4`, little-endian, of word `i / 4`;
+/// spare bytes are zero) and returns their scale: `vector[i] ≈ scale ·
+/// code[i]`, each component rounded to the nearest of 255 evenly spaced
+/// levels spanning the vector's largest magnitude. A zero vector gets
+/// zero codes and scale.
+pub fn quantize(vector: &[f32], words: &mut [u32]) -> f32 {
+    words.fill(0);
     let largest = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
     if !largest.is_normal() {
-        codes.fill(0);
         return 0.0;
     }
     let scale = largest / CODE_MAX;
-    for (code, x) in codes.iter_mut().zip(vector) {
-        *code = libm::roundf(x / scale).clamp(-CODE_MAX, CODE_MAX) as i8;
+    for (word, group) in words.iter_mut().zip(vector.chunks(4)) {
+        let mut bytes = [0u8; 4];
+        for (byte, x) in bytes.iter_mut().zip(group) {
+            *byte = libm::roundf(x / scale).clamp(-CODE_MAX, CODE_MAX) as i8 as u8;
+        }
+        *word = u32::from_le_bytes(bytes);
     }
     scale
 }
 
-/// `Σ a[i] · codes[i]` for equally long operands, portably.
-fn dot_codes(a: &[f32], codes: &[i8]) -> f32 {
-    let (chunks_a, tail_a) = a.as_chunks::<LANES>();
-    let (chunks_c, tail_c) = codes.as_chunks::<LANES>();
-    let mut lanes = [0.0f32; LANES];
-    for (x, c) in chunks_a.iter().zip(chunks_c) {
-        for lane in 0..LANES {
-            lanes[lane] += x[lane] * f32::from(c[lane]);
+/// `Σ a[i] · code[i]` over `a`'s length, portably.
+fn dot_codes(a: &[f32], words: &[u32]) -> f32 {
+    let mut lanes = [0.0f32; 4];
+    for (group, word) in a.chunks(4).zip(words) {
+        for ((lane, x), byte) in lanes.iter_mut().zip(group).zip(word.to_le_bytes()) {
+            *lane += x * f32::from(byte as i8);
         }
     }
-    let mut tail = 0.0f32;
-    for (x, c) in tail_a.iter().zip(tail_c) {
-        tail += x * f32::from(*c);
-    }
-    lanes.iter().sum::<f32>() + tail
-}
-
-/// Cosine distance between two unit vectors: `1 - dot`, so smaller is closer.
-pub fn cosine_distance(a: &[f32], b: &[f32]) -> f32 {
-    1.0 - dot(a, b)
+    lanes.iter().sum()
 }
 
 /// Copies `input` scaled to unit length into `out`.
@@ -242,34 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn upper_bound_holds_and_tightens_with_distance() {
-        let dim = 384;
-        let head = screen_len(dim);
-        assert_eq!(head, 96);
-        assert_eq!(screen_len(32), 0);
-        let mut query = Vec::new();
-        let mut near = Vec::new();
-        let mut far = Vec::new();
-        let raw = |phase: f32| -> Vec<f32> { (0..dim).map(|i| (i as f32 * phase).sin()).collect() };
-        assert!(normalize_into(&raw(0.37), &mut query));
-        assert!(normalize_into(&raw(0.3701), &mut near));
-        assert!(normalize_into(&raw(1.9), &mut far));
-        let tail_norm = libm::sqrtf(dot(&query[head..], &query[head..]));
-        for vector in [&near, &far, &query] {
-            let bound = dot_upper_bound(&query[..head], tail_norm, &vector[..head]);
-            assert!(bound >= dot(&query, vector), "bound {bound}");
-            assert!(bound <= 1.0 + 1e-3);
-        }
-        // An unrelated vector is bounded well below a close one.
-        let far_bound = dot_upper_bound(&query[..head], tail_norm, &far[..head]);
-        assert!(far_bound < 0.95 && dot(&query, &near) > 0.99, "{far_bound}");
-        // With the whole vector read, the bound is the dot product itself.
-        let whole = dot_upper_bound(&query, 0.0, &far);
-        assert!((whole - dot(&query, &far)).abs() < 1e-5);
-    }
-
-    #[test]
-    fn kernels_agree_on_dots_and_bounds() {
+    fn kernels_agree_on_dots() {
         let kernels = [Kernel::Portable, Kernel::detect()];
         for len in [0, 1, 15, 16, 17, 96, 383, 384] {
             let a: Vec<f32> = (0..len).map(|i| (i as f32 * 0.37).sin()).collect();
@@ -278,10 +173,6 @@ mod tests {
             for kernel in kernels {
                 let got = f64::from(kernel.dot(&a, &b));
                 assert!((got - want).abs() < 1e-4, "{kernel:?} len {len}");
-                // Bounds agree with the portable function.
-                let portable = dot_upper_bound(&a, 0.5, &b);
-                let bound = kernel.dot_upper_bound(&a, 0.5, &b);
-                assert!((bound - portable).abs() < 1e-4, "{kernel:?} len {len}");
             }
         }
         // Operands of different lengths are taken over their common length.
@@ -290,29 +181,36 @@ mod tests {
 
     #[test]
     fn codes_approximate_the_dot_product_with_either_kernel() {
-        let dim = 384;
+        let dim = 383;
         let mut a = Vec::new();
         let mut b = Vec::new();
         let raw = |phase: f32| -> Vec<f32> { (0..dim).map(|i| (i as f32 * phase).sin()).collect() };
         assert!(normalize_into(&raw(0.37), &mut a));
         assert!(normalize_into(&raw(0.41), &mut b));
-        let mut codes = alloc::vec![0i8; dim];
-        let scale = quantize(&b, &mut codes);
+        let mut words = alloc::vec![u32::MAX; code_words(dim)];
+        assert_eq!(words.len(), 96);
+        let scale = quantize(&b, &mut words);
         let largest = b.iter().fold(0.0f32, |m, x| m.max(x.abs()));
         assert!((scale * 127.0 - largest).abs() < 1e-6);
+        let codes: Vec<i8> = words
+            .iter()
+            .flat_map(|w| w.to_le_bytes())
+            .map(|b| b as i8)
+            .collect();
         assert!(codes.iter().any(|&c| c == 127 || c == -127));
+        assert_eq!(codes[dim], 0, "the spare byte is zero");
         // Each component is within half a level of its code.
         for (x, c) in b.iter().zip(&codes) {
             assert!((x - scale * f32::from(*c)).abs() <= scale * 0.5 + 1e-7);
         }
         let exact = dot(&a, &b);
         for kernel in [Kernel::Portable, Kernel::detect()] {
-            let approximate = scale * kernel.dot_codes(&a, &codes);
+            let approximate = scale * kernel.dot_codes(&a, &words);
             assert!((approximate - exact).abs() < 2e-3, "{kernel:?}");
         }
         // A zero vector has no levels to spread.
-        assert_eq!(quantize(&[0.0, 0.0], &mut codes[..2]), 0.0);
-        assert_eq!(&codes[..2], &[0, 0]);
+        assert_eq!(quantize(&[0.0, 0.0], &mut words[..1]), 0.0);
+        assert_eq!(words[0], 0);
     }
 
     #[test]
@@ -324,6 +222,5 @@ mod tests {
         assert!(!normalize_into(&[0.0, 0.0], &mut out));
         assert!(!normalize_into(&[1.0, f32::NAN], &mut out));
         assert!(!normalize_into(&[f32::INFINITY, 1.0], &mut out));
-        assert!(cosine_distance(&[1.0, 0.0], &[1.0, 0.0]).abs() < 1e-6);
     }
 }

@@ -1,8 +1,7 @@
 //! Inserting a vector: level draw, slot allocation and linking.
 
 use super::scratch::Scored;
-use super::search::Walk;
-use super::{Hnsw, MAX_LEVEL, Precision};
+use super::{Hnsw, MAX_LEVEL};
 use crate::distance::quantize;
 use crate::error::FabricError;
 use alloc::vec;
@@ -25,19 +24,15 @@ impl Hnsw {
             return Ok(slot);
         };
         let mut scratch = core::mem::take(&mut self.scratch);
-        let mut start = self.descend(&unit, entry, self.max_level, level, Precision::Exact);
+        let mut start = self.descend(&unit, entry, self.max_level, level);
         let mut selected = Vec::with_capacity(self.params.m);
         for layer in (0..=level.min(self.max_level)).rev() {
-            let walk = Walk {
-                level: layer,
-                ef: self.params.ef_construction,
-                precision: Precision::Exact,
-            };
+            let ef = self.params.ef_construction;
             // The new node is live already; it must not become its own neighbour.
-            self.search_layer(&mut scratch, &unit, start, walk, &|other| other != slot);
-            scratch.sorted.clear();
-            scratch.sorted.extend(scratch.results.drain());
-            scratch.sorted.sort_unstable();
+            self.search_layer(&mut scratch, &unit, start, ef, layer, &|other| {
+                other != slot
+            });
+            self.rerank(&mut scratch, &unit);
             if let Some(&closest) = scratch.sorted.first() {
                 start = closest;
             }
@@ -73,10 +68,7 @@ impl Hnsw {
                     .filter(|&s| s < u32::MAX)
                     .ok_or(FabricError::IndexFull)?;
                 self.vectors.resize(self.vectors.len() + dim, 0.0);
-                self.codes.resize(self.codes.len() + dim, 0);
-                self.scales.push(0.0);
-                self.base_links
-                    .resize(self.base_links.len() + 1 + self.max_links(0), 0);
+                self.base.resize(self.base.len() + self.base_stride, 0);
                 self.upper_links.push(Vec::new());
                 self.levels.push(0);
                 self.live.push(false);
@@ -85,7 +77,9 @@ impl Hnsw {
         };
         let index = slot as usize;
         self.vectors[index * dim..(index + 1) * dim].copy_from_slice(unit);
-        self.scales[index] = quantize(unit, &mut self.codes[index * dim..(index + 1) * dim]);
+        let codes = self.code_range(slot);
+        let scale = quantize(unit, &mut self.base[codes.clone()]);
+        self.base[codes.end] = scale.to_bits();
         self.set_links(slot, 0, &[]);
         self.upper_links[index] = upper;
         self.levels[index] = level as u8;

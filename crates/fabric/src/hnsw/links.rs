@@ -1,4 +1,5 @@
-//! Neighbour-list storage: fixed-stride `[count, ids...]` records.
+//! Neighbour-list storage: `[count, ids...]` records, at the start of
+//! each level-0 record and in each node's upper-level vector.
 
 use super::Hnsw;
 
@@ -23,7 +24,7 @@ impl Hnsw {
 
     pub(super) fn link_record(&self, slot: u32, level: usize) -> (&[u32], usize) {
         if level == 0 {
-            (&self.base_links, slot as usize * (1 + self.max_links(0)))
+            (&self.base, slot as usize * self.base_stride)
         } else {
             let record = &self.upper_links[slot as usize];
             (record, (level - 1) * (1 + self.params.m))
@@ -35,7 +36,7 @@ impl Hnsw {
         let capacity = self.max_links(level);
         let count = links.len().min(capacity);
         let (record, start) = if level == 0 {
-            (&mut self.base_links, slot as usize * (1 + capacity))
+            (&mut self.base, slot as usize * self.base_stride)
         } else {
             (
                 &mut self.upper_links[slot as usize],
@@ -52,7 +53,7 @@ impl Hnsw {
     pub(super) fn push_link(&mut self, slot: u32, level: usize, new: u32) -> bool {
         let capacity = self.max_links(level);
         let (record, start) = if level == 0 {
-            (&mut self.base_links, slot as usize * (1 + capacity))
+            (&mut self.base, slot as usize * self.base_stride)
         } else {
             (
                 &mut self.upper_links[slot as usize],

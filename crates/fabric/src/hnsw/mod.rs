@@ -1,41 +1,33 @@
 //! HNSW: a hierarchical navigable small-world graph for cosine search.
 //!
-//! Nodes live in slots (`u32`). Vectors sit in one flat `Vec<f32>`, and
-//! beside them their 8-bit codes (one byte per component and a scale per
-//! vector, a quarter of the memory traffic) that queries walk the graph
-//! with before re-ranking what they found by the exact vectors; inserts
-//! build the graph from the exact vectors. The level-0 neighbour lists,
-//! which every search walks, sit in one flat `Vec<u32>` of fixed-stride
-//! records `[count, n0, n1, ...]`; the rare upper levels get one small
-//! vector per node. Deleting a node unlinks it from every list and
-//! re-links its in-neighbours, so a freed slot is never reachable and can
-//! be reused by the next insert.
+//! Nodes live in slots (`u32`). Vectors sit in one flat `Vec<f32>`. What
+//! a query walks sits in one flat `Vec<u32>` of fixed-stride level-0
+//! records, `[count, n0, n1, ..., codes..., scale]`: the node's neighbour
+//! list, then its vector's 8-bit codes (one byte per component, four to a
+//! word) and their scale. Queries measure distances from the codes (a
+//! quarter of the vector's bytes, next to the list the walk reads when it
+//! expands the node) and re-rank what they found by the exact vectors;
+//! inserts build the graph from the exact vectors. The rare upper levels
+//! get one small vector of lists per node. Deleting a node unlinks it from
+//! every list and re-links its in-neighbours, so a freed slot is never
+//! reachable and can be reused by the next insert.
 
 mod delete;
 mod insert;
 mod links;
 mod scratch;
-mod screen;
 mod search;
+mod warm;
 
 pub use scratch::SearchScratch;
 
-use crate::distance::Kernel;
+use crate::distance::{Kernel, code_words};
 use crate::error::FabricError;
 use crate::rng::Rng;
 use alloc::vec::Vec;
 
 /// Highest level a node may be assigned (far above what 2³² nodes need).
 const MAX_LEVEL: usize = 16;
-
-/// Which copy of the vectors a graph walk computes distances from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Precision {
-    /// The exact vectors: inserts, which decide the graph's links.
-    Exact,
-    /// The 8-bit codes: queries, which re-rank their results exactly.
-    Coded,
-}
 
 /// Construction and search parameters of an [`Hnsw`] index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,9 +72,10 @@ pub struct Hnsw {
     params: HnswParams,
     level_scale: f64,
     vectors: Vec<f32>,
-    codes: Vec<i8>,
-    scales: Vec<f32>,
-    base_links: Vec<u32>,
+    /// Level-0 records: list count, `2m` list places, codes, scale bits.
+    base: Vec<u32>,
+    /// Words per level-0 record.
+    base_stride: usize,
     upper_links: Vec<Vec<u32>>,
     levels: Vec<u8>,
     live: Vec<bool>,
@@ -111,9 +104,8 @@ impl Hnsw {
             params,
             level_scale: 1.0 / libm::log(params.m as f64),
             vectors: Vec::new(),
-            codes: Vec::new(),
-            scales: Vec::new(),
-            base_links: Vec::new(),
+            base: Vec::new(),
+            base_stride: 1 + 2 * params.m + code_words(params.dim) + 1,
             upper_links: Vec::new(),
             levels: Vec::new(),
             live: Vec::new(),
@@ -162,23 +154,21 @@ impl Hnsw {
         &self.vectors[start..start + self.params.dim]
     }
 
-    fn slot_codes(&self, slot: u32) -> &[i8] {
-        let start = slot as usize * self.params.dim;
-        &self.codes[start..start + self.params.dim]
+    /// Where `slot`'s codes start in its level-0 record, and end.
+    fn code_range(&self, slot: u32) -> core::ops::Range<usize> {
+        let start = slot as usize * self.base_stride + 1 + 2 * self.params.m;
+        start..start + code_words(self.params.dim)
     }
 
-    /// The distance from `query` to `slot` at `precision`.
+    /// The distance from `query` to `slot`'s vector as its codes give it.
     #[inline]
-    fn measure(&self, precision: Precision, query: &[f32], slot: u32) -> f32 {
-        match precision {
-            Precision::Exact => self.distance(query, slot),
-            Precision::Coded => {
-                let scale = self.scales[slot as usize];
-                1.0 - scale * self.kernel.dot_codes(query, self.slot_codes(slot))
-            }
-        }
+    fn coded_distance(&self, query: &[f32], slot: u32) -> f32 {
+        let codes = self.code_range(slot);
+        let scale = f32::from_bits(self.base[codes.end]);
+        1.0 - scale * self.kernel.dot_codes(query, &self.base[codes])
     }
 
+    /// The exact distance from `query` to `slot`'s vector.
     fn distance(&self, query: &[f32], slot: u32) -> f32 {
         1.0 - self.kernel.dot(query, self.slot_vector(slot))
     }

@@ -80,7 +80,8 @@ pub struct SearchScratch {
     pub(crate) results: BinaryHeap<Scored>,
     pub(crate) query: Vec<f32>,
     pub(crate) sorted: Vec<Scored>,
-    /// Neighbours of the node being expanded that survived screening.
+    /// Unvisited neighbours of the node being expanded (re-ranking: the
+    /// results' slots).
     pub(crate) pending: Vec<u32>,
 }
 

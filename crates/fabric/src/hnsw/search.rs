@@ -1,21 +1,19 @@
-//! Searching the graph: greedy descent, the layer search, exact search.
+//! Searching the graph: greedy descent, the layer search, re-ranking,
+//! exact search.
+//!
+//! Walks measure distances from the vectors' 8-bit codes, which are a
+//! quarter of the bytes of the vectors and sit next to the neighbour lists
+//! the walk reads anyway; the nodes a walk ends with are then re-ranked by
+//! their exact vectors, so what a search returns, and the links an insert
+//! chooses, rest on exact distances.
 
+use super::Hnsw;
+use super::Neighbour;
 use super::scratch::{Scored, SearchScratch};
-use super::screen::Screen;
-use super::{Hnsw, Neighbour, Precision};
 use crate::distance::normalize_into;
 use crate::error::FabricError;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
-
-/// What one layer search walks: its level, its candidate list size and
-/// the precision of its distances.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Walk {
-    pub(super) level: usize,
-    pub(super) ef: usize,
-    pub(super) precision: Precision,
-}
 
 impl Hnsw {
     /// The `k` nearest live vectors to `query` with a candidate list of
@@ -33,10 +31,7 @@ impl Hnsw {
 
     /// Like [`Hnsw::search`], reusing `scratch` and `out`, and returning only
     /// ids for which `accept` holds (rejected nodes are still walked through).
-    ///
-    /// The walk measures distances from the vectors' 8-bit codes; the `ef`
-    /// nodes it ends with are then re-ranked by their exact vectors, so
-    /// the order and the scores returned are exact.
+    /// The order and the scores are exact (re-ranked by the exact vectors).
     pub fn search_with(
         &self,
         scratch: &mut SearchScratch,
@@ -53,14 +48,8 @@ impl Hnsw {
             let Some(entry) = self.entry.filter(|_| k > 0) else {
                 return;
             };
-            let coded = Precision::Coded;
-            let start = self.descend(&unit, entry, self.max_level, 0, coded);
-            let walk = Walk {
-                level: 0,
-                ef: ef.max(k),
-                precision: coded,
-            };
-            self.search_layer(scratch, &unit, start, walk, &accept);
+            let start = self.descend(&unit, entry, self.max_level, 0);
+            self.search_layer(scratch, &unit, start, ef.max(k), 0, &accept);
             self.rerank(scratch, &unit);
             out.extend(scratch.sorted.iter().take(k).map(|s| Neighbour {
                 id: s.slot,
@@ -101,7 +90,7 @@ impl Hnsw {
 
     /// Moves the walk's results into `scratch.sorted` with their exact
     /// distances, closest first.
-    fn rerank(&self, scratch: &mut SearchScratch, query: &[f32]) {
+    pub(super) fn rerank(&self, scratch: &mut SearchScratch, query: &[f32]) {
         let SearchScratch {
             results,
             sorted,
@@ -112,7 +101,7 @@ impl Hnsw {
         sorted.extend(results.drain());
         pending.clear();
         pending.extend(sorted.iter().map(|s| s.slot));
-        self.warm(pending, self.params.dim);
+        self.warm(pending);
         for scored in sorted.iter_mut() {
             scored.distance = self.distance(query, scored.slot);
         }
@@ -139,35 +128,19 @@ impl Hnsw {
 
     /// Greedy walk from `entry` down the levels above `stop`, returning the
     /// closest node found on level `stop + 1` (or `entry` if none above).
-    pub(super) fn descend(
-        &self,
-        query: &[f32],
-        entry: u32,
-        from: usize,
-        stop: usize,
-        precision: Precision,
-    ) -> Scored {
+    pub(super) fn descend(&self, query: &[f32], entry: u32, from: usize, stop: usize) -> Scored {
         let mut best = Scored {
-            distance: self.measure(precision, query, entry),
+            distance: self.coded_distance(query, entry),
             slot: entry,
         };
-        let screen = Screen::new(query);
         for level in (stop + 1..=from).rev() {
             let mut improved = true;
             while improved {
                 improved = false;
                 let links = self.links(best.slot, level);
-                match precision {
-                    Precision::Exact => self.warm(links, screen.head()),
-                    Precision::Coded => self.warm_codes(links),
-                }
+                self.warm_codes(links);
                 for &next in links {
-                    if precision == Precision::Exact
-                        && self.screened_out(&screen, query, next, best.distance)
-                    {
-                        continue;
-                    }
-                    let distance = self.measure(precision, query, next);
+                    let distance = self.coded_distance(query, next);
                     if distance < best.distance {
                         best = Scored {
                             distance,
@@ -184,27 +157,18 @@ impl Hnsw {
     /// Best-first search of one level from `start`, leaving up to `ef`
     /// accepted nodes in `scratch.results` (a max-heap by distance).
     ///
-    /// Each expansion first marks the node's unvisited neighbours and
-    /// prefetches what their distances read. From the codes, that is all
-    /// of it (a quarter of a vector). From the exact vectors, it prefetches
-    /// and screens their heads, then prefetches the survivors whole; a
-    /// screened-out node would have failed `distance < bound` anyway, as
-    /// the bound only tightens once the results are full, so the outcome
-    /// is the same as evaluating every neighbour in turn. Distances are
-    /// then computed in list order.
+    /// Each expansion marks the node's unvisited neighbours, prefetches
+    /// their codes all at once (so the memory latencies overlap), then
+    /// measures them in list order.
     pub(super) fn search_layer(
         &self,
         scratch: &mut SearchScratch,
         query: &[f32],
         start: Scored,
-        walk: Walk,
+        ef: usize,
+        level: usize,
         accept: &impl Fn(u32) -> bool,
     ) {
-        let Walk {
-            level,
-            ef,
-            precision,
-        } = walk;
         let SearchScratch {
             visited,
             candidates,
@@ -212,7 +176,6 @@ impl Hnsw {
             pending,
             ..
         } = scratch;
-        let screen = Screen::new(query);
         visited.reset(self.live.len());
         candidates.clear();
         results.clear();
@@ -231,21 +194,12 @@ impl Hnsw {
             if let Some(Reverse(next)) = candidates.peek() {
                 aios_simd::prefetch(self.links(next.slot, level));
             }
-            let full = results.len() >= ef;
             pending.clear();
             let links = self.links(current.slot, level).iter().copied();
             pending.extend(links.filter(|&next| visited.insert(next)));
-            if precision == Precision::Coded {
-                self.warm_codes(pending);
-            } else {
-                self.warm(pending, screen.head());
-                if full {
-                    pending.retain(|&next| !self.screened_out(&screen, query, next, bound));
-                }
-                self.warm(pending, self.params.dim);
-            }
+            self.warm_codes(pending);
             for &next in pending.iter() {
-                let distance = self.measure(precision, query, next);
+                let distance = self.coded_distance(query, next);
                 if results.len() < ef || distance < bound {
                     let scored = Scored {
                         distance,
@@ -274,7 +228,7 @@ impl Hnsw {
                 if !self.live[slot as usize] || !visited.insert(slot) || !accept(slot) {
                     continue;
                 }
-                let distance = self.measure(precision, query, slot);
+                let distance = self.coded_distance(query, slot);
                 if results.len() < ef || distance < bound {
                     results.push(Scored { distance, slot });
                     if results.len() > ef {
