@@ -36,12 +36,13 @@ impl Kernel {
         }
     }
 
-    /// `Σ a[i] · code[i]` for the codes [`quantize`] packed into `words`
-    /// (`a.len().div_ceil(4)` of them): with their scale, the approximate
-    /// dot product of `a` and the quantised vector. Missing words count as
-    /// zero codes.
+    /// `(Σ a[i] · code[i], Σ code[i]²)` for the codes [`quantize`] packed
+    /// into `words` (`a.len().div_ceil(4)` of them; missing words count as
+    /// zero codes). For a unit `a` and a unit vector so quantised,
+    /// `dot / √square` is the cosine between `a` and the codes' direction,
+    /// which is the vector's up to the rounding of its components.
     #[inline]
-    pub fn dot_codes(self, a: &[f32], words: &[u32]) -> f32 {
+    pub fn dot_codes(self, a: &[f32], words: &[u32]) -> (f32, f32) {
         let len = a.len().min(words.len() * 4);
         let a = &a[..len];
         let words = &words[..len.div_ceil(4)];
@@ -113,15 +114,18 @@ pub fn quantize(vector: &[f32], words: &mut [u32]) -> f32 {
     scale
 }
 
-/// `Σ a[i] · code[i]` over `a`'s length, portably.
-fn dot_codes(a: &[f32], words: &[u32]) -> f32 {
-    let mut lanes = [0.0f32; 4];
+/// `(Σ a[i] · code[i], Σ code[i]²)` over `a`'s length, portably.
+fn dot_codes(a: &[f32], words: &[u32]) -> (f32, f32) {
+    let mut dots = [0.0f32; 4];
+    let mut squares = [0.0f32; 4];
     for (group, word) in a.chunks(4).zip(words) {
-        for ((lane, x), byte) in lanes.iter_mut().zip(group).zip(word.to_le_bytes()) {
-            *lane += x * f32::from(byte as i8);
+        let codes = word.to_le_bytes().map(|byte| f32::from(byte as i8));
+        for (lane, (x, code)) in group.iter().zip(codes).enumerate() {
+            dots[lane] += x * code;
+            squares[lane] += code * code;
         }
     }
-    lanes.iter().sum()
+    (dots.iter().sum(), squares.iter().sum())
 }
 
 /// Copies `input` scaled to unit length into `out`.
@@ -204,9 +208,15 @@ mod tests {
             assert!((x - scale * f32::from(*c)).abs() <= scale * 0.5 + 1e-7);
         }
         let exact = dot(&a, &b);
+        let square: f32 = codes.iter().map(|&c| f32::from(c) * f32::from(c)).sum();
         for kernel in [Kernel::Portable, Kernel::detect()] {
-            let approximate = scale * kernel.dot_codes(&a, &words);
-            assert!((approximate - exact).abs() < 2e-3, "{kernel:?}");
+            let (dot, squares) = kernel.dot_codes(&a, &words);
+            assert!((scale * dot - exact).abs() < 2e-3, "{kernel:?}");
+            assert!(
+                (dot / libm::sqrtf(squares) - exact).abs() < 2e-3,
+                "{kernel:?}"
+            );
+            assert!((squares - square).abs() <= square * 1e-6, "{kernel:?}");
         }
         // A zero vector has no levels to spread.
         assert_eq!(quantize(&[0.0, 0.0], &mut words[..1]), 0.0);

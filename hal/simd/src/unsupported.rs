@@ -40,7 +40,7 @@ impl Avx2 {
     }
 
     /// Unreachable: no token exists on this target.
-    pub fn dot_codes(self, _a: &[f32], _words: &[u32]) -> Option<f32> {
+    pub fn dot_codes(self, _a: &[f32], _words: &[u32]) -> Option<(f32, f32)> {
         match self.never {}
     }
 

@@ -77,8 +77,9 @@ fn dot_codes_matches_reference_for_every_code_and_length() {
             let shift = 8 * (i % 4);
             words[i / 4] = (words[i / 4] & !(0xff << shift)) | (u32::from(code as u8) << shift);
         }
-        let got = avx2.dot_codes(&a, &words).expect("enough words");
-        assert_close(got, &a, &widened);
+        let (dot, square) = avx2.dot_codes(&a, &words).expect("enough words");
+        assert_close(dot, &a, &widened);
+        assert_close(square, &widened, &widened);
     }
     assert_eq!(avx2.dot_codes(&[1.0], &[]), None);
     assert_eq!(avx2.dot_codes(&[1.0; 4], &[0, 0]), None);

@@ -68,7 +68,7 @@ impl Hnsw {
                     .filter(|&s| s < u32::MAX)
                     .ok_or(FabricError::IndexFull)?;
                 self.vectors.resize(self.vectors.len() + dim, 0.0);
-                self.base.resize(self.base.len() + self.base_stride, 0);
+                self.base.extend_zeroed(self.base_stride);
                 self.upper_links.push(Vec::new());
                 self.levels.push(0);
                 self.live.push(false);
@@ -78,8 +78,8 @@ impl Hnsw {
         let index = slot as usize;
         self.vectors[index * dim..(index + 1) * dim].copy_from_slice(unit);
         let codes = self.code_range(slot);
-        let scale = quantize(unit, &mut self.base[codes.clone()]);
-        self.base[codes.end] = scale.to_bits();
+        // The scale is not kept: a unit vector's is its codes' inverse norm.
+        quantize(unit, &mut self.base[codes]);
         self.set_links(slot, 0, &[]);
         self.upper_links[index] = upper;
         self.levels[index] = level as u8;

@@ -1,4 +1,4 @@
-//! Neighbour-list storage: `[count, ids...]` records, at the start of
+//! Neighbour-list storage: `[count, ids...]` records, after the codes in
 //! each level-0 record and in each node's upper-level vector.
 
 use super::Hnsw;
@@ -22,11 +22,16 @@ impl Hnsw {
         }
     }
 
+    /// Where `slot`'s level-0 list starts: after its codes.
+    fn base_links_start(&self, slot: u32) -> usize {
+        slot as usize * self.base_stride + crate::distance::code_words(self.params.dim)
+    }
+
     pub(super) fn link_record(&self, slot: u32, level: usize) -> (&[u32], usize) {
         if level == 0 {
-            (&self.base, slot as usize * self.base_stride)
+            (&self.base[..], self.base_links_start(slot))
         } else {
-            let record = &self.upper_links[slot as usize];
+            let record = &self.upper_links[slot as usize][..];
             (record, (level - 1) * (1 + self.params.m))
         }
     }
@@ -36,10 +41,11 @@ impl Hnsw {
         let capacity = self.max_links(level);
         let count = links.len().min(capacity);
         let (record, start) = if level == 0 {
-            (&mut self.base, slot as usize * self.base_stride)
+            let start = self.base_links_start(slot);
+            (&mut self.base[..], start)
         } else {
             (
-                &mut self.upper_links[slot as usize],
+                &mut self.upper_links[slot as usize][..],
                 (level - 1) * (1 + capacity),
             )
         };
@@ -53,10 +59,11 @@ impl Hnsw {
     pub(super) fn push_link(&mut self, slot: u32, level: usize, new: u32) -> bool {
         let capacity = self.max_links(level);
         let (record, start) = if level == 0 {
-            (&mut self.base, slot as usize * self.base_stride)
+            let start = self.base_links_start(slot);
+            (&mut self.base[..], start)
         } else {
             (
-                &mut self.upper_links[slot as usize],
+                &mut self.upper_links[slot as usize][..],
                 (level - 1) * (1 + capacity),
             )
         };

@@ -2,9 +2,9 @@
 //!
 //! Nodes live in slots (`u32`). Vectors sit in one flat `Vec<f32>`. What
 //! a query walks sits in one flat `Vec<u32>` of fixed-stride level-0
-//! records, `[count, n0, n1, ..., codes..., scale]`: the node's neighbour
-//! list, then its vector's 8-bit codes (one byte per component, four to a
-//! word) and their scale. Queries measure distances from the codes (a
+//! records, `[codes..., count, n0, n1, ...]`: the node's vector's 8-bit
+//! codes (one byte per component, four to a word), then its neighbour
+//! list, each record a whole number of cache lines. Queries measure distances from the codes (a
 //! quarter of the vector's bytes, next to the list the walk reads when it
 //! expands the node) and re-rank what they found by the exact vectors;
 //! inserts build the graph from the exact vectors. The rare upper levels
@@ -15,6 +15,7 @@
 mod delete;
 mod insert;
 mod links;
+mod records;
 mod scratch;
 mod search;
 mod warm;
@@ -25,6 +26,7 @@ use crate::distance::{Kernel, code_words};
 use crate::error::FabricError;
 use crate::rng::Rng;
 use alloc::vec::Vec;
+use records::{LINE_WORDS, LineAligned};
 
 /// Highest level a node may be assigned (far above what 2³² nodes need).
 const MAX_LEVEL: usize = 16;
@@ -72,8 +74,9 @@ pub struct Hnsw {
     params: HnswParams,
     level_scale: f64,
     vectors: Vec<f32>,
-    /// Level-0 records: list count, `2m` list places, codes, scale bits.
-    base: Vec<u32>,
+    /// Level-0 records: codes, list count, `2m` list places, padding to
+    /// a whole number of cache lines.
+    base: LineAligned,
     /// Words per level-0 record.
     base_stride: usize,
     upper_links: Vec<Vec<u32>>,
@@ -104,8 +107,8 @@ impl Hnsw {
             params,
             level_scale: 1.0 / libm::log(params.m as f64),
             vectors: Vec::new(),
-            base: Vec::new(),
-            base_stride: 1 + 2 * params.m + code_words(params.dim) + 1,
+            base: LineAligned::default(),
+            base_stride: (code_words(params.dim) + 1 + 2 * params.m).next_multiple_of(LINE_WORDS),
             upper_links: Vec::new(),
             levels: Vec::new(),
             live: Vec::new(),
@@ -154,18 +157,25 @@ impl Hnsw {
         &self.vectors[start..start + self.params.dim]
     }
 
-    /// Where `slot`'s codes start in its level-0 record, and end.
+    /// Where `slot`'s codes lie: at the start of its level-0 record.
     fn code_range(&self, slot: u32) -> core::ops::Range<usize> {
-        let start = slot as usize * self.base_stride + 1 + 2 * self.params.m;
+        let start = slot as usize * self.base_stride;
         start..start + code_words(self.params.dim)
     }
 
-    /// The distance from `query` to `slot`'s vector as its codes give it.
+    /// The distance from `query` to `slot`'s vector as its codes give it:
+    /// the cosine to the codes' direction (a unit vector's scale is the
+    /// inverse of its codes' norm, so none is stored).
     #[inline]
     fn coded_distance(&self, query: &[f32], slot: u32) -> f32 {
-        let codes = self.code_range(slot);
-        let scale = f32::from_bits(self.base[codes.end]);
-        1.0 - scale * self.kernel.dot_codes(query, &self.base[codes])
+        let (dot, square) = self
+            .kernel
+            .dot_codes(query, &self.base[self.code_range(slot)]);
+        if square > 0.0 {
+            1.0 - dot / libm::sqrtf(square)
+        } else {
+            1.0
+        }
     }
 
     /// The exact distance from `query` to `slot`'s vector.
