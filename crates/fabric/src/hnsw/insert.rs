@@ -33,8 +33,12 @@ impl Hnsw {
                 other != slot
             });
             self.rerank(&mut scratch, &unit);
-            if let Some(&closest) = scratch.sorted.first() {
-                start = closest;
+            if let Some(closest) = scratch.sorted.first() {
+                // The next level's walk compares coded distances.
+                start = Scored {
+                    distance: self.coded_distance(&unit, closest.slot),
+                    slot: closest.slot,
+                };
             }
             self.select_neighbours(&scratch.sorted, self.params.m, false, &mut selected);
             self.set_links(slot, layer, &selected);

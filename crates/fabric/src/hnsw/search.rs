@@ -7,9 +7,8 @@
 //! their exact vectors, so what a search returns, and the links an insert
 //! chooses, rest on exact distances.
 
-use super::Hnsw;
-use super::Neighbour;
 use super::scratch::{Scored, SearchScratch};
+use super::{Hnsw, Neighbour};
 use crate::distance::normalize_into;
 use crate::error::FabricError;
 use alloc::vec::Vec;
