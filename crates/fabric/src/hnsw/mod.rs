@@ -1,16 +1,16 @@
 //! HNSW: a hierarchical navigable small-world graph for cosine search.
 //!
 //! Nodes live in slots (`u32`). Vectors sit in one flat `Vec<f32>`. What
-//! a query walks sits in one flat `Vec<u32>` of fixed-stride level-0
-//! records, `[codes..., count, n0, n1, ...]`: the node's vector's 8-bit
-//! codes (one byte per component, four to a word), then its neighbour
-//! list, each record a whole number of cache lines. Queries measure distances from the codes (a
-//! quarter of the vector's bytes, next to the list the walk reads when it
-//! expands the node) and re-rank what they found by the exact vectors;
-//! inserts build the graph from the exact vectors. The rare upper levels
-//! get one small vector of lists per node. Deleting a node unlinks it from
-//! every list and re-links its in-neighbours, so a freed slot is never
-//! reachable and can be reused by the next insert.
+//! a walk reads sits in one flat run of fixed-stride level-0 records,
+//! `[codes..., count, n0, n1, ...]`: the node's vector as 8-bit codes (one
+//! byte per component, four to a word), then its neighbour list, each
+//! record a whole number of cache lines. Walks, for queries and inserts
+//! alike, measure distances from the codes (a quarter of the vector's
+//! bytes, next to the list read when the node is expanded) and re-rank
+//! what they found by the exact vectors. The rare upper levels get one
+//! small vector of lists per node. Deleting a node unlinks it from every
+//! list and re-links its in-neighbours, so a freed slot is never reachable
+//! and can be reused by the next insert.
 
 mod delete;
 mod insert;
