@@ -9,8 +9,9 @@ const LANES: usize = 16;
 
 /// Which code computes an index's dot products.
 ///
-/// Both give the same products up to float rounding (summation order),
-/// so an index built with one finds the same neighbours with the other.
+/// Both give the same products up to float rounding (summation order), so
+/// the graphs they build differ at most where distances nearly tie; an
+/// index computes with the one it was made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernel {
     /// Portable Rust (packed SSE on the host, soft-float in the kernel).
