@@ -27,6 +27,15 @@ fn recall(index: &Hnsw, queries: &[f32], ef: usize) -> f64 {
     total / count as f64
 }
 
+/// `index` with every row of `data` inserted, ids handed out in order.
+fn filled(mut index: Hnsw, data: &[f32]) -> Hnsw {
+    let dim = index.params().dim;
+    for (expected, row) in data.chunks_exact(dim).enumerate() {
+        assert_eq!(index.insert(row).expect("valid vector"), expected as u32);
+    }
+    index
+}
+
 #[test]
 fn recall_holds_through_deletes_and_reinserts() {
     // Queries are held-out points of the same mixture (same seed, so the
@@ -35,10 +44,7 @@ fn recall_holds_through_deletes_and_reinserts() {
     let (data, queries) = all.split_at(10_000 * DIM);
     let mut params = HnswParams::new(DIM);
     params.ef_construction = 100;
-    let mut index = Hnsw::new(params).expect("valid params");
-    for (expected, row) in data.chunks_exact(DIM).enumerate() {
-        assert_eq!(index.insert(row).expect("valid vector"), expected as u32);
-    }
+    let mut index = filled(Hnsw::new(params).expect("valid params"), data);
     assert_eq!(index.len(), 10_000);
     let before = recall(&index, queries, 64);
     assert!(before >= 0.95, "recall@10 {before}");
@@ -107,13 +113,7 @@ fn bad_vectors_are_refused_not_panicked_on() {
 #[test]
 fn same_seed_builds_the_same_graph() {
     let data = clustered(500, 32, 10, 0.5, 1);
-    let build = || {
-        let mut index = Hnsw::new(HnswParams::new(32)).expect("valid params");
-        for row in data.chunks_exact(32) {
-            index.insert(row).expect("valid vector");
-        }
-        index
-    };
+    let build = || filled(Hnsw::new(HnswParams::new(32)).expect("valid params"), &data);
     let (a, b) = (build(), build());
     for query in data.chunks_exact(32).take(50) {
         assert_eq!(
@@ -131,11 +131,10 @@ fn both_kernels_walk_the_codes_and_return_exact_scores() {
     let mut params = HnswParams::new(DIM);
     params.ef_construction = 64;
     let build = |kernel| {
-        let mut index = Hnsw::with_kernel(params, kernel).expect("valid params");
-        for row in data.chunks_exact(DIM) {
-            index.insert(row).expect("valid vector");
-        }
-        index
+        filled(
+            Hnsw::with_kernel(params, kernel).expect("valid params"),
+            data,
+        )
     };
     let portable = build(Kernel::Portable);
     let detected = build(Kernel::detect());

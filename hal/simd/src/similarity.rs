@@ -1,6 +1,7 @@
 //! The memory fabric's vector-index kernel: the dot product of a float
 //! vector with a vector's 8-bit codes, and the codes' squared norm.
 
+use crate::attention::hsum8_ymm0;
 use crate::token::Avx2;
 use core::arch::asm;
 
@@ -81,21 +82,16 @@ unsafe fn dot_codes(a: *const f32, codes: *const i8, n: usize) -> (f32, f32) {
             "vaddps ymm0, ymm0, ymm1",
             "vaddps ymm2, ymm2, ymm3",
             "vaddps ymm0, ymm0, ymm2",
-            "vextractf128 xmm1, ymm0, 1",
-            "vaddps xmm0, xmm0, xmm1",
-            "vmovhlps xmm1, xmm0, xmm0",
-            "vaddps xmm0, xmm0, xmm1",
-            "vmovshdup xmm1, xmm0",
-            "vaddss xmm0, xmm0, xmm1",
             "vaddps ymm8, ymm8, ymm9",
             "vaddps ymm10, ymm10, ymm11",
             "vaddps ymm8, ymm8, ymm10",
-            "vextractf128 xmm9, ymm8, 1",
-            "vaddps xmm8, xmm8, xmm9",
-            "vmovhlps xmm9, xmm8, xmm8",
-            "vaddps xmm8, xmm8, xmm9",
-            "vmovshdup xmm9, xmm8",
-            "vaddss xmm8, xmm8, xmm9",
+            // The products' sum to xmm2, then the squares' to xmm8.
+            hsum8_ymm0!(),
+            "vmovaps xmm2, xmm0",
+            "vmovaps ymm0, ymm8",
+            hsum8_ymm0!(),
+            "vmovaps xmm8, xmm0",
+            "vmovaps xmm0, xmm2",
             "5:",
             "test rcx, rcx",
             "jz 6f",

@@ -264,20 +264,16 @@ fn hammer(disk: &Disk, seed: u64, lba: u64) -> Result<(), String> {
 }
 
 fn two_cpus_use_a_disk_at_once() -> Result<(), String> {
-    let me = aios_hal::percpu::try_index();
-    let Some(other) = aios_hal::percpu::all()
-        .iter()
-        .find(|c| c.online.load(core::sync::atomic::Ordering::Acquire) && Some(c.index) != me)
-    else {
+    let Some(other) = super::remote::other_online_cpu() else {
         crate::println!("ktest: block: one CPU, the two-CPU case is skipped");
         return Ok(());
     };
     *REMOTE_RESULT.lock() = None;
     let before: Vec<u64> = disks().iter().map(|d| d.stats().requests).collect();
     ensure!(
-        super::remote::call(other.index, remote_worker),
+        super::remote::call(other, remote_worker),
         "could not hand work to cpu {}",
-        other.index
+        other
     );
     for (n, disk) in disks().iter().enumerate() {
         hammer(disk, 300 + n as u64, 12000)?;
@@ -290,11 +286,11 @@ fn two_cpus_use_a_disk_at_once() -> Result<(), String> {
         ensure!(
             aios_hal::clock::now_ns() < deadline,
             "cpu {} did not finish in 60 s",
-            other.index
+            other
         );
         aios_hal::clock::spin_ns(1_000_000);
     };
-    remote.map_err(|e| format!("on cpu {}: {}", other.index, e))?;
+    remote.map_err(|e| format!("on cpu {other}: {e}"))?;
     for (disk, was) in disks().iter().zip(before) {
         // Both halves: 2 × 8 round trips of write, flush, read each.
         ensure!(

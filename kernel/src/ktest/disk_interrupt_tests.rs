@@ -36,19 +36,15 @@ fn reader() {
 /// and frees in a loop, so that it holds the heap lock, with interrupts
 /// on, whenever it can, until the reader is done.
 fn submitting_while_the_interrupted_cpu_allocates_does_not_deadlock() -> Result<(), String> {
-    let me = aios_hal::percpu::try_index();
-    let Some(other) = aios_hal::percpu::all()
-        .iter()
-        .find(|c| c.online.load(core::sync::atomic::Ordering::Acquire) && Some(c.index) != me)
-    else {
+    let Some(other) = super::remote::other_online_cpu() else {
         crate::println!("ktest: disk interrupts: one CPU, skipped");
         return Ok(());
     };
     *READER_RESULT.lock() = None;
     ensure!(
-        super::remote::call(other.index, reader),
+        super::remote::call(other, reader),
         "could not hand work to cpu {}",
-        other.index
+        other
     );
     let deadline = aios_hal::clock::now_ns() + 120_000_000_000;
     let mut held: Vec<Vec<u8>> = Vec::new();
@@ -59,7 +55,7 @@ fn submitting_while_the_interrupted_cpu_allocates_does_not_deadlock() -> Result<
         ensure!(
             aios_hal::clock::now_ns() < deadline,
             "cpu {} did not finish reading in 120 s",
-            other.index
+            other
         );
         for size in [16, 200, 3000, 40_000] {
             held.push(core::hint::black_box(Vec::with_capacity(size)));
@@ -68,5 +64,5 @@ fn submitting_while_the_interrupted_cpu_allocates_does_not_deadlock() -> Result<
             held.clear();
         }
     };
-    result.map_err(|e| format!("on cpu {}: {}", other.index, e))
+    result.map_err(|e| format!("on cpu {other}: {e}"))
 }

@@ -27,6 +27,16 @@ pub fn call(cpu: usize, work: fn()) -> bool {
     aios_hal::interrupts::send_ipi(cpu, aios_hal::interrupts::WAKE_VECTOR)
 }
 
+/// An online CPU other than this one, for a test's other half (`None`
+/// on a one-CPU machine).
+pub fn other_online_cpu() -> Option<usize> {
+    let me = aios_hal::percpu::try_index();
+    aios_hal::percpu::all()
+        .iter()
+        .find(|c| c.online.load(core::sync::atomic::Ordering::Acquire) && Some(c.index) != me)
+        .map(|c| c.index)
+}
+
 /// Runs the work left for `cpu`, if any (called by its main loop).
 pub fn run_pending(cpu: usize) {
     let work = SLOTS.get(cpu).and_then(|slot| slot.lock().take());
