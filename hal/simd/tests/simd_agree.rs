@@ -86,16 +86,6 @@ fn dot_codes_matches_reference_for_every_code_and_length() {
 }
 
 #[test]
-fn prefetch_takes_any_slice_and_changes_nothing() {
-    let data: Vec<f32> = (0..1000).map(|i| i as f32).collect();
-    for (start, end) in [(0, 0), (0, 1), (3, 17), (1, 1000), (999, 1000)] {
-        aios_simd::prefetch(&data[start..end]);
-    }
-    aios_simd::prefetch::<u8>(&[]);
-    assert!(data.iter().enumerate().all(|(i, &v)| v == i as f32));
-}
-
-#[test]
 fn dot4_matches_four_reference_dots() {
     let Some(avx2) = token() else { return };
     let mut rng = Rng(0xabcdef);
