@@ -36,6 +36,11 @@ pub struct Store<D: BlockDevice> {
     pub(crate) dirty_limit: usize,
     pub(crate) commits: u64,
     pub(crate) checkpoints: u64,
+    /// Block buffer of streamed data, as long as the longest run so far
+    /// (at most 1 MiB) and never shortened, kept from call to call so that
+    /// a large object's writes and reads do not zero a fresh megabyte for
+    /// every chunk.
+    pub(crate) run_buffer: Vec<u8>,
 }
 
 impl<D: BlockDevice> Store<D> {
@@ -57,6 +62,7 @@ impl<D: BlockDevice> Store<D> {
             volume_snap_gen: 0,
             dirty: false,
             uploads: BTreeMap::new(),
+            run_buffer: Vec::new(),
             next_upload: 1,
             reserve: dirty_limit as u64 + 256,
             dirty_limit,
@@ -125,6 +131,11 @@ impl<D: BlockDevice> Store<D> {
         if rebuilt {
             store.rebuild_space()?;
         }
+        // Blocks the live trees dropped that a snapshot might have shared
+        // are only counted in the superblock, not listed: a collection
+        // after replay decides. Read the count now, as the checkpoint
+        // after replay rewrites it from the (empty) in-memory list.
+        let retained_at_checkpoint = store.sb.retained > 0;
         let mut journal = store.journal.clone();
         let groups = journal.replay(&mut store.pager)?;
         store.journal = journal;
@@ -136,7 +147,7 @@ impl<D: BlockDevice> Store<D> {
             store.dirty = true;
             store.checkpoint()?;
         }
-        if store.sb.retained > 0 || !store.pager.space.retained().is_empty() {
+        if retained_at_checkpoint || !store.pager.space.retained().is_empty() {
             store.collect_garbage()?;
         }
         let report = MountReport {

@@ -40,9 +40,21 @@ impl<D: BlockDevice> Store<D> {
         chunks: &[&[u8]],
         runs: &mut Vec<(u64, u64)>,
     ) -> Result<(), Error> {
+        let mut buf = core::mem::take(&mut self.run_buffer);
+        let written = self.write_runs(id, chunks, runs, &mut buf);
+        self.run_buffer = buf;
+        written
+    }
+
+    fn write_runs(
+        &mut self,
+        id: u64,
+        chunks: &[&[u8]],
+        runs: &mut Vec<(u64, u64)>,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), Error> {
         let birth = self.birth();
         let mut at = 0usize;
-        let mut buf = Vec::new();
         while at < chunks.len() {
             let want = ((chunks.len() - at) as u64).min(RUN);
             let (start, count) = self.allocate_data(want)?;
@@ -51,11 +63,19 @@ impl<D: BlockDevice> Store<D> {
                 Some(last) if last.0 + last.1 == start => last.1 += count,
                 _ => runs.push((start, count)),
             }
-            buf.clear();
-            buf.resize(count as usize * BLOCK_SIZE, 0);
+            // The buffer is reused from run to run without zeroing it: every
+            // byte of a block is written below (header, payload, zeroed
+            // tail), so nothing of an earlier block reaches the disk.
+            let bytes = count as usize * BLOCK_SIZE;
+            if buf.len() < bytes {
+                buf.resize(bytes, 0);
+            }
+            let buf = &mut buf[..bytes];
             for (i, block) in buf.chunks_exact_mut(BLOCK_SIZE).enumerate() {
                 let chunk = chunks[at + i];
-                block[HEADER_SIZE..HEADER_SIZE + chunk.len()].copy_from_slice(chunk);
+                let (payload, tail) = block[HEADER_SIZE..].split_at_mut(chunk.len());
+                payload.copy_from_slice(chunk);
+                tail.fill(0);
                 block::seal(
                     block,
                     Kind::Data,
@@ -64,7 +84,7 @@ impl<D: BlockDevice> Store<D> {
                     start + i as u64,
                 );
             }
-            self.pager.write(start, &buf)?;
+            self.pager.write(start, buf)?;
             at += count as usize;
         }
         Ok(())
@@ -162,9 +182,22 @@ impl<D: BlockDevice> Store<D> {
         offset: u64,
         buf: &mut [u8],
     ) -> Result<(), Error> {
+        let mut scratch = core::mem::take(&mut self.run_buffer);
+        let read = self.read_runs(extents, len, offset, buf, &mut scratch);
+        self.run_buffer = scratch;
+        read
+    }
+
+    fn read_runs(
+        &mut self,
+        extents: &[crate::apply::ExtentEntry],
+        len: u64,
+        offset: u64,
+        buf: &mut [u8],
+        scratch: &mut Vec<u8>,
+    ) -> Result<(), Error> {
         let payload = PAYLOAD as u64;
         let mut done = 0usize;
-        let mut scratch = Vec::new();
         while done < buf.len() {
             let pos = offset + done as u64;
             let index = pos / payload;
@@ -180,9 +213,13 @@ impl<D: BlockDevice> Store<D> {
             }
             let last_needed = (offset + buf.len() as u64 - 1) / payload;
             let n = (count - inside).min(last_needed - index + 1).min(RUN);
-            scratch.resize(n as usize * BLOCK_SIZE, 0);
+            let bytes = n as usize * BLOCK_SIZE;
+            if scratch.len() < bytes {
+                scratch.resize(bytes, 0);
+            }
+            let scratch = &mut scratch[..bytes];
             let addr = start + inside;
-            self.pager.read(addr, &mut scratch)?;
+            self.pager.read(addr, scratch)?;
             for (i, block) in scratch.chunks_exact(BLOCK_SIZE).enumerate() {
                 let b = index + i as u64;
                 let expect = (len - b * payload).min(payload) as u32;

@@ -19,9 +19,44 @@ impl Sse42 {
 
     /// The CRC32C (Castagnoli, reflected, initial and final XOR all ones)
     /// of `data`.
+    ///
+    /// Whole 64-byte runs go through one `asm!` loop of eight `crc32`
+    /// instructions reading memory directly, so a 4 KiB block costs about
+    /// 0.17 instructions a byte (a load, a `crc32` and the loop's
+    /// bookkeeping per eight bytes cost 0.6); the tail takes eight bytes,
+    /// then one byte, per instruction.
     pub fn crc32c(self, data: &[u8]) -> u32 {
         let mut crc: u64 = 0xFFFF_FFFF;
-        let mut words = data.chunks_exact(8);
+        let runs = data.len() / 64;
+        if runs > 0 {
+            // SAFETY: the token proves SSE4.2, so `crc32` exists. The loop
+            // reads `runs * 64` bytes from the start of `data`, all inside
+            // the slice (`runs = len / 64`), with unaligned loads, which
+            // `crc32` allows; it writes only the named registers and the
+            // flags, and touches no stack.
+            unsafe {
+                asm!(
+                    "2:",
+                    "crc32 {crc}, qword ptr [{ptr}]",
+                    "crc32 {crc}, qword ptr [{ptr} + 8]",
+                    "crc32 {crc}, qword ptr [{ptr} + 16]",
+                    "crc32 {crc}, qword ptr [{ptr} + 24]",
+                    "crc32 {crc}, qword ptr [{ptr} + 32]",
+                    "crc32 {crc}, qword ptr [{ptr} + 40]",
+                    "crc32 {crc}, qword ptr [{ptr} + 48]",
+                    "crc32 {crc}, qword ptr [{ptr} + 56]",
+                    "add {ptr}, 64",
+                    "dec {left}",
+                    "jnz 2b",
+                    crc = inout(reg) crc,
+                    ptr = inout(reg) data.as_ptr() => _,
+                    left = inout(reg) runs => _,
+                    options(readonly, nostack),
+                );
+            }
+        }
+        let tail = &data[runs * 64..];
+        let mut words = tail.chunks_exact(8);
         for word in &mut words {
             let mut bytes = [0u8; 8];
             bytes.copy_from_slice(word);
