@@ -94,15 +94,16 @@ pub fn code_words(dim: usize) -> usize {
 
 /// Writes `vector`'s 8-bit codes into `words` ([`code_words`] of them:
 /// code `i` is the signed byte `i % 4`, little-endian, of word `i / 4`;
-/// spare bytes are zero) and returns their scale: `vector[i] ≈ scale ·
-/// code[i]`, each component rounded to the nearest of 255 evenly spaced
-/// levels spanning the vector's largest magnitude. A zero vector gets
-/// zero codes and scale.
-pub fn quantize(vector: &[f32], words: &mut [u32]) -> f32 {
+/// spare bytes are zero): `vector[i] ≈ scale · code[i]`, each component
+/// rounded to the nearest of 255 evenly spaced levels spanning the
+/// vector's largest magnitude (`scale` = that magnitude / 127, not kept:
+/// for a unit vector it is the inverse of the codes' norm). A zero vector
+/// gets zero codes.
+pub fn quantize(vector: &[f32], words: &mut [u32]) {
     words.fill(0);
     let largest = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
     if !largest.is_normal() {
-        return 0.0;
+        return;
     }
     let scale = largest / CODE_MAX;
     for (word, group) in words.iter_mut().zip(vector.chunks(4)) {
@@ -112,7 +113,6 @@ pub fn quantize(vector: &[f32], words: &mut [u32]) -> f32 {
         }
         *word = u32::from_le_bytes(bytes);
     }
-    scale
 }
 
 /// `(Σ a[i] · code[i], Σ code[i]²)` over `a`'s length, portably.
@@ -194,9 +194,9 @@ mod tests {
         assert!(normalize_into(&raw(0.41), &mut b));
         let mut words = alloc::vec![u32::MAX; code_words(dim)];
         assert_eq!(words.len(), 96);
-        let scale = quantize(&b, &mut words);
+        quantize(&b, &mut words);
         let largest = b.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-        assert!((scale * 127.0 - largest).abs() < 1e-6);
+        let scale = largest / 127.0;
         let codes: Vec<i8> = words
             .iter()
             .flat_map(|w| w.to_le_bytes())
@@ -220,7 +220,7 @@ mod tests {
             assert!((squares - square).abs() <= square * 1e-6, "{kernel:?}");
         }
         // A zero vector has no levels to spread.
-        assert_eq!(quantize(&[0.0, 0.0], &mut words[..1]), 0.0);
+        quantize(&[0.0, 0.0], &mut words[..1]);
         assert_eq!(words[0], 0);
     }
 

@@ -40,10 +40,15 @@ impl<D: BlockDevice> Store<D> {
         chunks: &[&[u8]],
         runs: &mut Vec<(u64, u64)>,
     ) -> Result<(), Error> {
+        self.with_run_buffer(|store, buf| store.write_runs(id, chunks, runs, buf))
+    }
+
+    /// Runs `f` with the store's run buffer lent out (see `run_buffer`).
+    fn with_run_buffer<R>(&mut self, f: impl FnOnce(&mut Self, &mut Vec<u8>) -> R) -> R {
         let mut buf = core::mem::take(&mut self.run_buffer);
-        let written = self.write_runs(id, chunks, runs, &mut buf);
+        let result = f(self, &mut buf);
         self.run_buffer = buf;
-        written
+        result
     }
 
     fn write_runs(
@@ -66,11 +71,7 @@ impl<D: BlockDevice> Store<D> {
             // The buffer is reused from run to run without zeroing it: every
             // byte of a block is written below (header, payload, zeroed
             // tail), so nothing of an earlier block reaches the disk.
-            let bytes = count as usize * BLOCK_SIZE;
-            if buf.len() < bytes {
-                buf.resize(bytes, 0);
-            }
-            let buf = &mut buf[..bytes];
+            let buf = blocks_of(buf, count);
             for (i, block) in buf.chunks_exact_mut(BLOCK_SIZE).enumerate() {
                 let chunk = chunks[at + i];
                 let (payload, tail) = block[HEADER_SIZE..].split_at_mut(chunk.len());
@@ -182,10 +183,7 @@ impl<D: BlockDevice> Store<D> {
         offset: u64,
         buf: &mut [u8],
     ) -> Result<(), Error> {
-        let mut scratch = core::mem::take(&mut self.run_buffer);
-        let read = self.read_runs(extents, len, offset, buf, &mut scratch);
-        self.run_buffer = scratch;
-        read
+        self.with_run_buffer(|store, scratch| store.read_runs(extents, len, offset, buf, scratch))
     }
 
     fn read_runs(
@@ -213,11 +211,7 @@ impl<D: BlockDevice> Store<D> {
             }
             let last_needed = (offset + buf.len() as u64 - 1) / payload;
             let n = (count - inside).min(last_needed - index + 1).min(RUN);
-            let bytes = n as usize * BLOCK_SIZE;
-            if scratch.len() < bytes {
-                scratch.resize(bytes, 0);
-            }
-            let scratch = &mut scratch[..bytes];
+            let scratch = blocks_of(scratch, n);
             let addr = start + inside;
             self.pager.read(addr, scratch)?;
             for (i, block) in scratch.chunks_exact(BLOCK_SIZE).enumerate() {
@@ -236,6 +230,16 @@ impl<D: BlockDevice> Store<D> {
         }
         Ok(())
     }
+}
+
+/// The first `count` blocks of `buf`, which grows (never shrinks) to hold
+/// them.
+fn blocks_of(buf: &mut Vec<u8>, count: u64) -> &mut [u8] {
+    let bytes = count as usize * BLOCK_SIZE;
+    if buf.len() < bytes {
+        buf.resize(bytes, 0);
+    }
+    &mut buf[..bytes]
 }
 
 /// Splits bytes into payload-sized chunks.

@@ -1,6 +1,7 @@
-//! x86_64 AVX2/FMA micro-kernels for the ML engine and the vector index. Part of the hardware
-//! layer (the only place besides `boot` allowed `unsafe`), split out of
-//! `hal` so that it also builds and is tested on the host.
+//! x86_64 AVX2/FMA micro-kernels for the ML engine and the vector index.
+//! Part of the hardware layer (the only place besides `boot` allowed
+//! `unsafe`), split out of `hal` so that it also builds and is tested on
+//! the host.
 //!
 //! The kernels are `asm!` blocks whose operands are fixed general-purpose
 //! registers (pointers and counts) and which use `ymm` registers inside,

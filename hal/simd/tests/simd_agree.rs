@@ -66,10 +66,13 @@ fn dot_matches_reference_for_all_small_lengths_and_random_large_ones() {
 fn dot_codes_matches_reference_for_every_code_and_length() {
     let Some(avx2) = token() else { return };
     let mut rng = Rng(0x5eed_0002);
+    let mut seen = [false; 256];
     for n in (0..=70).chain([96, 255, 256, 383, 384, 385, 1536]) {
         let a = rng.vec(n);
-        // Every code from -128 to 127 appears across the lengths.
         let codes: Vec<i8> = (0..n).map(|_| rng.next() as u8 as i8).collect();
+        for &code in &codes {
+            seen[usize::from(code as u8)] = true;
+        }
         let widened: Vec<f32> = codes.iter().map(|&c| f32::from(c)).collect();
         // Packed four to a word; the last word's spare bytes are garbage.
         let mut words = vec![0xa5a5_a5a5u32; n.div_ceil(4)];
@@ -81,6 +84,10 @@ fn dot_codes_matches_reference_for_every_code_and_length() {
         assert_close(dot, &a, &widened);
         assert_close(square, &widened, &widened);
     }
+    assert!(
+        seen.iter().all(|&s| s),
+        "every code from -128 to 127 is tried"
+    );
     assert_eq!(avx2.dot_codes(&[1.0], &[]), None);
     assert_eq!(avx2.dot_codes(&[1.0; 4], &[0, 0]), None);
 }

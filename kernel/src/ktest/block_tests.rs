@@ -2,6 +2,7 @@
 //! kind must be present (the ktest boots attach virtio-blk, NVMe and
 //! AHCI). They overwrite the disks' first 20 MiB and last sector.
 
+use super::remote::Outcome;
 use super::{ensure, ktests};
 use aios_hal::blk::{BlkError, Disk, DiskKind};
 use alloc::format;
@@ -243,7 +244,7 @@ fn tickets_keep_requests_in_flight_together() -> Result<(), String> {
 }
 
 /// What the other CPU's worker found.
-static REMOTE_RESULT: spin::Mutex<Option<Result<(), String>>> = spin::Mutex::new(None);
+static REMOTE: Outcome = Outcome::new();
 
 /// The other CPU's half of `two_cpus_use_a_disk_at_once`, run from that
 /// CPU's main loop.
@@ -252,7 +253,7 @@ fn remote_worker() {
         .iter()
         .enumerate()
         .try_for_each(|(n, disk)| hammer(disk, 200 + n as u64, 9000));
-    *REMOTE_RESULT.lock() = Some(result);
+    REMOTE.report(result);
 }
 
 /// Eight 64 KiB round trips in a region of its own.
@@ -268,29 +269,12 @@ fn two_cpus_use_a_disk_at_once() -> Result<(), String> {
         crate::println!("ktest: block: one CPU, the two-CPU case is skipped");
         return Ok(());
     };
-    *REMOTE_RESULT.lock() = None;
     let before: Vec<u64> = disks().iter().map(|d| d.stats().requests).collect();
-    ensure!(
-        super::remote::call(other, remote_worker),
-        "could not hand work to cpu {}",
-        other
-    );
+    REMOTE.start(other, remote_worker)?;
     for (n, disk) in disks().iter().enumerate() {
         hammer(disk, 300 + n as u64, 12000)?;
     }
-    let deadline = aios_hal::clock::now_ns() + 60_000_000_000;
-    let remote = loop {
-        if let Some(result) = REMOTE_RESULT.lock().take() {
-            break result;
-        }
-        ensure!(
-            aios_hal::clock::now_ns() < deadline,
-            "cpu {} did not finish in 60 s",
-            other
-        );
-        aios_hal::clock::spin_ns(1_000_000);
-    };
-    remote.map_err(|e| format!("on cpu {other}: {e}"))?;
+    REMOTE.wait(other, 60, || aios_hal::clock::spin_ns(1_000_000))?;
     for (disk, was) in disks().iter().zip(before) {
         // Both halves: 2 × 8 round trips of write, flush, read each.
         ensure!(

@@ -4,7 +4,8 @@
 //! holding it would wait for the heap for ever, and the handler for it
 //! (both CPUs spinning: the guest hangs).
 
-use super::{ensure, ktests};
+use super::ktests;
+use super::remote::Outcome;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -18,7 +19,7 @@ ktests!(submitting_while_the_interrupted_cpu_allocates_does_not_deadlock);
 const MIB_PER_DISK: u64 = 32;
 
 /// What the other CPU's reader found.
-static READER_RESULT: spin::Mutex<Option<Result<(), String>>> = spin::Mutex::new(None);
+static READER: Outcome = Outcome::new();
 
 /// The other CPU's half: reads every disk, 1 MiB at a time.
 fn reader() {
@@ -29,7 +30,7 @@ fn reader() {
                 .map_err(|e| format!("{}: read: {}", disk.name(), e))
         })
     });
-    *READER_RESULT.lock() = Some(result);
+    READER.report(result);
 }
 
 /// This CPU (the boot CPU, which the disks' interrupts go to) allocates
@@ -40,29 +41,14 @@ fn submitting_while_the_interrupted_cpu_allocates_does_not_deadlock() -> Result<
         crate::println!("ktest: disk interrupts: one CPU, skipped");
         return Ok(());
     };
-    *READER_RESULT.lock() = None;
-    ensure!(
-        super::remote::call(other, reader),
-        "could not hand work to cpu {}",
-        other
-    );
-    let deadline = aios_hal::clock::now_ns() + 120_000_000_000;
+    READER.start(other, reader)?;
     let mut held: Vec<Vec<u8>> = Vec::new();
-    let result = loop {
-        if let Some(result) = READER_RESULT.lock().take() {
-            break result;
-        }
-        ensure!(
-            aios_hal::clock::now_ns() < deadline,
-            "cpu {} did not finish reading in 120 s",
-            other
-        );
+    READER.wait(other, 120, || {
         for size in [16, 200, 3000, 40_000] {
             held.push(core::hint::black_box(Vec::with_capacity(size)));
         }
         if held.len() >= 256 {
             held.clear();
         }
-    };
-    result.map_err(|e| format!("on cpu {other}: {e}"))
+    })
 }

@@ -3,7 +3,10 @@
 //! function in the CPU's slot and wakes it; the CPU runs it between agent
 //! slices.
 
+use super::ensure;
 use aios_hal::percpu::MAX_CPUS;
+use alloc::format;
+use alloc::string::String;
 use spin::Mutex;
 
 /// Work waiting for one CPU.
@@ -35,6 +38,53 @@ pub fn other_online_cpu() -> Option<usize> {
         .iter()
         .find(|c| c.online.load(core::sync::atomic::Ordering::Acquire) && Some(c.index) != me)
         .map(|c| c.index)
+}
+
+/// The result a test's other half leaves for the test: the remote work
+/// reports into it, the test waits for it.
+pub struct Outcome(Mutex<Option<Result<(), String>>>);
+
+impl Outcome {
+    /// No result yet.
+    pub const fn new() -> Outcome {
+        Outcome(Mutex::new(None))
+    }
+
+    /// Forgets any earlier result and hands `work` (which must end with
+    /// [`Outcome::report`]) to `cpu`.
+    pub fn start(&self, cpu: usize, work: fn()) -> Result<(), String> {
+        *self.0.lock() = None;
+        ensure!(call(cpu, work), "could not hand work to cpu {}", cpu);
+        Ok(())
+    }
+
+    /// The remote work's result.
+    pub fn report(&self, result: Result<(), String>) {
+        *self.0.lock() = Some(result);
+    }
+
+    /// Waits up to `seconds` for `cpu`'s result, running `meanwhile`
+    /// between looks; its error names the CPU.
+    pub fn wait(
+        &self,
+        cpu: usize,
+        seconds: u64,
+        mut meanwhile: impl FnMut(),
+    ) -> Result<(), String> {
+        let deadline = aios_hal::clock::now_ns() + seconds * 1_000_000_000;
+        loop {
+            if let Some(result) = self.0.lock().take() {
+                return result.map_err(|e| format!("on cpu {cpu}: {e}"));
+            }
+            ensure!(
+                aios_hal::clock::now_ns() < deadline,
+                "cpu {} did not finish in {} s",
+                cpu,
+                seconds
+            );
+            meanwhile();
+        }
+    }
 }
 
 /// Runs the work left for `cpu`, if any (called by its main loop).

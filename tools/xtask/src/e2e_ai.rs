@@ -103,12 +103,8 @@ fn recall(s: &mut Session, query: &str) -> Result<String, String> {
 /// Whether `line` is one of `recall`'s hits: a similarity with three
 /// decimals, two spaces, the remembered text.
 fn is_recalled_line(line: &str) -> bool {
-    let bytes = line.as_bytes();
-    bytes.len() > 7
-        && (bytes[0] == b'-' || bytes[0].is_ascii_digit())
-        && line
-            .split_once("  ")
-            .is_some_and(|(score, _)| score.parse::<f32>().is_ok() && score.contains('.'))
+    line.split_once("  ")
+        .is_some_and(|(score, _)| score.parse::<f32>().is_ok() && score.contains('.'))
 }
 
 fn scenario(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), String> {

@@ -82,7 +82,6 @@ impl Hnsw {
         let index = slot as usize;
         self.vectors[index * dim..(index + 1) * dim].copy_from_slice(unit);
         let codes = self.code_range(slot);
-        // The scale is not kept: a unit vector's is its codes' inverse norm.
         quantize(unit, &mut self.base[codes]);
         self.set_links(slot, 0, &[]);
         self.upper_links[index] = upper;

@@ -11,6 +11,7 @@ use super::scratch::{Scored, SearchScratch};
 use super::{Hnsw, Neighbour};
 use crate::distance::normalize_into;
 use crate::error::FabricError;
+use alloc::collections::BinaryHeap;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
@@ -183,7 +184,7 @@ impl Hnsw {
         if accept(start.slot) {
             results.push(start);
         }
-        let mut bound = results.peek().map_or(f32::INFINITY, |worst| worst.distance);
+        let mut bound = worst(results);
         while let Some(Reverse(current)) = candidates.pop() {
             if current.distance > bound && results.len() >= ef {
                 break;
@@ -206,11 +207,7 @@ impl Hnsw {
                     };
                     candidates.push(Reverse(scored));
                     if accept(next) {
-                        results.push(scored);
-                        if results.len() > ef {
-                            results.pop();
-                        }
-                        bound = results.peek().map_or(f32::INFINITY, |worst| worst.distance);
+                        bound = keep_best(results, scored, ef);
                     }
                 }
             }
@@ -229,13 +226,25 @@ impl Hnsw {
                 }
                 let distance = self.coded_distance(query, slot);
                 if results.len() < ef || distance < bound {
-                    results.push(Scored { distance, slot });
-                    if results.len() > ef {
-                        results.pop();
-                    }
-                    bound = results.peek().map_or(f32::INFINITY, |worst| worst.distance);
+                    bound = keep_best(results, Scored { distance, slot }, ef);
                 }
             }
         }
     }
+}
+
+/// Adds `scored` to `results`, the best `ef` so far (a max-heap by
+/// distance), dropping the worst beyond `ef`; returns the distance a
+/// newcomer must now beat.
+fn keep_best(results: &mut BinaryHeap<Scored>, scored: Scored, ef: usize) -> f32 {
+    results.push(scored);
+    if results.len() > ef {
+        results.pop();
+    }
+    worst(results)
+}
+
+/// The worst distance in `results` (infinite while empty).
+fn worst(results: &BinaryHeap<Scored>) -> f32 {
+    results.peek().map_or(f32::INFINITY, |worst| worst.distance)
 }
