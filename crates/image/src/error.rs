@@ -28,8 +28,14 @@ pub enum Error {
     BadSignature,
     /// The signature does not verify over the image with the publisher key.
     SignatureMismatch,
-    /// Bytes follow the signature.
+    /// Bytes follow the last section.
     TrailingBytes,
+    /// The engine identity is not UTF-8 or is longer than
+    /// [`MAX_ENGINE_LEN`](crate::MAX_ENGINE_LEN).
+    MalformedEngine,
+    /// A section's bytes do not match the digest the signature covers: it
+    /// was changed after signing.
+    Tampered(Section),
     /// Agents depend on each other in a cycle; names one agent on it.
     DependencyCycle(String),
     /// An agent depends on an agent that is not in the set being ordered.
@@ -67,7 +73,14 @@ impl fmt::Display for Error {
             }
             Error::BadSignature => f.write_str("the agent image's signature is malformed"),
             Error::SignatureMismatch => f.write_str("the agent image's signature is not valid"),
-            Error::TrailingBytes => f.write_str("bytes follow the agent image's signature"),
+            Error::TrailingBytes => f.write_str("bytes follow the agent image's last section"),
+            Error::MalformedEngine => {
+                f.write_str("the agent image's engine identity is not short UTF-8 text")
+            }
+            Error::Tampered(section) => write!(
+                f,
+                "the agent image's {section} does not match its signed digest (changed after signing)"
+            ),
             Error::DependencyCycle(agent) => {
                 write!(f, "agent {agent} is part of a dependency cycle")
             }
@@ -84,6 +97,40 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+/// A signed section of an agent image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// The CBOR manifest.
+    Manifest,
+    /// The WebAssembly module.
+    Wasm,
+    /// The engine identity.
+    Engine,
+    /// The compiled artifact.
+    Artifact,
+}
+
+impl Section {
+    /// The four sections in image order.
+    pub const ALL: [Section; 4] = [
+        Section::Manifest,
+        Section::Wasm,
+        Section::Engine,
+        Section::Artifact,
+    ];
+}
+
+impl fmt::Display for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Section::Manifest => "manifest",
+            Section::Wasm => "WebAssembly module",
+            Section::Engine => "engine identity",
+            Section::Artifact => "compiled artifact",
+        })
+    }
+}
 
 impl From<aios_wire::ReadError> for Error {
     fn from(error: aios_wire::ReadError) -> Error {

@@ -1,45 +1,66 @@
-//! Parsing an agent image and verifying its publisher and signature.
+//! Parsing an agent image and verifying its publisher, signature and
+//! sections.
 
 use aios_wire::Reader;
 
-use crate::format::{CONTEXT, FORMAT_VERSION, MAGIC, SIGNATURE_LEN, WASM_HEADER};
-use crate::{Error, Manifest};
+use crate::format::{
+    CONTEXT, FORMAT_VERSION, MAGIC, MAX_ENGINE_LEN, SIGNATURE_LEN, SIGNATURE_OFFSET, WASM_HEADER,
+};
+use crate::{Error, Manifest, Section};
 
-/// An image whose manifest is valid, whose publisher is trusted and whose
-/// signature verified.
+/// An image whose manifest is valid, whose publisher is trusted, whose
+/// signature verified and whose every section matches its signed digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedImage<'a> {
     /// The signed manifest.
     pub manifest: Manifest,
     /// The signed WebAssembly module (its header checked, its body not yet
-    /// validated: that is the runtime's job).
+    /// validated: that is the engine's job).
     pub wasm: &'a [u8],
+    /// The signed identity of the engine the artifact was compiled for.
+    pub engine: &'a str,
+    /// The signed compiled artifact. Only the engine that [`engine`]
+    /// names may load it.
+    ///
+    /// [`engine`]: VerifiedImage::engine
+    pub artifact: &'a [u8],
 }
 
 /// Parses `image`, validates its manifest, checks that the publisher key's
-/// fingerprint is in `trusted` and that the signature verifies with it.
+/// fingerprint is in `trusted`, that the signature verifies with it and
+/// that every section matches its signed digest.
 ///
 /// Cheap structural checks come first, so garbage is refused before any
 /// signature arithmetic; nothing is trusted until every check has passed.
 pub fn verify<'a>(image: &'a [u8], trusted: &[[u8; 32]]) -> Result<VerifiedImage<'a>, Error> {
     let parts = split(image)?;
-    let manifest = Manifest::decode(parts.manifest)?;
+    let manifest = Manifest::decode(parts.sections[0])?;
     manifest.validate()?;
-    check_module(parts.wasm)?;
+    check_module(parts.sections[1])?;
+    let engine = core::str::from_utf8(parts.sections[2]).map_err(|_| Error::MalformedEngine)?;
     if !trusted.contains(&aios_bootsig::fingerprint(&manifest.publisher)) {
         return Err(Error::UntrustedPublisher);
     }
     check_signature(parts.signed, parts.signature, &manifest.publisher)?;
+    for ((section, bytes), digest) in Section::ALL.iter().zip(parts.sections).zip(parts.digests) {
+        if aios_bootsig::sha3_256(bytes) != digest {
+            return Err(Error::Tampered(*section));
+        }
+    }
     Ok(VerifiedImage {
         manifest,
-        wasm: parts.wasm,
+        wasm: parts.sections[1],
+        engine,
+        artifact: parts.sections[3],
     })
 }
 
 /// The sections of an image, located but not yet checked.
 struct Parts<'a> {
-    manifest: &'a [u8],
-    wasm: &'a [u8],
+    /// Manifest, wasm, engine, artifact.
+    sections: [&'a [u8]; 4],
+    /// Their signed digests, in the same order.
+    digests: [[u8; 32]; 4],
     /// Every byte before `sig_len`: what the signature covers.
     signed: &'a [u8],
     signature: &'a [u8],
@@ -55,21 +76,33 @@ fn split(image: &[u8]) -> Result<Parts<'_>, Error> {
     if version != FORMAT_VERSION {
         return Err(Error::UnsupportedVersion(version));
     }
-    let manifest_len = cursor.length_u32()?;
-    let manifest = cursor.take(manifest_len)?;
-    let wasm_len = cursor.length_u32()?;
-    let wasm = cursor.take(wasm_len)?;
+    let mut lengths = [0usize; 4];
+    for length in &mut lengths {
+        *length = cursor.length_u32()?;
+    }
+    if lengths[2] > MAX_ENGINE_LEN {
+        return Err(Error::MalformedEngine);
+    }
+    let mut digests = [[0u8; 32]; 4];
+    for digest in &mut digests {
+        *digest = cursor.array()?;
+    }
+    debug_assert_eq!(cursor.position(), SIGNATURE_OFFSET);
     let signed = &image[..cursor.position()];
     if cursor.length_u32()? != SIGNATURE_LEN {
         return Err(Error::BadSignature);
     }
     let signature = cursor.take(SIGNATURE_LEN)?;
+    let mut sections: [&[u8]; 4] = [&[]; 4];
+    for (section, length) in sections.iter_mut().zip(lengths) {
+        *section = cursor.take(length)?;
+    }
     if !cursor.is_at_end() {
         return Err(Error::TrailingBytes);
     }
     Ok(Parts {
-        manifest,
-        wasm,
+        sections,
+        digests,
         signed,
         signature,
     })

@@ -22,7 +22,7 @@ proptest! {
         body in proptest::collection::vec(any::<u8>(), 0..256),
     ) {
         let mut bytes = aios_image::MAGIC.to_vec();
-        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&aios_image::FORMAT_VERSION.to_le_bytes());
         bytes.extend_from_slice(&manifest_len.to_le_bytes());
         bytes.extend_from_slice(&body);
         prop_assert!(verify(&bytes, &[fingerprint(&SEED)]).is_err());

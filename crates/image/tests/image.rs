@@ -2,25 +2,23 @@
 
 mod common;
 
-use aios_image::{Error, MAGIC, SIGNATURE_LEN, sign, verify};
-use common::{OTHER_SEED, SEED, WASM, fingerprint, image, manifest};
+use aios_image::{Error, MAGIC, SIGNATURE_LEN, SIGNATURE_OFFSET, Section, sign, verify};
+use common::{ARTIFACT, ENGINE, OTHER_SEED, SEED, WASM, contents, fingerprint, image, manifest};
 use ml_dsa::{ExpandedSigningKey, MlDsa65};
 
-/// Byte offset of the signature length field in `image`.
-fn sig_len_offset(image: &[u8]) -> usize {
-    image.len() - SIGNATURE_LEN - 4
-}
+/// Byte offset of the first section (the manifest).
+const SECTIONS_OFFSET: usize = SIGNATURE_OFFSET + 4 + SIGNATURE_LEN;
 
 /// Replaces the signature of `image` with one by `seed` in `context`.
 fn resign(image: &[u8], seed: &[u8; 32], context: &[u8]) -> Vec<u8> {
-    let signed = &image[..sig_len_offset(image)];
+    let signed = &image[..SIGNATURE_OFFSET];
     let key = ExpandedSigningKey::<MlDsa65>::from_seed(&(*seed).into());
     let signature = key
         .sign_deterministic(signed, context)
         .expect("signs")
         .encode();
-    let mut out = image[..image.len() - SIGNATURE_LEN].to_vec();
-    out.extend_from_slice(&signature);
+    let mut out = image.to_vec();
+    out[SIGNATURE_OFFSET + 4..SECTIONS_OFFSET].copy_from_slice(&signature);
     out
 }
 
@@ -32,6 +30,53 @@ fn a_signed_image_verifies_and_returns_its_parts() {
         verify(&image, &[fingerprint(&OTHER_SEED), fingerprint(&SEED)]).expect("verifies");
     assert_eq!(verified.manifest, manifest());
     assert_eq!(verified.wasm, WASM);
+    assert_eq!(verified.engine, ENGINE);
+    assert_eq!(verified.artifact, ARTIFACT);
+}
+
+#[test]
+fn a_changed_section_is_named() {
+    let image = image();
+    let trusted = [fingerprint(&SEED)];
+    let artifact_at = image.len() - ARTIFACT.len();
+    let engine_at = artifact_at - ENGINE.len();
+    let wasm_at = engine_at - WASM.len();
+    let mut bad = image.clone();
+    bad[artifact_at + 3] ^= 1;
+    assert_eq!(
+        verify(&bad, &trusted),
+        Err(Error::Tampered(Section::Artifact))
+    );
+    let mut bad = image.clone();
+    bad[engine_at + 9] = b'9';
+    assert_eq!(
+        verify(&bad, &trusted),
+        Err(Error::Tampered(Section::Engine))
+    );
+    let mut bad = image.clone();
+    bad[wasm_at + 9] ^= 1;
+    assert_eq!(verify(&bad, &trusted), Err(Error::Tampered(Section::Wasm)));
+    // A digest in the header changed to match a changed section breaks the
+    // signature instead.
+    let mut bad = image.clone();
+    bad[artifact_at] ^= 1;
+    let digest = aios_bootsig::sha3_256(&bad[artifact_at..]);
+    let digests_at = SIGNATURE_OFFSET - 32;
+    bad[digests_at..SIGNATURE_OFFSET].copy_from_slice(&digest);
+    assert_eq!(verify(&bad, &trusted), Err(Error::SignatureMismatch));
+}
+
+#[test]
+fn an_engine_identity_must_be_short_utf8() {
+    let long = "x".repeat(aios_image::MAX_ENGINE_LEN + 1);
+    let too_long = aios_image::Contents {
+        engine: &long,
+        ..contents(WASM)
+    };
+    assert_eq!(
+        sign(&SEED, &manifest(), too_long),
+        Err(Error::MalformedEngine)
+    );
 }
 
 #[test]
@@ -71,8 +116,7 @@ fn a_flipped_byte_anywhere_is_refused() {
 #[test]
 fn a_flipped_signature_byte_is_a_signature_error() {
     let mut image = image();
-    let last = image.len() - 1;
-    image[last - 100] ^= 0x01;
+    image[SECTIONS_OFFSET - 100] ^= 0x01;
     let result = verify(&image, &[fingerprint(&SEED)]);
     assert!(
         matches!(result, Err(Error::SignatureMismatch | Error::BadSignature)),
@@ -117,10 +161,10 @@ fn header_errors_say_what_is_wrong() {
     bad[0] = b'X';
     assert_eq!(verify(&bad, &trusted), Err(Error::BadMagic));
     let mut bad = image.clone();
-    bad[8..12].copy_from_slice(&2u32.to_le_bytes());
-    assert_eq!(verify(&bad, &trusted), Err(Error::UnsupportedVersion(2)));
+    bad[8..12].copy_from_slice(&1u32.to_le_bytes());
+    assert_eq!(verify(&bad, &trusted), Err(Error::UnsupportedVersion(1)));
     let mut bad = image.clone();
-    let at = sig_len_offset(&image);
+    let at = SIGNATURE_OFFSET;
     bad[at..at + 4].copy_from_slice(&3308u32.to_le_bytes());
     assert_eq!(verify(&bad, &trusted), Err(Error::BadSignature));
     let mut bad = image.clone();
@@ -134,13 +178,16 @@ fn header_errors_say_what_is_wrong() {
 #[test]
 fn a_module_without_the_wasm_header_is_refused() {
     assert_eq!(
-        sign(&SEED, &manifest(), b"\0asm\x02\0\0\0"),
+        sign(&SEED, &manifest(), contents(b"\0asm\x02\0\0\0")),
         Err(Error::MalformedModule)
     );
-    assert_eq!(sign(&SEED, &manifest(), b""), Err(Error::MalformedModule));
+    assert_eq!(
+        sign(&SEED, &manifest(), contents(b"")),
+        Err(Error::MalformedModule)
+    );
     // Corrupt the module of a signed image: refused before the signature.
     let mut image = image();
-    let wasm_at = image.len() - SIGNATURE_LEN - 4 - WASM.len();
+    let wasm_at = image.len() - ARTIFACT.len() - ENGINE.len() - WASM.len();
     image[wasm_at + 1] = b'x';
     assert_eq!(
         verify(&image, &[fingerprint(&SEED)]),
@@ -150,7 +197,7 @@ fn a_module_without_the_wasm_header_is_refused() {
 
 #[test]
 fn signing_refuses_a_publisher_that_is_not_the_signing_key() {
-    let result = sign(&OTHER_SEED, &manifest(), WASM);
+    let result = sign(&OTHER_SEED, &manifest(), contents(WASM));
     assert!(
         matches!(result, Err(Error::InvalidManifest(_))),
         "{result:?}"
@@ -162,7 +209,7 @@ fn signing_refuses_an_invalid_manifest() {
     let mut invalid = manifest();
     invalid.quotas.memory_pages = 0;
     assert!(matches!(
-        sign(&SEED, &invalid, WASM),
+        sign(&SEED, &invalid, contents(WASM)),
         Err(Error::InvalidManifest(_))
     ));
 }

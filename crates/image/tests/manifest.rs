@@ -14,7 +14,7 @@ fn refused(edit: impl FnOnce(&mut Manifest)) -> &'static str {
         panic!("{m:?} was accepted");
     };
     assert_eq!(
-        aios_image::sign(&SEED, &m, WASM),
+        aios_image::sign(&SEED, &m, common::contents(WASM)),
         Err(Error::InvalidManifest(rule))
     );
     rule
@@ -141,7 +141,8 @@ fn an_image_with_an_invalid_manifest_is_refused_by_verify() {
     let replacement = invalid.encode();
     assert_eq!(replacement.len(), encoded.len());
     let mut forged = image.clone();
-    forged[16..16 + encoded.len()].copy_from_slice(&replacement);
+    let at = aios_image::SIGNATURE_OFFSET + 4 + aios_image::SIGNATURE_LEN;
+    forged[at..at + encoded.len()].copy_from_slice(&replacement);
     assert_eq!(
         verify(&forged, &[fingerprint(&SEED)]),
         Err(Error::InvalidManifest(

@@ -69,8 +69,10 @@ pub fn discover(paths: &Paths) -> Result<Vec<AgentCrate>, Error> {
     Ok(agents)
 }
 
-/// Builds every agent (release, Wasm), signs each image with the key whose
-/// seed is at `seed`, and writes the boot manifest trusting that key.
+/// Builds every agent (release, Wasm), compiles each module ahead of time
+/// for the kernel's engine, signs each image (module, engine identity and
+/// artifact) with the key whose seed is at `seed`, and writes the boot
+/// manifest trusting that key.
 pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
     let agents = discover(paths)?;
     if !agents.is_empty() {
@@ -79,6 +81,9 @@ pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
     }
     let seed = read_seed(seed)?;
     let publisher = aios_image::public_key(&seed);
+    let compiler = aios_engine::Compiler::new(aios_engine::Target::Kernel)
+        .map_err(|e| Error::Image(format!("the agent compiler: {e}")))?;
+    let engine = compiler.identity().to_string();
     let mut images = Vec::with_capacity(agents.len());
     let mut boot = BootManifest {
         agents: Vec::with_capacity(agents.len()),
@@ -91,7 +96,14 @@ pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
         let module = fs::read(&built).map_err(|e| fail(format!("{}: {e}", built.display())))?;
         let module = wasm::strip_debug_sections(&module).map_err(fail)?;
         let manifest = agent.config.manifest(publisher.clone());
-        let image = aios_image::sign(&seed, &manifest, &module).map_err(|e| fail(e.to_string()))?;
+        let artifact = compiler.compile(&module).map_err(|e| fail(e.to_string()))?;
+        let contents = aios_image::Contents {
+            wasm: &module,
+            engine: &engine,
+            artifact: &artifact,
+        };
+        let image =
+            aios_image::sign(&seed, &manifest, contents).map_err(|e| fail(e.to_string()))?;
         let entry = format!("agents/{name}.aimg");
         boot.agents.push(BundleAgent {
             name: name.clone(),

@@ -59,7 +59,21 @@ pub fn fingerprint(seed: &[u8; 32]) -> [u8; 32] {
     aios_bootsig::fingerprint(&aios_image::public_key(seed))
 }
 
+/// The engine identity the fixture names.
+pub const ENGINE: &str = "wasmtime 48.0.0; x86_64-unknown-none; config 0123456789abcdef";
+/// Stand-in artifact bytes (the image crate does not interpret them).
+pub const ARTIFACT: &[u8] = b"\x7fELF compiled code stand-in";
+
+/// The fixture's module, engine and artifact.
+pub fn contents(wasm: &[u8]) -> aios_image::Contents<'_> {
+    aios_image::Contents {
+        wasm,
+        engine: ENGINE,
+        artifact: ARTIFACT,
+    }
+}
+
 /// A valid image signed with [`SEED`].
 pub fn image() -> Vec<u8> {
-    aios_image::sign(&SEED, &manifest(), WASM).expect("the fixture signs")
+    aios_image::sign(&SEED, &manifest(), contents(WASM)).expect("the fixture signs")
 }

@@ -148,6 +148,8 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
         agents: Vec::new(),
         trusted_publishers: vec![aios_bootsig::fingerprint(&publisher)],
     };
+    let compiler = aios_engine::Compiler::new(aios_engine::Target::Host).expect("compiler");
+    let engine = compiler.identity().to_string();
     for agent in agents {
         let manifest = Manifest {
             name: agent.name.into(),
@@ -173,7 +175,13 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
             labels: Vec::new(),
         };
         let wasm = wat::parse_str(&agent.wat).expect("test WAT parses");
-        let image = aios_image::sign(&SEED, &manifest, &wasm).expect("signing works");
+        let artifact = compiler.compile(&wasm).expect("test module compiles");
+        let contents = aios_image::Contents {
+            wasm: &wasm,
+            engine: &engine,
+            artifact: &artifact,
+        };
+        let image = aios_image::sign(&SEED, &manifest, contents).expect("signing works");
         let entry = format!("agents/{}.aimg", agent.name);
         builder.add(&entry, &image).expect("unique entry");
         boot.agents.push(BundleAgent {
