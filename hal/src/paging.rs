@@ -1,6 +1,10 @@
 //! Page-mapping API over the active 4-level page tables, reached through
 //! the direct map. Intermediate tables come from the frame allocator.
 
+mod window;
+
+pub use window::Window;
+
 use crate::memory::phys_to_virt;
 use core::sync::atomic::{AtomicU64, Ordering};
 use spin::Mutex;
@@ -81,6 +85,8 @@ pub enum MapError {
     OutOfFrames,
     /// The MMIO window is used up.
     WindowFull,
+    /// The range is not inside the window it was asked of.
+    OutsideWindow,
 }
 
 fn table(phys: u64) -> *mut u64 {
@@ -233,6 +239,31 @@ pub fn translate(virt: u64) -> Option<u64> {
         if l == 1 || entry & HUGE != 0 {
             let base = entry & ADDRESS_MASK & !(page_size - 1);
             return Some(base + (virt & (page_size - 1)));
+        }
+        current = entry & ADDRESS_MASK;
+    }
+    None
+}
+
+/// The access the page tables give `virt` (all levels combined), or
+/// `None` if it is not mapped.
+pub fn page_flags(virt: u64) -> Option<PageFlags> {
+    let mut current = crate::cpu::read_cr3();
+    let (mut writable, mut executable) = (true, true);
+    for level in (1..=4).rev() {
+        let entry = read_entry(current, index(virt, level));
+        if entry & PRESENT == 0 {
+            return None;
+        }
+        writable &= entry & WRITABLE != 0;
+        executable &= entry & NO_EXECUTE == 0;
+        if level == 1 || entry & HUGE != 0 {
+            let uncached = entry & NO_CACHE != 0;
+            return Some(PageFlags {
+                writable,
+                executable,
+                uncached,
+            });
         }
         current = entry & ADDRESS_MASK;
     }

@@ -1,10 +1,12 @@
 //! Per-CPU data, found through the GS base of each CPU.
 
 use crate::cpu::{rdmsr, wrmsr};
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering};
 
 /// Most CPUs AIOS brings up.
 pub const MAX_CPUS: usize = 64;
+/// Thread-local pointers Wasmtime keeps (see `wasm::tls`).
+pub const WASM_TLS_SLOTS: usize = 2;
 const IA32_GS_BASE: u32 = 0xC000_0101;
 
 /// What the kernel keeps per CPU. All fields are atomics so other CPUs can
@@ -24,6 +26,8 @@ pub struct PerCpu {
     pub idle_ns: AtomicU64,
     /// TLB shoot-down requests this CPU has completed.
     pub tlb_flushes: AtomicU64,
+    /// Wasmtime's thread-local pointers while it runs on this CPU.
+    pub wasm_tls: [AtomicPtr<u8>; WASM_TLS_SLOTS],
 }
 
 const fn cpu(index: usize) -> PerCpu {
@@ -35,6 +39,7 @@ const fn cpu(index: usize) -> PerCpu {
         interrupts: AtomicU64::new(0),
         idle_ns: AtomicU64::new(0),
         tlb_flushes: AtomicU64::new(0),
+        wasm_tls: [const { AtomicPtr::new(core::ptr::null_mut()) }; WASM_TLS_SLOTS],
     }
 }
 
@@ -63,7 +68,13 @@ pub(crate) fn install(index: usize, apic_id: u32) {
 pub fn try_current() -> Option<&'static PerCpu> {
     // SAFETY: reading IA32_GS_BASE has no side effects.
     let base = unsafe { rdmsr(IA32_GS_BASE) };
-    CPUS.iter().find(|c| *c as *const PerCpu as u64 == base)
+    // Arithmetic, not a search: Wasmtime's TLS asks on every host call.
+    let offset = base.checked_sub(CPUS.as_ptr() as u64)?;
+    let size = core::mem::size_of::<PerCpu>() as u64;
+    if !offset.is_multiple_of(size) {
+        return None;
+    }
+    CPUS.get(usize::try_from(offset / size).ok()?)
 }
 
 /// This CPU's dense index, if known.
