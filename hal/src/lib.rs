@@ -26,6 +26,7 @@ pub mod profile;
 pub mod rtc;
 pub mod serial;
 pub mod smp;
+pub mod wasm;
 
 mod apic;
 mod gdt;

@@ -15,6 +15,8 @@ mod memory_tests;
 pub mod remote;
 mod smp_tests;
 mod store_tests;
+mod wasm_memory_tests;
+mod wasm_platform_tests;
 
 use crate::println;
 use alloc::string::String;
@@ -63,6 +65,8 @@ const SUITES: &[&[KTest]] = &[
     block_tests::TESTS,
     disk_interrupt_tests::TESTS,
     store_tests::TESTS,
+    wasm_memory_tests::TESTS,
+    wasm_platform_tests::TESTS,
 ];
 
 const NONE: usize = usize::MAX;
