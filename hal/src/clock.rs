@@ -108,10 +108,26 @@ pub(crate) fn set_timer_speedup(speedup: u64) {
     crate::apic::start_periodic(u32::try_from(period).unwrap_or(u32::MAX));
 }
 
-/// The timer interrupt: counts ticks per CPU (and feeds the profiler).
+/// What the timer interrupt calls on every tick besides counting it
+/// (the agent runtime's epoch); set once by the kernel.
+static TICK_HOOK: spin::Once<fn()> = spin::Once::new();
+
+/// Has `hook` called from the timer interrupt of every CPU, on every tick
+/// from now on. The hook runs in interrupt context: it must not allocate,
+/// block or take a lock (the runtime's epoch tick is one atomic add). Only
+/// the first call sets it.
+pub fn on_tick(hook: fn()) {
+    TICK_HOOK.call_once(|| hook);
+}
+
+/// The timer interrupt: counts ticks per CPU (and feeds the profiler),
+/// then runs the tick hook.
 pub(crate) fn on_timer(frame: &crate::interrupts::InterruptFrame) {
     crate::profile::record(frame);
     if let Some(cpu) = crate::percpu::try_current() {
         cpu.ticks.fetch_add(1, Ordering::Relaxed);
+    }
+    if let Some(hook) = TICK_HOOK.get() {
+        hook();
     }
 }

@@ -2,7 +2,10 @@
 //! line. `bench-policy`: the cost of one policy evaluation with 100 rules,
 //! where the rule that decides is the last one that could apply (the
 //! evaluator's worst case), printed as `bench: policy_eval_ns=… …`.
-//! `bench-storage`: see [`crate::storage_bench`]. Under
+//! `bench-storage`: see [`crate::storage_bench`]. `bench-compute`: the
+//! agent-compute benchmark's work (`aios-benchwork`) run natively, printed
+//! as `bench: native_sha3_ns=… native_cbor_ns=…`, for comparison with the
+//! same code compiled into the `bench-compute` agent. Under
 //! `-icount shift=0` a nanosecond is one guest instruction.
 
 use alloc::format;
@@ -23,6 +26,30 @@ pub fn run(cmdline: &crate::cmdline::Cmdline) {
     }
     if cmdline.has_flag("bench-storage") {
         crate::storage_bench::run();
+    }
+    if cmdline.has_flag("bench-compute") {
+        compute();
+    }
+}
+
+/// The agent-compute work, natively, in the kernel's own build.
+fn compute() {
+    use aios_benchwork::{decode_envelopes, envelope, hash_input, sha3_of_buffer};
+    use core::hint::black_box;
+    let input = hash_input();
+    let start = aios_hal::clock::now_ns();
+    let digest = black_box(sha3_of_buffer(black_box(&input)));
+    let sha3 = aios_hal::clock::now_ns().saturating_sub(start);
+    let encoded = envelope();
+    let start = aios_hal::clock::now_ns();
+    let sum = black_box(decode_envelopes(black_box(&encoded)));
+    let cbor = aios_hal::clock::now_ns().saturating_sub(start);
+    match sum {
+        Some(sum) => crate::println!(
+            "bench: native_sha3_ns={sha3} native_cbor_ns={cbor} digest_head={} sum={sum}",
+            u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+        ),
+        None => crate::println!("bench: compute failed: an envelope did not decode"),
     }
 }
 

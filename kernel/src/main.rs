@@ -94,13 +94,17 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     let runtime = agents::init(bundle, aios_hal::percpu::online_count());
     storage::accelerate_checksums();
     ai_bench::run(&cmdline);
-    storage::mount(runtime);
+    if let Some(runtime) = runtime {
+        storage::mount(runtime);
+    }
     bench::run(&cmdline);
     #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest") {
         ktest::run_all();
     }
-    agents::start_boot_agents(runtime);
+    if let Some(runtime) = runtime {
+        agents::start_boot_agents(runtime);
+    }
     console::run()
 }
 

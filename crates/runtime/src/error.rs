@@ -1,4 +1,4 @@
-//! Why an agent could not be started.
+//! Why an agent, or the runtime itself, could not be started.
 
 use alloc::string::String;
 use core::fmt;
@@ -49,5 +49,15 @@ impl fmt::Display for SpawnError {
             }
             SpawnError::Capabilities(why) => write!(f, "capabilities not issued: {why}"),
         }
+    }
+}
+
+/// The runtime could not start: its engine cannot run on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartError(pub aios_engine::Error);
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "agents cannot run: {}", self.0)
     }
 }

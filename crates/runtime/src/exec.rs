@@ -1,16 +1,17 @@
-//! Running agents: one fuel slice at a time on whichever CPU calls
-//! [`Runtime::run_once`]. Out of fuel → back on the run queue; parked in a
-//! syscall → off the queues until its wake-up; returned, trapped or
-//! killed → finished.
+//! Running agents: one slice at a time on whichever CPU calls
+//! [`Runtime::run_once`]. A slice polls the agent's call once: it runs
+//! compiled code on the agent's fiber until the epoch ticks (back on the
+//! run queue), a syscall parks it (off the queues until its wake-up), or
+//! it returns, traps or is killed (finished). CPU use is charged in
+//! nanoseconds of the slice.
 
 use crate::Runtime;
 use crate::park::Park;
-use crate::state::{Call, Execution};
+use crate::state::Execution;
 use aios_abi::payload::AgentState;
-use aios_sched::SLICE_FUEL;
 use alloc::boxed::Box;
 use alloc::string::ToString;
-use wasmi::TypedResumableCall;
+use core::task::{Context, Poll, Waker};
 
 /// How often a parked console reader looks for input.
 const CONSOLE_POLL_NS: u64 = 10_000_000;
@@ -61,7 +62,7 @@ impl Runtime {
         if self.inference_first(cpu) {
             return RunOutcome::Ran;
         }
-        let (id, mut exec, fuel, wake_value) = {
+        let (id, mut exec, wake_value) = {
             let mut state = self.inner.state.lock();
             state.expire_messages(now);
             state.sched.wake_expired(now, cpu);
@@ -96,8 +97,7 @@ impl Runtime {
                 state.sched.remove(id);
                 return RunOutcome::Ran;
             };
-            let allowance = record.quota.fuel_allowance(now);
-            if allowance == 0 {
+            if record.quota.fuel_allowance(now) == 0 {
                 // CPU quota used up for this second: park until it refills.
                 record.exec = Some(exec);
                 record.state = AgentState::Blocked;
@@ -108,12 +108,13 @@ impl Runtime {
             record.state = AgentState::Running;
             record.last_cpu = Some(cpu as u32);
             let wake_value = record.wake_value.take();
-            (id, exec, allowance.min(SLICE_FUEL), wake_value)
+            (id, exec, wake_value)
         };
 
         let started = platform.now_ns();
-        let (next, used) = self.run_slice(&mut exec, fuel, started, wake_value);
+        let next = self.run_slice(&mut exec, wake_value);
         let ended = platform.now_ns();
+        let used = ended.saturating_sub(started);
 
         let mut state = self.inner.state.lock();
         state.sched.charge(id, used);
@@ -124,7 +125,7 @@ impl Runtime {
         record.fuel_used = record.fuel_used.saturating_add(used);
         record.quota.charge_fuel(used, ended);
         record.account_cpu(ended.saturating_sub(started), ended);
-        record.memory_pages = exec.memory.map_or(0, |m| m.size(&exec.store) as u32);
+        record.memory_pages = exec.shared.memory_pages();
         let next = if kill_requested {
             Next::Finish(AgentState::Killed, None, Some("killed".to_string()))
         } else {
@@ -181,72 +182,54 @@ impl Runtime {
         RunOutcome::Ran
     }
 
-    /// Runs or resumes the agent's call with `fuel`; returns what to do
-    /// next and the fuel it burnt.
-    fn run_slice(
-        &self,
-        exec: &mut Box<Execution>,
-        fuel: u64,
-        now: u64,
-        wake_value: Option<i64>,
-    ) -> (Next, u64) {
-        if exec.store.set_fuel(fuel).is_err() {
-            return (
-                Next::Finish(AgentState::Trapped, None, Some("fuel metering off".into())),
-                0,
+    /// Runs or resumes the agent's call for one slice; returns what to do
+    /// next. `wake_value` is what a parked send resumes with.
+    fn run_slice(&self, exec: &mut Box<Execution>, wake_value: Option<i64>) -> Next {
+        let Some(mut call) = exec.call.take() else {
+            return Next::Finish(
+                AgentState::Trapped,
+                None,
+                Some("lost its call state".into()),
             );
+        };
+        exec.shared.set_wake_value(wake_value);
+        // Nothing wakes an agent's future but the scheduler, which polls
+        // it again when the agent is runnable: the waker has nothing to do.
+        let mut context = Context::from_waker(Waker::noop());
+        match call.as_mut().poll(&mut context) {
+            Poll::Pending => {
+                exec.call = Some(call);
+                match exec.shared.take_park() {
+                    Some(park) => Next::Park(park),
+                    None => Next::Requeue,
+                }
+            }
+            Poll::Ready(Ok(code)) => Next::Finish(AgentState::Exited, Some(code), None),
+            Poll::Ready(Err(error)) => match error.downcast_ref::<Park>() {
+                Some(Park::Exit(code)) => Next::Finish(AgentState::Exited, Some(*code), None),
+                _ => Next::Finish(AgentState::Trapped, None, Some(trap_reason(&error))),
+            },
         }
-        let Some(call) = exec.call.take() else {
-            return (
-                Next::Finish(
-                    AgentState::Trapped,
-                    None,
-                    Some("lost its call state".into()),
-                ),
-                0,
-            );
-        };
-        let result = match call {
-            Call::Start(main) => main.call_resumable(&mut exec.store, ()),
-            Call::OutOfFuel(invocation) => invocation.resume(&mut exec.store),
-            Call::Parked(invocation, park) => {
-                match self.resume_value(exec, park, now, wake_value) {
-                    Ok(value) => invocation.resume(&mut exec.store, &[value]),
-                    Err(still_parked) => {
-                        exec.call = Some(Call::Parked(invocation, still_parked.clone()));
-                        return (Next::Park(still_parked), 0);
-                    }
-                }
-            }
-        };
-        let unburnt = exec.store.data_mut().unburnt_fuel.take().unwrap_or(0);
-        let used = fuel
-            .saturating_sub(exec.store.get_fuel().unwrap_or(0))
-            .saturating_sub(unburnt);
-        let next = match result {
-            Ok(TypedResumableCall::Finished(code)) => {
-                Next::Finish(AgentState::Exited, Some(code), None)
-            }
-            Ok(TypedResumableCall::OutOfFuel(invocation)) => {
-                exec.call = Some(Call::OutOfFuel(invocation));
-                Next::Requeue
-            }
-            Ok(TypedResumableCall::HostTrap(invocation)) => {
-                match invocation.host_error().downcast_ref::<Park>().cloned() {
-                    Some(Park::Exit(code)) => Next::Finish(AgentState::Exited, Some(code), None),
-                    Some(park) => {
-                        exec.call = Some(Call::Parked(invocation, park.clone()));
-                        Next::Park(park)
-                    }
-                    None => Next::Finish(
-                        AgentState::Trapped,
-                        None,
-                        Some(invocation.host_error().to_string()),
-                    ),
-                }
-            }
-            Err(error) => Next::Finish(AgentState::Trapped, None, Some(error.to_string())),
-        };
-        (next, used)
     }
+}
+
+/// A trap or error in one line (consoles and logs are line-based): the
+/// trap's kind and the function and module offset where it happened.
+fn trap_reason(error: &aios_engine::wasmtime::Error) -> alloc::string::String {
+    use aios_engine::wasmtime::{Trap, WasmBacktrace};
+    let mut reason = match error.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => alloc::format!("{error:#}"),
+    };
+    let top = error
+        .downcast_ref::<WasmBacktrace>()
+        .and_then(|trace| trace.frames().first());
+    if let Some(frame) = top {
+        let name = frame.func_name().unwrap_or("an unnamed function");
+        match frame.module_offset() {
+            Some(offset) => reason.push_str(&alloc::format!(" in {name} at {offset:#x}")),
+            None => reason.push_str(&alloc::format!(" in {name}")),
+        }
+    }
+    reason.replace('\n', "; ")
 }

@@ -1,7 +1,8 @@
-//! Agent images from the boot bundle: verified once, compiled once, kept
-//! by name for every later spawn.
+//! Agent images from the boot bundle: verified once, their compiled
+//! artifact loaded and linked once, kept by name for every later spawn.
 
-use crate::Runtime;
+use crate::{AgentCtx, Runtime};
+use aios_engine::wasmtime::{ExternType, InstancePre, Module, ValType};
 use aios_image::{BootManifest, Manifest};
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -20,7 +21,10 @@ pub(crate) struct LoadedImage {
     /// SHA3-256 of the publisher key, for policies (computed once here:
     /// hashing the 1,952-byte key on every spawn would double its cost).
     pub(crate) publisher: [u8; 32],
-    pub(crate) module: wasmi::Module,
+    /// The module linked against the syscalls, ready to instantiate; or
+    /// why it cannot be (an import no syscall provides, no `main`), which
+    /// each spawn reports.
+    pub(crate) linked: Result<InstancePre<AgentCtx>, String>,
     pub(crate) start_at_boot: bool,
 }
 
@@ -60,7 +64,7 @@ impl Runtime {
                         LoadedImage {
                             publisher: aios_audit::fingerprint(&manifest.publisher),
                             manifest: alloc::sync::Arc::new(manifest),
-                            module,
+                            linked: self.link(&module),
                             start_at_boot: agent.start_at_boot,
                         },
                     );
@@ -110,7 +114,7 @@ impl Runtime {
         name: &str,
         bytes: &[u8],
         trusted: &[[u8; 32]],
-    ) -> Result<(Manifest, wasmi::Module), String> {
+    ) -> Result<(Manifest, Module), String> {
         let image = aios_image::verify(bytes, trusted).map_err(|e| e.to_string())?;
         if image.manifest.name != name {
             return Err(format!(
@@ -118,9 +122,31 @@ impl Runtime {
                 image.manifest.name
             ));
         }
-        let module = wasmi::Module::new(&self.inner.engine, image.wasm)
-            .map_err(|e| format!("malformed module: {e}"))?;
+        let module = aios_engine::load(&self.inner.engine, &image).map_err(|e| e.to_string())?;
         Ok((image.manifest, module))
+    }
+
+    /// Resolves `module`'s imports against the syscalls and checks its
+    /// entry point, once per image.
+    fn link(&self, module: &Module) -> Result<InstancePre<AgentCtx>, String> {
+        let entry = aios_abi::ENTRY_POINT;
+        let returns_i32 = match module.get_export(entry) {
+            Some(ExternType::Func(func)) => {
+                func.params().len() == 0
+                    && matches!(
+                        func.results().collect::<Vec<_>>().as_slice(),
+                        [ValType::I32]
+                    )
+            }
+            _ => false,
+        };
+        if !returns_i32 {
+            return Err(format!("no exported `{entry}: fn() -> i32`"));
+        }
+        self.inner
+            .linker
+            .instantiate_pre(module)
+            .map_err(|e| format!("{e:#}"))
     }
 
     /// Every image with its boot flag, dependencies and restart policy.

@@ -1,10 +1,13 @@
-//! The agent runtime: WebAssembly agents under `wasmi`, preempted by fuel,
-//! scheduled on every CPU, talking to the kernel through the syscalls of
-//! `aios-abi`, with capabilities and quotas from `aios-cap`.
+//! The agent runtime: WebAssembly agents compiled ahead of time and run by
+//! Wasmtime (through `aios-engine`), each on its own fiber, preempted when
+//! the engine's epoch ticks, scheduled on every CPU, talking to the kernel
+//! through the syscalls of `aios-abi`, with capabilities and quotas from
+//! `aios-cap`.
 //!
 //! The runtime is portable: the kernel supplies a [`Platform`] (clock,
-//! console, log, system facts) and calls [`Runtime::run_once`] from each
-//! CPU's main loop. Host tests drive it the same way with a fake platform.
+//! console, log, system facts), calls [`Runtime::run_once`] from each CPU's
+//! main loop and [`Runtime::tick`] from its timer. Host tests drive it the
+//! same way with a fake platform and a ticking thread.
 #![no_std]
 
 extern crate alloc;
@@ -20,24 +23,23 @@ mod park;
 mod platform;
 mod post;
 mod resume;
+mod shared;
 mod spawn;
 mod state;
 mod storage;
 mod syscalls;
 
 pub use ai::InferenceStats;
-pub use error::SpawnError;
+pub use error::{SpawnError, StartError};
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;
 pub use platform::Platform;
 pub use storage::{Disk, MountError, StoreStatus};
 
+use aios_engine::wasmtime;
 use alloc::sync::Arc;
 use images::Images;
 use state::State;
-
-/// Fuel given to an agent's start function (module initialisation).
-pub const START_FUEL: u64 = 10_000_000;
 
 /// The runtime: agents, their capabilities, and the scheduler.
 #[derive(Clone)]
@@ -47,8 +49,8 @@ pub struct Runtime {
 
 pub(crate) struct Inner {
     platform: Arc<dyn Platform>,
-    engine: wasmi::Engine,
-    linker: wasmi::Linker<AgentCtx>,
+    engine: wasmtime::Engine,
+    linker: wasmtime::Linker<AgentCtx>,
     images: spin::Mutex<Images>,
     state: spin::Mutex<State>,
     guard: guard::Guard,
@@ -89,28 +91,25 @@ impl Runtime {
     }
 }
 
-/// What every agent's `wasmi::Store` carries.
+/// What every agent's `wasmtime::Store` carries.
 pub(crate) struct AgentCtx {
     id: u64,
     runtime: alloc::sync::Weak<Inner>,
-    limits: wasmi::StoreLimits,
-    /// Fuel left when the agent called `yield`, which ends the slice by
-    /// emptying the tank: not to be charged to the agent.
-    unburnt_fuel: Option<u64>,
+    limits: shared::Limits,
+    /// The agent's exported linear memory, once instantiated.
+    memory: Option<wasmtime::Memory>,
+    /// What the agent's syscalls and the CPU that runs it tell each other.
+    shared: Arc<shared::Shared>,
     /// Who the agent is, for the policy engine.
     subject: guard::Subject,
 }
 
 impl Runtime {
     /// A runtime for `cpus` CPUs on `platform`, with no images loaded.
-    pub fn new(platform: Arc<dyn Platform>, cpus: usize) -> Runtime {
-        let mut config = wasmi::Config::default();
-        config.consume_fuel(true);
-        // Compile whole modules when images load: lazy compilation would
-        // charge the compile to the agent's fuel in a way that cannot be
-        // resumed after preemption.
-        config.compilation_mode(wasmi::CompilationMode::Eager);
-        let engine = wasmi::Engine::new(&config);
+    /// Fails only if the engine cannot run here (a CPU feature compiled
+    /// agents use is missing).
+    pub fn new(platform: Arc<dyn Platform>, cpus: usize) -> Result<Runtime, StartError> {
+        let engine = aios_engine::runtime_engine().map_err(StartError)?;
         let guard = guard::Guard::new(platform.random_seed(), platform.now_ns());
         let storage = Arc::new(storage::Storage::new());
         let memory = ai::Memory::new(storage.clone(), platform.clone());
@@ -130,6 +129,36 @@ impl Runtime {
                 .collect(),
             cpus: cpus.max(1),
         });
-        Runtime { inner }
+        Ok(Runtime { inner })
+    }
+
+    /// Advances the engine's epoch: every agent running now ends its slice
+    /// at its next loop head or call. The kernel calls this from its timer
+    /// interrupt (it is one atomic add); host tests from a thread.
+    pub fn tick(&self) {
+        self.inner.engine.increment_epoch();
+    }
+
+    /// A handle that ticks this runtime's epoch without keeping the
+    /// runtime alive (for a timer thread on the host).
+    pub fn ticker(&self) -> Ticker {
+        Ticker(Arc::downgrade(&self.inner))
+    }
+}
+
+/// Ticks a runtime's epoch while the runtime exists.
+#[derive(Clone)]
+pub struct Ticker(alloc::sync::Weak<Inner>);
+
+impl Ticker {
+    /// Advances the epoch; false once the runtime is gone.
+    pub fn tick(&self) -> bool {
+        match self.0.upgrade() {
+            Some(inner) => {
+                inner.engine.increment_epoch();
+                true
+            }
+            None => false,
+        }
     }
 }

@@ -3,18 +3,16 @@
 
 use crate::AgentCtx;
 use aios_abi::Error;
+use aios_engine::wasmtime::{self, Caller};
 use alloc::vec;
 use alloc::vec::Vec;
-use wasmi::Caller;
 
 /// Largest single payload a syscall copies in (1 MiB).
 pub(crate) const MAX_PAYLOAD: usize = 1 << 20;
 
-fn memory(caller: &Caller<'_, AgentCtx>) -> Result<wasmi::Memory, Error> {
-    caller
-        .get_export("memory")
-        .and_then(wasmi::Extern::into_memory)
-        .ok_or(Error::BadPointer)
+/// The caller's exported linear memory (looked up once, at instantiation).
+fn memory(caller: &Caller<'_, AgentCtx>) -> Result<wasmtime::Memory, Error> {
+    caller.data().memory.ok_or(Error::BadPointer)
 }
 
 /// Validates `(ptr, len)` as a range of at most `max` bytes.
@@ -62,16 +60,16 @@ pub(crate) fn write_reply(
     i32::try_from(reply.len()).map_err(|_| Error::BadLength)
 }
 
-/// Writes bytes into a parked agent's memory (outside a syscall).
-pub(crate) fn write_store(
-    store: &mut wasmi::Store<AgentCtx>,
-    memory: Option<wasmi::Memory>,
+/// Writes bytes at `ptr` in the caller's memory: how a parked syscall
+/// delivers what it waited for, into the buffer validated when it parked.
+pub(crate) fn write_at(
+    caller: &mut Caller<'_, AgentCtx>,
     ptr: u32,
     bytes: &[u8],
 ) -> Result<(), Error> {
-    let memory = memory.ok_or(Error::BadPointer)?;
+    let memory = memory(caller)?;
     memory
-        .write(store, ptr as usize, bytes)
+        .write(&mut *caller, ptr as usize, bytes)
         .map_err(|_| Error::BadPointer)
 }
 

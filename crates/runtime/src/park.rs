@@ -1,9 +1,11 @@
-//! Why a syscall stopped the agent: the host error a syscall returns to
-//! suspend the Wasm call, resumed later by the CPU that runs it next.
+//! Why a syscall stopped the agent: a syscall that must wait leaves a
+//! [`Park`] for the scheduler and suspends the agent's fiber; the CPU that
+//! runs the agent next resumes it once the park resolves. `agent_exit`
+//! ends the call with a `Park::Exit` error instead.
 
 use core::fmt;
 
-/// A request, raised from inside a syscall, to suspend the calling agent.
+/// Why a syscall suspended (or, for `Exit`, ended) the calling agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Park {
     /// Resume with 0 once `until` (ns since boot) has passed.
@@ -58,4 +60,4 @@ impl fmt::Display for Park {
     }
 }
 
-impl wasmi::errors::HostError for Park {}
+impl core::error::Error for Park {}

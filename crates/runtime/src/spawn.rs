@@ -1,10 +1,12 @@
 //! Agent lifecycle: spawn, kill, inspection.
 
-use crate::state::{AgentRecord, Call, Execution};
-use crate::{AgentCtx, Runtime, START_FUEL, SpawnError};
+use crate::shared::{Limits, Shared};
+use crate::state::{AgentRecord, Execution};
+use crate::{AgentCtx, Runtime, SpawnError};
+use aios_abi::ENTRY_POINT;
 use aios_abi::payload::{AgentInfo, AgentState, CapKind};
-use aios_abi::{ENTRY_POINT, WASM_PAGE};
 use aios_cap::{QuotaState, Quotas, Resource};
+use aios_engine::wasmtime::{InstancePre, Store};
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -39,7 +41,7 @@ impl Runtime {
                 None => SpawnError::UnknownImage(name.to_string()),
             });
         };
-        let module = image.module.clone();
+        let linked = image.linked.clone();
         let manifest = image.manifest.clone();
         let publisher = image.publisher;
         drop(images);
@@ -93,7 +95,7 @@ impl Runtime {
             publisher,
             labels: manifest.labels.clone(),
         };
-        let exec = match self.instantiate(id, &module, quotas.memory_pages, subject) {
+        let exec = match self.instantiate(id, linked, quotas.memory_pages, subject) {
             Ok(exec) => exec,
             Err(reason) => {
                 let mut state = self.inner.state.lock();
@@ -139,7 +141,6 @@ impl Runtime {
             return Ok(id);
         }
         if let Some(record) = state.agents.get_mut(&id) {
-            record.memory_pages = exec.memory.map_or(0, |m| m.size(&exec.store) as u32);
             record.state = AgentState::Runnable;
             record.exec = Some(exec);
         }
@@ -191,45 +192,40 @@ impl Runtime {
         state.post.add_agent(id, specs)
     }
 
+    /// The agent's store and its whole call as one future. The module is
+    /// instantiated by the first poll, on the agent's own fiber and in its
+    /// first slice, so a start function that spins is preempted like
+    /// `main`.
     fn instantiate(
         &self,
         id: u64,
-        module: &wasmi::Module,
+        linked: Result<InstancePre<AgentCtx>, String>,
         memory_pages: u32,
         subject: crate::guard::Subject,
     ) -> Result<Box<Execution>, String> {
-        let limits = wasmi::StoreLimitsBuilder::new()
-            .memory_size((u64::from(memory_pages) * WASM_PAGE) as usize)
-            .instances(1)
-            .memories(1)
-            .tables(4)
-            .table_elements(65_536)
-            .build();
+        let linked = linked?;
+        let shared = Arc::new(Shared::default());
         let ctx = AgentCtx {
             id,
             runtime: Arc::downgrade(&self.inner),
-            limits,
-            unburnt_fuel: None,
+            limits: Limits::new(memory_pages, shared.clone()),
+            memory: None,
+            shared: shared.clone(),
             subject,
         };
-        let mut store = wasmi::Store::new(&self.inner.engine, ctx);
+        let mut store = Store::new(&self.inner.engine, ctx);
         store.limiter(|ctx| &mut ctx.limits);
-        store.set_fuel(START_FUEL).map_err(|e| e.to_string())?;
-        let instance = self
-            .inner
-            .linker
-            .instantiate_and_start(&mut store, module)
-            .map_err(|e| e.to_string())?;
-        let main = instance
-            .get_typed_func::<(), i32>(&store, ENTRY_POINT)
-            .map_err(|_| alloc::format!("no exported `{ENTRY_POINT}: fn() -> i32`"))?;
-        let memory = instance
-            .get_export(&store, "memory")
-            .and_then(wasmi::Extern::into_memory);
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_async_yield_and_update(1);
+        let call = Box::pin(async move {
+            let instance = linked.instantiate_async(&mut store).await?;
+            store.data_mut().memory = instance.get_memory(&mut store, "memory");
+            let main = instance.get_typed_func::<(), i32>(&mut store, ENTRY_POINT)?;
+            main.call_async(&mut store, ()).await
+        });
         Ok(Box::new(Execution {
-            store,
-            call: Some(Call::Start(main)),
-            memory,
+            call: Some(call),
+            shared,
         }))
     }
 

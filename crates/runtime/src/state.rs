@@ -1,36 +1,34 @@
 //! The runtime's shared state: agent records, capabilities, scheduler.
 
-use crate::park::Park;
 use crate::post::{Post, RETRY, Wake};
+use crate::shared::Shared;
 use aios_abi::payload::{AgentInfo, AgentState};
 use aios_cap::{CapSpace, QuotaState};
 use aios_sched::Scheduler;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::future::Future;
+use core::pin::Pin;
 
 /// How many finished agents stay visible (for `agents` and supervisors).
 pub(crate) const FINISHED_KEPT: usize = 64;
 /// Window over which CPU share is measured.
 pub(crate) const CPU_WINDOW_NS: u64 = 1_000_000_000;
 
-/// Where an agent's Wasm call stands.
-pub(crate) enum Call {
-    /// Not started yet.
-    Start(wasmi::TypedFunc<(), i32>),
-    /// Preempted by running out of fuel.
-    OutOfFuel(wasmi::TypedResumableCallOutOfFuel<i32>),
-    /// Suspended inside a syscall.
-    Parked(wasmi::TypedResumableCallHostTrap<i32>, Park),
-}
+/// An agent's whole life as one future: instantiation, then its `main`
+/// on its own fiber. It owns the agent's store; polling it runs the agent
+/// until it ends, yields to the epoch, or parks in a syscall.
+pub(crate) type Call = Pin<Box<dyn Future<Output = aios_engine::wasmtime::Result<i32>> + Send>>;
 
 /// An agent's execution state: moved out of the table while a CPU runs it.
 pub(crate) struct Execution {
-    pub(crate) store: wasmi::Store<crate::AgentCtx>,
     /// Taken while a slice runs.
     pub(crate) call: Option<Call>,
-    pub(crate) memory: Option<wasmi::Memory>,
+    /// What the agent's syscalls and the scheduler tell each other.
+    pub(crate) shared: Arc<Shared>,
 }
 
 /// Everything the kernel tracks about one agent.

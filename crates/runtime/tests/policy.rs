@@ -13,7 +13,7 @@ use support::{FakePlatform, TestAgent, bundle_with_policy, module, run};
 
 fn runtime_with(agents: &[TestAgent], policy: Option<&str>) -> Runtime {
     let platform = Arc::new(FakePlatform::default());
-    let runtime = Runtime::new(platform, 1);
+    let runtime = support::new_runtime(platform, 1);
     runtime
         .load_bundle(&bundle_with_policy(agents, policy))
         .expect("bundle loads");

@@ -79,7 +79,7 @@ pub(crate) fn promise(config: &mut Config) {
     // kernel (no libcalls for rounding or fused multiply-add), and no
     // syscall takes or returns a float.
     unsafe {
-        config.detect_host_feature(|feature| has(feature));
+        config.detect_host_feature(has);
         config.x86_float_abi_ok(true);
     }
 }

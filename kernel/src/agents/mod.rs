@@ -9,18 +9,36 @@ use spin::Once;
 
 static RUNTIME: Once<Runtime> = Once::new();
 
-/// Creates the runtime for `cpus` CPUs and loads the bundle's images.
-pub fn init(bundle: &[u8], cpus: usize) -> &'static Runtime {
-    let runtime = RUNTIME.call_once(|| Runtime::new(Arc::new(platform::KernelPlatform), cpus));
+/// Creates the runtime for `cpus` CPUs, has the timer tick its epoch (a
+/// running agent yields its CPU at every tick) and loads the bundle's
+/// images. `None` if agents cannot run on this machine (the reason is
+/// logged).
+pub fn init(bundle: &[u8], cpus: usize) -> Option<&'static Runtime> {
+    let runtime =
+        match RUNTIME.try_call_once(|| Runtime::new(Arc::new(platform::KernelPlatform), cpus)) {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                crate::error!("agents: {}", e);
+                return None;
+            }
+        };
+    aios_hal::clock::on_tick(tick);
     if bundle.is_empty() {
         crate::info!("agents: no bundle, no agent images");
-        return runtime;
+        return Some(runtime);
     }
     match runtime.load_bundle(bundle) {
         Ok(n) => crate::info!("agents: {} images verified and compiled", n),
         Err(e) => crate::error!("agents: bundle not loaded: {}", e),
     }
-    runtime
+    Some(runtime)
+}
+
+/// The timer's hook: ends running agents' slices.
+fn tick() {
+    if let Some(runtime) = RUNTIME.get() {
+        runtime.tick();
+    }
 }
 
 /// The runtime, once `init` ran.

@@ -9,6 +9,7 @@ mod block_tests;
 mod boot_tests;
 mod clock_tests;
 mod disk_interrupt_tests;
+mod engine_tests;
 mod interrupt_tests;
 mod ipc_tests;
 mod memory_tests;
@@ -67,6 +68,7 @@ const SUITES: &[&[KTest]] = &[
     store_tests::TESTS,
     wasm_memory_tests::TESTS,
     wasm_platform_tests::TESTS,
+    engine_tests::TESTS,
 ];
 
 const NONE: usize = usize::MAX;

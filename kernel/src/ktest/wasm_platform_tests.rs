@@ -24,21 +24,31 @@ fn slot(n: usize) -> usize {
     tls::get(n) as usize
 }
 
+/// The other CPU's half: its slots are its own (Wasmtime may have left its
+/// "initialised" mark in them if agents ran there, so they are kept and
+/// put back, not assumed NULL).
 fn remote_tls() {
+    let saved = [tls::get(0), tls::get(1)];
     let result = (|| {
-        ensure!(slot(0) == 0 && slot(1) == 0, "slots not NULL by default");
+        ensure!(
+            slot(0) != MINE[0] && slot(1) != MINE[1],
+            "another CPU's slots show through"
+        );
         tls::set(0, THEIRS as *mut u8);
         ensure!(
             aios_hal::wasm::tls::wasmtime_tls_get(0) as usize == THEIRS,
             "the hook does not see the slot"
         );
-        tls::set(0, core::ptr::null_mut());
         Ok(())
     })();
+    for (n, value) in saved.into_iter().enumerate() {
+        tls::set(n, value);
+    }
     REMOTE.report(result);
 }
 
 fn tls_slots_are_per_cpu() -> Result<(), String> {
+    let saved = [tls::get(0), tls::get(1)];
     for (n, &value) in MINE.iter().enumerate() {
         tls::wasmtime_tls_set(n, value as *mut u8);
     }
@@ -50,8 +60,8 @@ fn tls_slots_are_per_cpu() -> Result<(), String> {
         REMOTE.wait(other, 10, core::hint::spin_loop)?;
     }
     let kept = slot(0) == MINE[0] && slot(1) == MINE[1];
-    for n in 0..tls::SLOTS {
-        tls::set(n, core::ptr::null_mut());
+    for (n, value) in saved.into_iter().enumerate() {
+        tls::set(n, value);
     }
     ensure!(kept, "another CPU's slot or slot out of range changed mine");
     Ok(())

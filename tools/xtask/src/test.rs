@@ -161,6 +161,8 @@ fn lints(paths: &Paths) -> Result<(), Error> {
                 "aios-kernel",
                 "-p",
                 "aios-hal",
+                "-p",
+                "aios-engine",
                 "--target",
                 KERNEL_TARGET,
             ],

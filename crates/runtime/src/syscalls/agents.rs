@@ -1,24 +1,27 @@
 //! Syscalls about the caller and other agents: null, log, clock, yield,
 //! sleep, exit, spawn, kill, info, list, memory.
 
-use super::{SysResult, code, context, permit, require, require_view, wrap};
+use super::{SysResult, code, context, permit, require, require_view, wrap, wrap_parking};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
+use crate::resume::{Step, end_slice};
+use aios_abi::MODULE;
 use aios_abi::payload::{AgentList, CapKind, SpawnRequest, rights};
 use aios_abi::{Error, Handle, SELF};
 use aios_cap::Resource;
-use wasmi::{Caller, Linker};
+use aios_engine::wasmtime::{self, Caller, Linker};
+use alloc::boxed::Box;
 
 /// Longest log line accepted.
 const MAX_LOG: usize = 4096;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "null",
-        |caller: Caller<'_, AgentCtx>| -> Result<i32, wasmi::Error> {
+        |caller: Caller<'_, AgentCtx>| -> wasmtime::Result<i32> {
             code(permit(&caller, Operation::plain("null")).map(|()| 0))
         },
     )?;
@@ -32,43 +35,30 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
     wrap(
         linker,
         "clock",
-        |caller: Caller<'_, AgentCtx>| -> Result<i64, wasmi::Error> {
+        |caller: Caller<'_, AgentCtx>| -> wasmtime::Result<i64> {
             if let Err(error) = permit(&caller, Operation::plain("clock")) {
                 return Ok(i64::from(error.code()));
             }
             Ok(context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns() as i64))
         },
     )?;
-    wrap(linker, "yield", |mut caller: Caller<'_, AgentCtx>| {
-        end_slice(&mut caller)
-    })?;
-    // Sleep suspends through a host error, not by emptying the fuel tank:
-    // wasmi charges fuel per block, so instructions after the call in the
-    // same block would run before the sleep took effect.
-    wrap(
-        linker,
-        "sleep",
-        |caller: Caller<'_, AgentCtx>, ns: i64| -> Result<i32, wasmi::Error> {
-            let Ok(ns) = u64::try_from(ns) else {
-                return Ok(Error::InvalidArgument.code());
-            };
-            if let Err(error) = permit(&caller, Operation::plain("sleep")) {
+    linker.func_wrap_async(MODULE, "yield", |caller: Caller<'_, AgentCtx>, (): ()| {
+        Box::new(async move {
+            if let Err(error) = permit(&caller, Operation::plain("yield")) {
                 return Ok(error.code());
             }
-            let now = context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns());
-            Err(wasmi::Error::host(Park::Sleep {
-                until: now.saturating_add(ns),
-            }))
-        },
-    )?;
+            Ok::<i32, wasmtime::Error>(end_slice().await)
+        })
+    })?;
+    wrap_parking(linker, "sleep", sleep)?;
     wrap(
         linker,
         "agent_exit",
-        |caller: Caller<'_, AgentCtx>, status: i32| -> Result<i32, wasmi::Error> {
+        |caller: Caller<'_, AgentCtx>, status: i32| -> wasmtime::Result<i32> {
             if let Err(error) = permit(&caller, Operation::plain("agent_exit")) {
                 return Ok(error.code());
             }
-            Err(wasmi::Error::host(Park::Exit(status)))
+            Err(wasmtime::Error::new(Park::Exit(status)))
         },
     )?;
     wrap(
@@ -147,20 +137,18 @@ fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32
     write_reply(caller, out, cap, &aios_abi::encode(&reply))
 }
 
-/// `yield`: ends the caller's slice after this syscall returns 0. The fuel
-/// left is recorded (so it is not charged) and emptied, which makes wasmi
-/// suspend the call as out-of-fuel at its next fuel check (the next block);
-/// the runtime then requeues the agent. Much cheaper than suspending
-/// through a host error, and a yield is only a hint, so the few
-/// instructions that may run before the check do no harm.
-fn end_slice(caller: &mut Caller<'_, AgentCtx>) -> Result<i32, wasmi::Error> {
-    if let Err(error) = permit(caller, Operation::plain("yield")) {
-        return Ok(error.code());
+/// `sleep`: parks the caller until `ns` nanoseconds from now.
+fn sleep(caller: &mut Caller<'_, AgentCtx>, (ns,): (i64,)) -> Step<i32> {
+    let Ok(ns) = u64::try_from(ns) else {
+        return Step::Done(Error::InvalidArgument.code());
+    };
+    if let Err(error) = permit(caller, Operation::plain("sleep")) {
+        return Step::Done(error.code());
     }
-    let unburnt = caller.get_fuel()?;
-    caller.data_mut().unburnt_fuel = Some(unburnt);
-    caller.set_fuel(0)?;
-    Ok(0)
+    let now = context(caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns());
+    Step::Park(Park::Sleep {
+        until: now.saturating_add(ns),
+    })
 }
 
 fn log(caller: &Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32) -> SysResult {
@@ -270,10 +258,7 @@ fn mem_alloc(caller: &mut Caller<'_, AgentCtx>, pages: i32) -> SysResult {
             ..Operation::plain("agent_mem_alloc")
         },
     )?;
-    let memory = caller
-        .get_export("memory")
-        .and_then(wasmi::Extern::into_memory)
-        .ok_or(Error::NotSupported)?;
+    let memory = caller.data().memory.ok_or(Error::NotSupported)?;
     let previous = memory
         .grow(&mut *caller, pages)
         .map_err(|_| Error::QuotaExceeded)?;

@@ -11,15 +11,15 @@ use crate::memory::{read, write_reply};
 use aios_abi::payload::{CapKind, InferRequest, rights};
 use aios_abi::{Error, Handle};
 use aios_cap::Resource;
+use aios_engine::wasmtime::{self, Caller, Linker};
 use alloc::vec::Vec;
-use wasmi::{Caller, Linker};
 
 /// Longest text `embed` takes (the model reads 256 tokens at most).
 const MAX_TEXT: usize = 64 * 1024;
 /// Longest encoded `InferRequest` (the model's context is 8,192 tokens).
 const MAX_REQUEST: usize = 256 * 1024;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "embed",
@@ -30,11 +30,7 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
     wrap(
         linker,
         "infer",
-        |caller: Caller<'_, AgentCtx>,
-         model: i32,
-         ptr: i32,
-         len: i32|
-         -> Result<i64, wasmi::Error> {
+        |caller: Caller<'_, AgentCtx>, model: i32, ptr: i32, len: i32| -> wasmtime::Result<i64> {
             Ok(infer(&caller, model as u32, ptr, len).unwrap_or_else(|e| i64::from(e.code())))
         },
     )?;

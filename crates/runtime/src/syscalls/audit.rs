@@ -7,14 +7,14 @@ use crate::memory::write_reply;
 use aios_abi::Error;
 use aios_abi::payload::{AuditEntry, AuditRecords, AuditVerdict, CapKind, rights};
 use aios_audit::AuditError;
+use aios_engine::wasmtime::{self, Caller, Linker};
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use wasmi::{Caller, Linker};
 
 /// Most records `audit_tail` returns.
 const MAX_TAIL: u32 = 1024;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "audit_tail",

@@ -9,11 +9,11 @@ use aios_abi::payload::{CapInfo, CapKind, CapList, GrantRequest, rights};
 use aios_abi::{Error, Handle};
 use aios_audit::Kind;
 use aios_cap::CapSpace;
+use aios_engine::wasmtime::{self, Caller, Linker};
 use aios_events::{CapAction, EventKind};
 use alloc::vec::Vec;
-use wasmi::{Caller, Linker};
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "cap_list",

@@ -1,21 +1,22 @@
 //! Policy and event syscalls: `policy_set`, `event_subscribe`,
 //! `event_next`.
 
-use super::{SysResult, code, context, permit, require, require_view, wrap};
+use super::{SysResult, code, context, permit, require, require_view, wrap, wrap_parking};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, out_buffer, read, write_reply};
 use crate::park::Park;
+use crate::resume::Step;
 use aios_abi::Error;
 use aios_abi::payload::{CapKind, EventFilter, rights};
 use aios_cap::Resource;
+use aios_engine::wasmtime::{self, Caller, Linker};
 use alloc::string::ToString;
-use wasmi::{Caller, Linker};
 
 /// Smallest buffer `event_next` accepts (every event fits).
 const MIN_EVENT_BUFFER: u32 = 1024;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "policy_set",
@@ -30,13 +31,7 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
             code(event_subscribe(&caller, topic as u32, ptr, len))
         },
     )?;
-    wrap(
-        linker,
-        "event_next",
-        |mut caller: Caller<'_, AgentCtx>, sub: i32, out: i32, cap: i32, timeout: i64| {
-            event_next(&mut caller, sub, out, cap, timeout)
-        },
-    )
+    wrap_parking(linker, "event_next", event_next)
 }
 
 fn policy_set(
@@ -85,11 +80,8 @@ fn event_subscribe(caller: &Caller<'_, AgentCtx>, topic: u32, ptr: i32, len: i32
 
 fn event_next(
     caller: &mut Caller<'_, AgentCtx>,
-    sub: i32,
-    out: i32,
-    cap: i32,
-    timeout: i64,
-) -> Result<i32, wasmi::Error> {
+    (sub, out, cap, timeout): (i32, i32, i32, i64),
+) -> Step<i32> {
     let checked = (|| {
         permit(caller, Operation::plain("event_next"))?;
         let sub = u64::try_from(sub).map_err(|_| Error::InvalidArgument)?;
@@ -102,25 +94,28 @@ fn event_next(
     })();
     let (sub, timeout, ptr, room) = match checked {
         Ok(v) => v,
-        Err(e) => return Ok(e.code()),
+        Err(e) => return Step::Done(e.code()),
     };
     let Ok((rt, me)) = context(caller) else {
-        return Ok(Error::NotSupported.code());
+        return Step::Done(Error::NotSupported.code());
     };
     match rt.inner.next_event(me, sub) {
-        Ok(Some(event)) => code(write_reply(
-            caller,
-            out,
-            cap,
-            &minicbor::to_vec(&event).unwrap_or_default(),
-        )),
-        Ok(None) if timeout == 0 => Ok(Error::WouldBlock.code()),
-        Ok(None) => Err(wasmi::Error::host(Park::Event {
+        Ok(Some(event)) => Step::Done(
+            write_reply(
+                caller,
+                out,
+                cap,
+                &minicbor::to_vec(&event).unwrap_or_default(),
+            )
+            .unwrap_or_else(Error::code),
+        ),
+        Ok(None) if timeout == 0 => Step::Done(Error::WouldBlock.code()),
+        Ok(None) => Step::Park(Park::Event {
             sub,
             ptr,
             cap: room,
             deadline: rt.inner.platform.now_ns().saturating_add(timeout),
-        })),
-        Err(error) => Ok(error.code()),
+        }),
+        Err(error) => Step::Done(error.code()),
     }
 }

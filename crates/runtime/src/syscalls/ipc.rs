@@ -1,42 +1,28 @@
 //! Messaging syscalls: `semantic_send`, `semantic_recv`, `ipc_trace`,
 //! `ipc_stats`.
 
-use super::{SysResult, code, context, permit, require, require_view, wrap};
+use super::{SysResult, code, context, permit, require, require_view, wrap, wrap_parking};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{out_buffer, read, write_reply};
 use crate::park::Park;
 use crate::post::Sent;
 use crate::post::Target;
+use crate::resume::Step;
 use aios_abi::payload::{CapKind, RecvFilter, rights};
 use aios_abi::{Error, SELF, send_flags};
 use aios_cap::Resource;
+use aios_engine::wasmtime::{self, Caller, Linker};
 use aios_events::{EventKind, IpcOutcome};
 use aios_ipc::{Filter, MAX_MESSAGE, Message, Pattern};
 use alloc::string::String;
-use wasmi::{Caller, Linker};
 
 /// Largest receive filter accepted.
 const MAX_FILTER: usize = 1024;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
-    wrap(
-        linker,
-        "semantic_send",
-        |caller: Caller<'_, AgentCtx>, cap: i32, ptr: i32, len: i32, flags: i32| {
-            send(&caller, cap as u32, ptr, len, flags)
-        },
-    )?;
-    wrap(
-        linker,
-        "semantic_recv",
-        |mut caller: Caller<'_, AgentCtx>,
-         filter_ptr: i32,
-         filter_len: i32,
-         out: i32,
-         cap: i32,
-         timeout: i64| { recv(&mut caller, filter_ptr, filter_len, out, cap, timeout) },
-    )?;
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
+    wrap_parking(linker, "semantic_send", send)?;
+    wrap_parking(linker, "semantic_recv", recv)?;
     wrap(
         linker,
         "ipc_trace",
@@ -54,20 +40,17 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
 }
 
 fn send(
-    caller: &Caller<'_, AgentCtx>,
-    cap: u32,
-    ptr: i32,
-    len: i32,
-    flags: i32,
-) -> Result<i64, wasmi::Error> {
-    match try_send(caller, cap, ptr, len, flags) {
-        Ok(Sent::Queued { id, .. } | Sent::ToKernel { id }) => Ok(id as i64),
-        Ok(Sent::Parked { .. }) => Err(wasmi::Error::host(Park::Send)),
+    caller: &mut Caller<'_, AgentCtx>,
+    (cap, ptr, len, flags): (i32, i32, i32, i32),
+) -> Step<i64> {
+    match try_send(caller, cap as u32, ptr, len, flags) {
+        Ok(Sent::Queued { id, .. } | Sent::ToKernel { id }) => Step::Done(id as i64),
+        Ok(Sent::Parked { .. }) => Step::Park(Park::Send),
         Err(error) => {
             if let Ok((rt, _)) = context(caller) {
                 rt.inner.state.lock().post.totals.refused += 1;
             }
-            Ok(i64::from(error.code()))
+            Step::Done(i64::from(error.code()))
         }
     }
 }
@@ -160,12 +143,8 @@ fn try_send(
 
 fn recv(
     caller: &mut Caller<'_, AgentCtx>,
-    filter_ptr: i32,
-    filter_len: i32,
-    out: i32,
-    cap: i32,
-    timeout: i64,
-) -> Result<i32, wasmi::Error> {
+    (filter_ptr, filter_len, out, cap, timeout): (i32, i32, i32, i32, i64),
+) -> Step<i32> {
     let checked = (|| {
         permit(caller, Operation::plain("semantic_recv"))?;
         let timeout = u64::try_from(timeout).map_err(|_| Error::InvalidArgument)?;
@@ -175,22 +154,24 @@ fn recv(
     })();
     let (timeout, filter, ptr, room) = match checked {
         Ok(v) => v,
-        Err(e) => return Ok(Error::code(e)),
+        Err(e) => return Step::Done(Error::code(e)),
     };
     let Ok((rt, me)) = context(caller) else {
-        return Ok(Error::NotSupported.code());
+        return Step::Done(Error::NotSupported.code());
     };
     let now = rt.inner.platform.now_ns();
     match rt.take_message(me, &filter, room, now) {
-        Ok(Some(bytes)) => code(write_reply(caller, out, cap, &bytes)),
-        Ok(None) if timeout == 0 => Ok(Error::WouldBlock.code()),
-        Ok(None) => Err(wasmi::Error::host(Park::Recv {
+        Ok(Some(bytes)) => {
+            Step::Done(write_reply(caller, out, cap, &bytes).unwrap_or_else(Error::code))
+        }
+        Ok(None) if timeout == 0 => Step::Done(Error::WouldBlock.code()),
+        Ok(None) => Step::Park(Park::Recv {
             filter,
             ptr,
             cap: room,
             deadline: now.saturating_add(timeout),
-        })),
-        Err(error) => Ok(error.code()),
+        }),
+        Err(error) => Step::Done(error.code()),
     }
 }
 

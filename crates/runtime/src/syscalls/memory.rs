@@ -12,23 +12,19 @@ use aios_abi::payload::{
     CapKind, MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest, rights,
 };
 use aios_cap::Resource;
+use aios_engine::wasmtime::{self, Caller, Linker};
 use aios_fabric::{Query, RegionKind, StoreRequest};
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasmi::{Caller, Linker};
 
 /// Most hits one query returns.
 const MAX_HITS: u32 = 100;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "memory_store",
-        |caller: Caller<'_, AgentCtx>,
-         region: i32,
-         ptr: i32,
-         len: i32|
-         -> Result<i64, wasmi::Error> {
+        |caller: Caller<'_, AgentCtx>, region: i32, ptr: i32, len: i32| -> wasmtime::Result<i64> {
             Ok(memory_store(&caller, region as u32, ptr, len)
                 .unwrap_or_else(|e| i64::from(e.code())))
         },

@@ -19,8 +19,8 @@ use crate::guard::Operation;
 use crate::{AgentCtx, Inner, Runtime};
 use aios_abi::payload::CapKind;
 use aios_abi::{Error, Handle, MODULE};
+use aios_engine::wasmtime::{self, Caller, Engine, Linker};
 use alloc::sync::Arc;
-use wasmi::{Caller, Engine, Linker};
 
 /// Result of a syscall as the agent sees it.
 pub(crate) type SysResult = Result<i32, Error>;
@@ -52,7 +52,7 @@ pub(crate) fn context(caller: &Caller<'_, AgentCtx>) -> Result<(Runtime, u64), E
 }
 
 /// Turns a syscall result into the `i32` returned to Wasm.
-pub(crate) fn code(result: SysResult) -> Result<i32, wasmi::Error> {
+pub(crate) fn code(result: SysResult) -> wasmtime::Result<i32> {
     Ok(result.unwrap_or_else(Error::code))
 }
 
@@ -60,9 +60,35 @@ pub(crate) fn code(result: SysResult) -> Result<i32, wasmi::Error> {
 pub(crate) fn wrap<Params, Results>(
     linker: &mut Linker<AgentCtx>,
     name: &str,
-    func: impl wasmi::IntoFunc<AgentCtx, Params, Results>,
-) -> Result<(), wasmi::errors::LinkerError> {
+    func: impl wasmtime::IntoFunc<AgentCtx, Params, Results>,
+) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, name, func).map(|_| ())
+}
+
+/// Registers a syscall that may suspend the agent: `first` does the work
+/// and either returns the value or a [`Park`](crate::park::Park); a park
+/// suspends the agent's fiber until it resolves (see `resume::finish`).
+pub(crate) fn wrap_parking<Params, R>(
+    linker: &mut Linker<AgentCtx>,
+    name: &str,
+    first: fn(&mut Caller<'_, AgentCtx>, Params) -> crate::resume::Step<R>,
+) -> wasmtime::Result<()>
+where
+    Params: wasmtime::WasmTyList + Send + 'static,
+    R: wasmtime::WasmTy + crate::resume::Resumed + Send + 'static,
+{
+    linker
+        .func_wrap_async(
+            MODULE,
+            name,
+            move |mut caller: Caller<'_, AgentCtx>, params: Params| {
+                alloc::boxed::Box::new(async move {
+                    let step = first(&mut caller, params);
+                    crate::resume::finish(&mut caller, step).await
+                })
+            },
+        )
+        .map(|_| ())
 }
 
 /// Checks that the caller holds `handle` as a capability of `kind` with

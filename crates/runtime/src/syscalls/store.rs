@@ -14,11 +14,11 @@ use aios_abi::payload::{
     StoreKey, StoreListRequest, StoreListing, StorePut, rights, snapshot_action,
 };
 use aios_cap::{CapView, Resource};
+use aios_engine::wasmtime::{self, Caller, Linker};
 use aios_store::{ListQuery, PutMeta};
 use alloc::vec;
 use alloc::vec::Vec;
 use minicbor::Decode;
-use wasmi::{Caller, Linker};
 
 /// What a request costs at the device beyond its data: a metadata block.
 const REQUEST_COST: u64 = 4096;
@@ -27,7 +27,7 @@ const MAX_LIST: u32 = 256;
 /// Namespace name meaning "the whole volume" (snapshots, rollback).
 const VOLUME: &str = "*";
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "store_put",

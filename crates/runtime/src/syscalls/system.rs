@@ -1,15 +1,16 @@
 //! Device and system syscalls: console, system information, power.
 
-use super::{SysResult, code, context, permit, require, wrap};
+use super::{SysResult, code, context, permit, require, wrap, wrap_parking};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
+use crate::resume::Step;
 use aios_abi::Error;
 use aios_abi::payload::{CapKind, rights};
-use wasmi::{Caller, Linker};
+use aios_engine::wasmtime::{self, Caller, Linker};
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::errors::LinkerError> {
+pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     wrap(
         linker,
         "console_write",
@@ -17,13 +18,7 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> Result<(), wasmi::error
             code(console_write(&caller, console as u32, ptr, len))
         },
     )?;
-    wrap(
-        linker,
-        "console_read",
-        |mut caller: Caller<'_, AgentCtx>, console: i32, out: i32, cap: i32, timeout: i64| {
-            console_read(&mut caller, console as u32, out, cap, timeout)
-        },
-    )?;
+    wrap_parking(linker, "console_read", console_read)?;
     wrap(
         linker,
         "system_info",
@@ -55,12 +50,9 @@ fn console_write(caller: &Caller<'_, AgentCtx>, console: u32, ptr: i32, len: i32
 
 fn console_read(
     caller: &mut Caller<'_, AgentCtx>,
-    console: u32,
-    out: i32,
-    cap: i32,
-    timeout: i64,
-) -> Result<i32, wasmi::Error> {
-    let checked = require(caller, console, CapKind::Console, rights::READ)
+    (console, out, cap, timeout): (i32, i32, i32, i64),
+) -> Step<i32> {
+    let checked = require(caller, console as u32, CapKind::Console, rights::READ)
         .and_then(|()| permit(caller, Operation::plain("console_read")))
         .and_then(|()| u64::try_from(timeout).map_err(|_| Error::InvalidArgument))
         .and_then(|t| {
@@ -70,25 +62,25 @@ fn console_read(
         });
     let (timeout, ptr, room) = match checked {
         Ok(v) => v,
-        Err(e) => return Ok(e.code()),
+        Err(e) => return Step::Done(e.code()),
     };
     let Ok((rt, _)) = context(caller) else {
-        return Ok(Error::NotSupported.code());
+        return Step::Done(Error::NotSupported.code());
     };
     let mut buf = alloc::vec![0u8; room.min(4096) as usize];
     let n = rt.inner.platform.console_read(&mut buf);
     if n > 0 {
-        return code(write_reply(caller, out, cap, &buf[..n]));
+        return Step::Done(write_reply(caller, out, cap, &buf[..n]).unwrap_or_else(Error::code));
     }
     if timeout == 0 {
-        return Ok(Error::WouldBlock.code());
+        return Step::Done(Error::WouldBlock.code());
     }
     let deadline = rt.inner.platform.now_ns().saturating_add(timeout);
-    Err(wasmi::Error::host(Park::ConsoleRead {
+    Step::Park(Park::ConsoleRead {
         ptr,
         cap: room,
         deadline,
-    }))
+    })
 }
 
 fn system_info(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {

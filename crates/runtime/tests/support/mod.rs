@@ -201,10 +201,23 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
     builder.finish()
 }
 
+/// A runtime on `platform`, its epoch ticked every millisecond by a
+/// thread (the kernel's timer) for as long as it exists.
+pub fn new_runtime(platform: Arc<FakePlatform>, cpus: usize) -> Runtime {
+    let runtime = Runtime::new(platform, cpus).expect("the engine runs here");
+    let ticker = runtime.ticker();
+    std::thread::spawn(move || {
+        while ticker.tick() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    });
+    runtime
+}
+
 /// A runtime on a fake platform with `agents` loaded.
 pub fn runtime(agents: &[TestAgent], cpus: usize) -> (Runtime, Arc<FakePlatform>) {
     let platform = Arc::new(FakePlatform::default());
-    let runtime = Runtime::new(platform.clone(), cpus);
+    let runtime = new_runtime(platform.clone(), cpus);
     let loaded = runtime.load_bundle(&bundle(agents)).expect("bundle loads");
     assert_eq!(loaded, agents.len());
     (runtime, platform)

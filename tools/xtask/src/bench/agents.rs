@@ -1,6 +1,8 @@
 //! The `agents` suite: the bench agents are spawned from the console of a
 //! booted node and their result lines read off the serial log, once under
 //! `-icount shift=0` (ns are guest instructions) and once for wall time.
+//! The same boot runs the agent-compute work natively in the kernel
+//! (`bench-compute` on the command line) for the compiled agent's ratio.
 
 pub(super) mod results;
 
@@ -29,7 +31,7 @@ const SWITCHES: f64 = 40_000.0;
 pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
     let kernel = build::kernel(paths, Kernel::Production)?;
     build::bundle(paths)?;
-    let cmdline = DEFAULT_CMDLINE.to_string();
+    let cmdline = format!("{DEFAULT_CMDLINE} bench-compute");
     let machine = |counted: bool| super::pvh_machine(paths, &kernel, &cmdline, 2, counted);
     println!("xtask: [1/2] bench agents under -icount shift=0, smp 1 …");
     let counted = measure(paths, &machine(true), "bench-agents-icount")?;
@@ -48,12 +50,24 @@ pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
         unit: "ns".to_string(),
         target: None,
     };
+    let ratio = |name: &str, value: f64| Measure {
+        name: name.to_string(),
+        value,
+        unit: "x native".to_string(),
+        target: Some(">= 0.5".to_string()),
+    };
     Ok(vec![
-        instructions("null_syscall", counted.null_ns, Some("<= 300")),
+        instructions("null_syscall", counted.null_ns, Some("<= 100")),
         instructions("null_syscall_net", counted.null_net_ns, None),
-        instructions("spawn_to_run", counted.spawn_ns, Some("<= 200000")),
+        instructions("spawn_to_run", counted.spawn_ns, Some("<= 100000")),
         instructions("spawn_to_exit", counted.spawn_exit_ns, None),
-        instructions("switch", counted.switch_ns(SWITCHES), Some("<= 2000")),
+        instructions("switch", counted.switch_ns(SWITCHES), Some("<= 1000")),
+        instructions("compute_sha3_agent", counted.compute.agent_sha3_ns, None),
+        instructions("compute_sha3_native", counted.compute.native_sha3_ns, None),
+        instructions("compute_cbor_agent", counted.compute.agent_cbor_ns, None),
+        instructions("compute_cbor_native", counted.compute.native_cbor_ns, None),
+        ratio("compute_sha3_speed", counted.compute.sha3_speed()),
+        ratio("compute_cbor_speed", counted.compute.cbor_speed()),
         wall_ns("null_syscall", wall.null_ns),
         wall_ns("null_syscall_net", wall.null_net_ns),
         wall_ns("spawn_to_run", wall.spawn_ns),
@@ -74,10 +88,17 @@ fn drive(session: &mut Session) -> Result<Figures, String> {
         Wait::Found(_) => {}
         other => return Err(format!("no ready line ({other:?})")),
     }
+    let native = match session.wait_for(READY_TIMEOUT, |line| {
+        protocol::without_prompt(line).starts_with("bench: native_")
+    }) {
+        Wait::Found(line) => results::pairs(protocol::without_prompt(&line.text)),
+        other => return Err(format!("no native compute measurement ({other:?})")),
+    };
     let null = spawn_and_wait(session, "bench-null", 1)?;
     let spawn = spawn_and_wait(session, "bench-spawn", 1)?;
     let yields = spawn_and_wait(session, "bench-yield", 2)?;
-    Figures::from_results(&null[0], &spawn[0], &yields)
+    let compute = spawn_and_wait(session, "bench-compute", 1)?;
+    Figures::from_results(&null[0], &spawn[0], &yields, &compute[0], &native)
 }
 
 /// Spawns `count` instances of `agent` (the commands typed in one go) and

@@ -54,15 +54,45 @@ pub struct Figures {
     pub spawn_exit_ns: f64,
     /// The yield loops' totals, one per instance.
     pub yield_totals: Vec<f64>,
+    /// The agent-compute work, in the agent and natively.
+    pub compute: Compute,
+}
+
+/// The agent-compute benchmark's timings (`aios-benchwork`), ns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compute {
+    /// SHA3-256 over 1 MiB, compiled into the agent.
+    pub agent_sha3_ns: f64,
+    /// The same, native in the kernel.
+    pub native_sha3_ns: f64,
+    /// Decoding 10,000 envelopes, compiled into the agent.
+    pub agent_cbor_ns: f64,
+    /// The same, native in the kernel.
+    pub native_cbor_ns: f64,
+}
+
+impl Compute {
+    /// The agent's speed as a fraction of native (1.0: as fast).
+    pub fn sha3_speed(&self) -> f64 {
+        self.native_sha3_ns / self.agent_sha3_ns
+    }
+
+    /// The agent's speed as a fraction of native (1.0: as fast).
+    pub fn cbor_speed(&self) -> f64 {
+        self.native_cbor_ns / self.agent_cbor_ns
+    }
 }
 
 impl Figures {
     /// Picks the figures out of the result lines of `bench-null`,
-    /// `bench-spawn` and the `bench-yield` instances.
+    /// `bench-spawn`, the `bench-yield` instances, `bench-compute` and the
+    /// kernel's native compute line.
     pub fn from_results(
         null: &[(String, f64)],
         spawn: &[(String, f64)],
         yields: &[Vec<(String, f64)>],
+        compute: &[(String, f64)],
+        native: &[(String, f64)],
     ) -> Result<Figures, String> {
         let yield_totals = yields
             .iter()
@@ -74,6 +104,12 @@ impl Figures {
             spawn_ns: value(spawn, "spawn_to_run_ns")?,
             spawn_exit_ns: value(spawn, "spawn_to_exit_ns")?,
             yield_totals,
+            compute: Compute {
+                agent_sha3_ns: value(compute, "agent_sha3_ns")?,
+                native_sha3_ns: value(native, "native_sha3_ns")?,
+                agent_cbor_ns: value(compute, "agent_cbor_ns")?,
+                native_cbor_ns: value(native, "native_cbor_ns")?,
+            },
         })
     }
 
@@ -83,6 +119,17 @@ impl Figures {
         let longest = self.yield_totals.iter().copied().fold(f64::NAN, f64::max);
         longest / switches
     }
+}
+
+/// The `key=value` pairs of a `bench: …` line the kernel itself prints.
+pub fn pairs(line: &str) -> Vec<(String, f64)> {
+    line.trim_start_matches("bench:")
+        .split_whitespace()
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            Some((key.to_string(), value.parse().ok()?))
+        })
+        .collect()
 }
 
 fn value(pairs: &[(String, f64)], key: &str) -> Result<f64, String> {
@@ -154,8 +201,12 @@ mod tests {
                 pairs(&[("yield_loop_ns", 60_000_000.0)]),
                 pairs(&[("yield_loop_ns", 59_000_000.0)]),
             ],
+            &pairs(&[("agent_sha3_ns", 4_000.0), ("agent_cbor_ns", 900.0)]),
+            &pairs(&[("native_sha3_ns", 3_000.0), ("native_cbor_ns", 1_000.0)]),
         )
         .unwrap();
+        assert_eq!(figures.compute.sha3_speed(), 0.75);
+        assert_eq!(figures.compute.cbor_speed(), 1_000.0 / 900.0);
         assert_eq!(figures.null_ns, 250.0);
         assert_eq!(figures.null_net_ns, 240.0);
         assert_eq!(figures.spawn_ns, 120_000.0);
@@ -164,8 +215,21 @@ mod tests {
     }
 
     #[test]
+    fn kernel_lines_give_their_pairs() {
+        let got = super::pairs("bench: native_sha3_ns=3000 native_cbor_ns=12.5 note=x");
+        assert_eq!(
+            got,
+            vec![
+                ("native_sha3_ns".to_string(), 3000.0),
+                ("native_cbor_ns".to_string(), 12.5)
+            ]
+        );
+    }
+
+    #[test]
     fn a_missing_key_is_an_error() {
-        let missing = Figures::from_results(&pairs(&[("null_syscall_ns", 1.0)]), &[], &[]);
+        let missing =
+            Figures::from_results(&pairs(&[("null_syscall_ns", 1.0)]), &[], &[], &[], &[]);
         assert_eq!(
             missing,
             Err("no `null_syscall_net_ns=` in the result line".to_string())
