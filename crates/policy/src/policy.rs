@@ -89,10 +89,25 @@ impl Policy {
     /// with a `rate` condition spends a token from `state` only when
     /// everything else in it holds, and does not apply when none is left.
     pub fn evaluate(&self, request: &Request<'_>, state: &mut RateState) -> Decision {
+        self.evaluate_reusable(request, state).0
+    }
+
+    /// Like [`evaluate`](Self::evaluate), and also says whether the
+    /// decision holds for every request by the same subject for the same
+    /// operation and resource: true when no rule it looked at has a size,
+    /// schema, hour or rate clause (the only clauses that read anything
+    /// else). A caller may then keep the decision for that key until the
+    /// policy changes.
+    pub fn evaluate_reusable(
+        &self,
+        request: &Request<'_>,
+        state: &mut RateState,
+    ) -> (Decision, bool) {
         let (candidates, operation_matched) = self.index.candidates(request.operation);
         if candidates.is_empty() {
-            return self.default_decision();
+            return (self.default_decision(), true);
         }
+        let mut reusable = true;
         for index in candidates.for_agent(request.subject.name) {
             let index = index as usize;
             let Some(rule) = self.rules.get(index) else {
@@ -101,6 +116,7 @@ impl Policy {
             if !operation_matched && !rule.operation.matches(request.operation) {
                 continue;
             }
+            reusable &= rule.reads_only_subject_and_resource();
             if !rule.matches_without_rate(request) {
                 continue;
             }
@@ -109,13 +125,14 @@ impl Policy {
             {
                 continue;
             }
-            return Decision {
+            let decision = Decision {
                 effect: rule.effect.clone(),
                 rule: Some(index),
                 line: rule.line,
             };
+            return (decision, reusable);
         }
-        self.default_decision()
+        (self.default_decision(), reusable)
     }
 
     fn default_decision(&self) -> Decision {

@@ -130,6 +130,16 @@ impl Rule {
     /// Every clause and stateless condition, except the operation (which
     /// the caller has checked or the index guarantees) and the rate.
     #[inline]
+    /// Whether the rule's verdict on a request depends only on its
+    /// subject, operation and resource (no size, schema, hour or rate
+    /// clause).
+    pub(crate) fn reads_only_subject_and_resource(&self) -> bool {
+        self.max_size.is_none()
+            && self.schema.is_none()
+            && self.hours.is_none()
+            && self.rate_per_second.is_none()
+    }
+
     pub(crate) fn matches_without_rate(&self, request: &Request<'_>) -> bool {
         let subject = &request.subject;
         self.agent.as_ref().is_none_or(|p| p.matches(subject.name))

@@ -218,3 +218,31 @@ fn a_policy_says_whether_it_reads_the_clock_or_the_hour() {
     let labelled = Policy::compile("deny label \"untrusted\" op *;\n").unwrap();
     assert!(labelled.uses_labels());
 }
+
+#[test]
+fn a_decision_is_reusable_only_if_no_rule_it_read_looks_past_subject_and_resource() {
+    let policy = compile(
+        r#"allow agent "fast" op "null";
+           deny op "semantic_send" resource "secret.*";
+           allow op "semantic_send" when size <= 1024;
+           audit op "log";
+           default allow;"#,
+    );
+    let mut state = RateState::new();
+    let reuse = |name, op, resource, state: &mut RateState| {
+        policy.evaluate_reusable(&request(name, op, resource), state)
+    };
+    let (null, reusable) = reuse("fast", "null", None, &mut state);
+    assert!(null.effect.permits() && reusable);
+    // Decided by a resource rule before any size rule was read.
+    let (secret, reusable) = reuse("a", "semantic_send", Some("secret.x"), &mut state);
+    assert_eq!((secret.effect, reusable), (Effect::Deny, true));
+    // The size rule decided: another size could decide otherwise.
+    let (small, reusable) = reuse("a", "semantic_send", Some("demo.echo"), &mut state);
+    assert_eq!((small.effect, reusable), (Effect::Allow, false));
+    // Neither rule for this operation applies: the default, reusably.
+    let (other, reusable) = reuse("a", "clock", None, &mut state);
+    assert_eq!((other.effect, reusable), (Effect::Allow, true));
+    let (log, reusable) = reuse("a", "log", None, &mut state);
+    assert_eq!((log.effect, reusable), (Effect::Audit, true));
+}

@@ -206,4 +206,36 @@ proptest! {
             prop_assert_eq!(got, want, "{}", text);
         }
     }
+
+    #[test]
+    fn a_reusable_decision_holds_whatever_else_the_request_says(
+        rules in vec(rule(), 0..12),
+        default in option::of(effect()),
+        first in request_data(),
+        others in vec((0u64..25, option::of(prop::sample::select(vec!["s1", "s2", "s3"])), 0u8..26, 0u64..600_000_000), 1..20),
+    ) {
+        let text = policy_text(&rules, &default);
+        let policy = Policy::compile(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let mut state = RateState::new();
+        let (name, op, resource, size, schema, hour, now, publisher, labels) = &first;
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let mut request = support::request(name, op, resource.as_deref());
+        request.size = *size;
+        request.schema = *schema;
+        request.hour_utc = *hour;
+        request.now_ns = *now;
+        request.subject.publisher[0] = *publisher;
+        request.subject.labels = &labels;
+        let (decision, reusable) = policy.evaluate_reusable(&request, &mut state);
+        if reusable {
+            for (size, schema, hour, later) in &others {
+                request.size = *size;
+                request.schema = *schema;
+                request.hour_utc = *hour;
+                request.now_ns = now + later;
+                let again = policy.evaluate(&request, &mut state);
+                prop_assert_eq!(&again, &decision, "{}", text);
+            }
+        }
+    }
 }
