@@ -33,6 +33,9 @@ pub struct Scheduler {
     pub(crate) sleepers: Sleepers,
     pub(crate) next_seq: u64,
     pub(crate) steals: u64,
+    /// Sleeping tasks parked by [`Scheduler::throttle_until`]: they wake
+    /// without a sleeper's credit.
+    pub(crate) throttled: alloc::collections::BTreeSet<TaskId>,
 }
 
 impl Scheduler {
@@ -46,6 +49,7 @@ impl Scheduler {
             sleepers: Sleepers::default(),
             next_seq: 0,
             steals: 0,
+            throttled: alloc::collections::BTreeSet::new(),
         }
     }
 
@@ -105,6 +109,7 @@ impl Scheduler {
     /// Forgets `task` whatever its state (it exited or was killed).
     pub fn remove(&mut self, task: TaskId) {
         self.take(task);
+        self.throttled.remove(&task);
     }
 
     /// The state of `task`, or `None` if the scheduler does not know it.

@@ -22,6 +22,15 @@ impl Scheduler {
         self.park(task, TaskState::Sleeping { until: wake_ns });
     }
 
+    /// Parks `task`, which used up its CPU quota, until `wake_ns`. Unlike a
+    /// sleeper it gets no credit when it wakes: it goes behind the queue's
+    /// clock's tasks instead of ahead of the agents that were waiting for
+    /// a message or a timer.
+    pub fn throttle_until(&mut self, task: TaskId, wake_ns: u64) {
+        self.park(task, TaskState::Sleeping { until: wake_ns });
+        self.throttled.insert(task);
+    }
+
     /// Makes a blocked or sleeping `task` runnable on `cpu_hint`'s queue.
     /// It keeps its virtual runtime but starts no further behind the
     /// queue's clock than one slice ([`SLICE_FUEL`]) of a normal task, so it
@@ -40,7 +49,12 @@ impl Scheduler {
         let cpu = self.cpu_for(cpu_hint);
         let floor = self.queues[cpu].floor();
         let own = rebase(entry.vruntime, self.queues[entry.home].floor(), floor);
-        entry.vruntime = own.max(floor.saturating_sub(WAKE_CREDIT));
+        let credit = if self.throttled.remove(&task) {
+            0
+        } else {
+            WAKE_CREDIT
+        };
+        entry.vruntime = own.max(floor.saturating_sub(credit));
         entry.state = TaskState::Runnable { cpu };
         self.file(task, entry);
         true
@@ -66,6 +80,7 @@ impl Scheduler {
     }
 
     fn park(&mut self, task: TaskId, state: TaskState) {
+        self.throttled.remove(&task);
         if let Some(mut entry) = self.take(task) {
             entry.state = state;
             self.file(task, entry);

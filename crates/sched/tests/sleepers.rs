@@ -138,3 +138,35 @@ fn a_new_deadline_or_a_block_replaces_the_old_one() {
     assert_eq!(scheduler.wake_expired(500, 0), 1);
     assert_eq!(scheduler.audit(), Ok(()));
 }
+
+#[test]
+fn a_throttled_task_wakes_behind_a_sleeper() {
+    let mut scheduler = Scheduler::new(1);
+    for task in [1, 2, 3] {
+        scheduler.add(task, NORMAL_WEIGHT, 0);
+    }
+    // Task 1 (a spinner) uses its quota; task 2 sleeps; task 3 keeps running.
+    for _ in 0..4 {
+        for task in [1, 2, 3] {
+            assert!(scheduler.pick(0).is_some());
+            scheduler.charge(task, SLICE_FUEL);
+            scheduler.requeue(task, 0);
+        }
+    }
+    scheduler.throttle_until(1, 1_000);
+    scheduler.sleep_until(2, 1_000);
+    for _ in 0..20 {
+        let task = scheduler.pick(0).expect("task 3 runs");
+        assert_eq!(task, 3);
+        scheduler.charge(3, SLICE_FUEL);
+        scheduler.requeue(3, 0);
+    }
+    assert_eq!(scheduler.wake_expired(1_000, 0), 2);
+    // The sleeper gets its credit and runs first; the throttled task does
+    // not jump ahead of the task that kept running.
+    assert_eq!(scheduler.pick(0), Some(2));
+    scheduler.charge(2, SLICE_FUEL);
+    scheduler.requeue(2, 0);
+    assert_eq!(scheduler.pick(0), Some(3));
+    scheduler.audit().expect("consistent");
+}
