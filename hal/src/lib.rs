@@ -80,7 +80,7 @@ pub fn init_boot_cpu(info: &BootInfo) -> Result<BootCpu, InitError> {
     percpu::install(0, apic_id);
     interrupts::set_handler(interrupts::TIMER_VECTOR, clock::on_timer);
     interrupts::set_handler(interrupts::TLB_SHOOTDOWN_VECTOR, paging::on_shootdown);
-    interrupts::set_handler(interrupts::WAKE_VECTOR, |_| {});
+    interrupts::set_handler(interrupts::WAKE_VECTOR, clock::on_wake);
     let calibration = clock::calibrate();
     clock::start_timer();
     percpu::all()[0].online.store(true, Ordering::Release);
