@@ -102,7 +102,7 @@ impl Runtime {
                 record.exec = Some(exec);
                 record.state = AgentState::Blocked;
                 let refill = now + 1_000_000_000 / 100;
-                state.sched.sleep_until(id, refill);
+                state.sched.throttle_until(id, refill);
                 return RunOutcome::Ran;
             }
             record.state = AgentState::Running;

@@ -102,6 +102,8 @@ pub(crate) struct AgentCtx {
     shared: Arc<shared::Shared>,
     /// Who the agent is, for the policy engine.
     subject: guard::Subject,
+    /// The policy's allows this agent has had, for the policy in force.
+    decisions: guard::DecisionCache,
 }
 
 impl Runtime {
@@ -113,12 +115,13 @@ impl Runtime {
         let guard = guard::Guard::new(platform.random_seed(), platform.now_ns());
         let storage = Arc::new(storage::Storage::new());
         let memory = ai::Memory::new(storage.clone(), platform.clone());
+        let state = State::new(cpus.max(1), engine.clone());
         let inner = Arc::new_cyclic(|_| Inner {
             platform,
             linker: syscalls::linker(&engine),
             engine,
             images: spin::Mutex::new(Images::default()),
-            state: spin::Mutex::new(State::new(cpus.max(1))),
+            state: spin::Mutex::new(state),
             guard,
             storage,
             models: spin::Mutex::new(ai::Models::default()),

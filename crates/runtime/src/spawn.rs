@@ -212,6 +212,7 @@ impl Runtime {
             memory: None,
             shared: shared.clone(),
             subject,
+            decisions: crate::guard::DecisionCache::new(self.inner.guard.generation.clone()),
         };
         let mut store = Store::new(&self.inner.engine, ctx);
         store.limiter(|ctx| &mut ctx.limits);

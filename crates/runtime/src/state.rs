@@ -99,11 +99,14 @@ pub(crate) struct State {
     /// Agents finished since the runtime last ran its after-exit work
     /// (audit, events, subscriptions), with how they ended.
     pub(crate) ended: Vec<(u64, AgentState, Option<String>)>,
+    /// The engine, whose epoch a wake-up advances (see [`State::wake`]).
+    engine: aios_engine::wasmtime::Engine,
 }
 
 impl State {
-    pub(crate) fn new(cpus: usize) -> State {
+    pub(crate) fn new(cpus: usize, engine: aios_engine::wasmtime::Engine) -> State {
         State {
+            engine,
             agents: BTreeMap::new(),
             finished: VecDeque::new(),
             caps: CapSpace::new(),
@@ -166,7 +169,7 @@ impl State {
                 }
                 record.wake_value = Some(wake.value);
                 let cpu = record.last_cpu.unwrap_or(0) as usize;
-                self.sched.wake(wake.agent, cpu);
+                self.wake(wake.agent, cpu);
             }
         }
     }
@@ -182,6 +185,16 @@ impl State {
             .get(&agent)
             .and_then(|r| r.last_cpu)
             .unwrap_or(0) as usize;
+        self.wake(agent, cpu);
+    }
+
+    /// Makes a blocked agent runnable on `cpu` and advances the epoch, so
+    /// the agents running now end their slices at their next check and
+    /// each CPU picks again by fair share: a woken agent (a message's
+    /// receiver, a sender given room) runs within microseconds, not at
+    /// the next timer tick, even on CPUs busy with spinners.
+    fn wake(&mut self, agent: u64, cpu: usize) {
         self.sched.wake(agent, cpu);
+        self.engine.increment_epoch();
     }
 }

@@ -52,6 +52,23 @@ fn a_deny_is_enforced_counted_and_audited() {
 }
 
 #[test]
+fn a_new_policy_applies_to_a_syscall_the_old_one_allowed_and_cached() {
+    // `null` is allowed (and the allow cached) in the first slice; the
+    // policy changes while the agent is between slices; the same syscall
+    // is then denied.
+    let body = "(drop (call $null)) (drop (call $null)) (drop (call $yield)) (call $null)";
+    let rt = runtime_with(&[TestAgent::new("cached", &module("", body))], None);
+    let id = rt.spawn("cached", None).unwrap();
+    rt.run_once(0);
+    assert!(!rt.info(id).unwrap().state.is_final());
+    rt.install_policy("deny op \"null\";\ndefault allow;\n")
+        .expect("the policy compiles");
+    run(&rt, 0, 50);
+    let info = rt.info(id).unwrap();
+    assert_eq!(info.exit_code, Some(Error::PolicyDenied.code()), "{info:?}");
+}
+
+#[test]
 fn the_capability_check_comes_first_and_its_denials_are_audited_too() {
     // A forged handle fails the capability check (StaleHandle) before the
     // policy, which would have denied the call, is consulted.

@@ -24,7 +24,8 @@ pub(crate) struct Subject {
 /// One operation to decide on.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Operation<'a> {
-    pub(crate) name: &'a str,
+    /// The syscall's name (a literal at every call site).
+    pub(crate) name: &'static str,
     pub(crate) resource: Option<&'a str>,
     pub(crate) size: u64,
     pub(crate) schema: Option<&'a str>,
@@ -32,7 +33,7 @@ pub(crate) struct Operation<'a> {
 
 impl<'a> Operation<'a> {
     /// An operation on nothing in particular.
-    pub(crate) fn plain(name: &'a str) -> Self {
+    pub(crate) fn plain(name: &'static str) -> Self {
         Operation {
             name,
             resource: None,
@@ -42,7 +43,7 @@ impl<'a> Operation<'a> {
     }
 
     /// An operation on `resource`.
-    pub(crate) fn on(name: &'a str, resource: &'a str) -> Self {
+    pub(crate) fn on(name: &'static str, resource: &'a str) -> Self {
         Operation {
             resource: Some(resource),
             ..Operation::plain(name)
@@ -51,15 +52,18 @@ impl<'a> Operation<'a> {
 }
 
 impl Inner {
-    /// Runs the policy for agent `me` doing `op`. Must not be called with
-    /// the state lock held.
+    /// Runs the policy for agent `me` doing `op`; an allow that holds for
+    /// every later `op` of this agent (same resource) until the policy
+    /// changes is kept in its `cache`. Must not be called with the state
+    /// lock held.
     pub(crate) fn decide(
         &self,
         me: u64,
         subject: &Subject,
         op: Operation<'_>,
+        cache: &super::DecisionCache,
     ) -> Result<(), Error> {
-        let decision = {
+        let (decision, reusable, generation) = {
             let mut state = self.guard.policy.lock();
             let state = &mut *state;
             let mut buffer;
@@ -97,10 +101,17 @@ impl Inner {
                 now_ns,
                 hour_utc,
             };
-            state.policy.evaluate(&request, &mut state.rates)
+            let generation = self.guard.generation.current();
+            let (decision, reusable) = state.policy.evaluate_reusable(&request, &mut state.rates);
+            (decision, reusable, generation)
         };
         match decision.effect {
-            Effect::Allow => Ok(()),
+            Effect::Allow => {
+                if reusable {
+                    cache.remember(&op, generation);
+                }
+                Ok(())
+            }
             Effect::Audit => {
                 self.audit(Kind::PolicyAudit, me, &describe(subject, op, decision.line));
                 self.policy_event(me, op, PolicyEffect::Audit);

@@ -5,10 +5,12 @@
 //! call into an agent.
 
 mod approval;
+mod cache;
 mod decide;
 mod events;
 
 pub(crate) use approval::Approvals;
+pub(crate) use cache::{DecisionCache, Generation};
 pub(crate) use decide::{Operation, Subject};
 pub(crate) use events::Subscriptions;
 
@@ -48,6 +50,9 @@ pub(crate) struct PolicyState {
 /// Policy, audit and events.
 pub(crate) struct Guard {
     pub(crate) policy: spin::Mutex<PolicyState>,
+    /// Bumped under the policy lock whenever a policy is installed: every
+    /// agent's decision cache compares with it.
+    pub(crate) generation: Generation,
     pub(crate) audit: spin::Mutex<AuditLog>,
     pub(crate) events: spin::Mutex<EventBus>,
     pub(crate) subscriptions: spin::Mutex<Subscriptions>,
@@ -75,6 +80,7 @@ impl Guard {
                 rates: RateState::new(),
                 text: String::from(BASELINE_POLICY),
             }),
+            generation: Generation::default(),
             audit: spin::Mutex::new(audit),
             events: spin::Mutex::new(EventBus::new(MAX_SUBSCRIPTIONS)),
             subscriptions: spin::Mutex::new(Subscriptions::default()),
@@ -160,6 +166,7 @@ impl Inner {
                 state.policy = policy;
                 state.rates.clear();
                 state.text = String::from(text);
+                self.guard.generation.bump();
                 drop(state);
                 self.audit(
                     Kind::PolicyChange,
@@ -201,6 +208,13 @@ impl crate::Runtime {
     /// Whether the audit log's chain and signed checkpoints verify.
     pub fn audit_verifies(&self) -> bool {
         self.inner.guard.audit.lock().verify().is_ok()
+    }
+
+    /// Compiles `text` and puts it in force on behalf of the kernel (as
+    /// the bundle's policy is at boot), or leaves the current one and
+    /// returns the error. Audited either way.
+    pub fn install_policy(&self, text: &str) -> Result<usize, aios_policy::PolicyError> {
+        self.inner.set_policy(0, text)
     }
 
     /// The source text of the policy in force.

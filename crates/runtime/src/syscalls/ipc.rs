@@ -12,7 +12,7 @@ use crate::resume::Step;
 use aios_abi::payload::{CapKind, RecvFilter, rights};
 use aios_abi::{Error, SELF, send_flags};
 use aios_cap::Resource;
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::{self, AsContextMut, Caller, Linker};
 use aios_events::{EventKind, IpcOutcome};
 use aios_ipc::{Filter, MAX_MESSAGE, Message, Pattern};
 use alloc::string::String;
@@ -39,12 +39,25 @@ pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
     )
 }
 
+/// A delivery or a taken message may have woken another agent, which
+/// advances the epoch so that busy CPUs pick again (`State::wake`). The
+/// caller itself keeps its slice: it goes on to receive, or to work on
+/// what it received, rather than yielding to be requeued (which would
+/// leave a server runnable but not receiving, so the next request to it
+/// would wake nobody).
+fn keep_slice(caller: &mut Caller<'_, AgentCtx>) {
+    caller.as_context_mut().set_epoch_deadline(1);
+}
+
 fn send(
     caller: &mut Caller<'_, AgentCtx>,
     (cap, ptr, len, flags): (i32, i32, i32, i32),
 ) -> Step<i64> {
     match try_send(caller, cap as u32, ptr, len, flags) {
-        Ok(Sent::Queued { id, .. } | Sent::ToKernel { id }) => Step::Done(id as i64),
+        Ok(Sent::Queued { id, .. } | Sent::ToKernel { id }) => {
+            keep_slice(caller);
+            Step::Done(id as i64)
+        }
         Ok(Sent::Parked { .. }) => Step::Park(Park::Send),
         Err(error) => {
             if let Ok((rt, _)) = context(caller) {

@@ -52,7 +52,12 @@ fn region_name(caller: &Caller<'_, AgentCtx>, handle: u32, needed: u32) -> Resul
 }
 
 /// Asks the policy about `op` on region `name`.
-fn allowed(caller: &Caller<'_, AgentCtx>, op: &str, name: &str, size: u64) -> Result<(), Error> {
+fn allowed(
+    caller: &Caller<'_, AgentCtx>,
+    op: &'static str,
+    name: &str,
+    size: u64,
+) -> Result<(), Error> {
     permit(
         caller,
         Operation {

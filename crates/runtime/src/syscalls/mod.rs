@@ -125,8 +125,12 @@ pub(crate) fn require_view(
 }
 
 /// Runs the policy engine on the caller's operation (after its
-/// capability check passed).
+/// capability check passed), or finds the allow in the caller's cache.
 pub(crate) fn permit(caller: &Caller<'_, AgentCtx>, op: Operation<'_>) -> Result<(), Error> {
+    let ctx = caller.data();
+    if ctx.decisions.allows(&op) {
+        return Ok(());
+    }
     let (rt, me) = context(caller)?;
-    rt.inner.decide(me, &caller.data().subject, op)
+    rt.inner.decide(me, &ctx.subject, op, &ctx.decisions)
 }

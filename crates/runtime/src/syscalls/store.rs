@@ -96,7 +96,7 @@ fn authorise(
     caller: &Caller<'_, AgentCtx>,
     view: &CapView,
     ns: &str,
-    op: &str,
+    op: &'static str,
     size: u64,
 ) -> Result<Option<u64>, Error> {
     if ns.starts_with("aios.") {

@@ -201,17 +201,22 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
     builder.finish()
 }
 
-/// A runtime on `platform`, its epoch ticked every millisecond by a
-/// thread (the kernel's timer) for as long as it exists.
+/// A runtime on `platform`. Nothing ticks its epoch: agents end their
+/// slices only in syscalls (yield, parking, exit), so tests repeat exactly;
+/// a test whose agent computes without syscalls starts a [`ticker`].
 pub fn new_runtime(platform: Arc<FakePlatform>, cpus: usize) -> Runtime {
-    let runtime = Runtime::new(platform, cpus).expect("the engine runs here");
+    Runtime::new(platform, cpus).expect("the engine runs here")
+}
+
+/// Ticks `runtime`'s epoch every millisecond from a thread (the kernel's
+/// timer), for as long as the runtime exists.
+pub fn ticker(runtime: &Runtime) {
     let ticker = runtime.ticker();
     std::thread::spawn(move || {
         while ticker.tick() {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
     });
-    runtime
 }
 
 /// A runtime on a fake platform with `agents` loaded.
