@@ -6,6 +6,10 @@
 //! structured requests and replies are CBOR ([`payload`]). Every syscall
 //! returns an `i32` or `i64` where a negative value is an [`Error`] code and
 //! a non-negative one is the result. `docs/abi.md` describes each call.
+//!
+//! Each syscall is declared once, in the table [`for_each_syscall!`]: it
+//! generates [`Syscall`] and [`SYSCALLS`] here, the kernel's host
+//! functions and the Rust SDK's imports, so that they cannot disagree.
 #![no_std]
 
 extern crate alloc;
@@ -15,6 +19,7 @@ mod handle;
 pub mod listing;
 pub mod payload;
 mod syscall;
+mod table;
 
 pub use error::Error;
 pub use handle::Handle;
@@ -30,7 +35,7 @@ pub const ENTRY_POINT: &str = "aios_main";
 /// Wasm page size (64 KiB): the unit of agent memory and its quota.
 pub const WASM_PAGE: u64 = 65_536;
 
-/// Log levels accepted by [`Syscall::Log`].
+/// Log levels accepted by [`Syscall::LOG`].
 pub mod log_level {
     /// Errors.
     pub const ERROR: i32 = 1;
