@@ -1,114 +1,49 @@
 //! Syscalls about the caller and other agents: null, log, clock, yield,
 //! sleep, exit, spawn, kill, info, list, memory.
 
-use super::{SysResult, code, context, permit, require, require_view, wrap, wrap_parking};
+use super::{SysResult, context, permit, require, require_view};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use crate::park::Park;
 use crate::resume::{Step, end_slice};
-use aios_abi::MODULE;
 use aios_abi::payload::{AgentList, CapKind, SpawnRequest, rights};
 use aios_abi::{Error, Handle, SELF};
 use aios_cap::Resource;
-use aios_engine::wasmtime::{self, Caller, Linker};
-use alloc::boxed::Box;
+use aios_engine::wasmtime::{self, Caller};
 
 /// Longest log line accepted.
 const MAX_LOG: usize = 4096;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "null",
-        |caller: Caller<'_, AgentCtx>| -> wasmtime::Result<i32> {
-            code(permit(&caller, Operation::plain("null")).map(|()| 0))
-        },
-    )?;
-    wrap(
-        linker,
-        "log",
-        |caller: Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32| {
-            code(log(&caller, level, ptr, len))
-        },
-    )?;
-    wrap(
-        linker,
-        "clock",
-        |caller: Caller<'_, AgentCtx>| -> wasmtime::Result<i64> {
-            if let Err(error) = permit(&caller, Operation::plain("clock")) {
-                return Ok(i64::from(error.code()));
-            }
-            Ok(context(&caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns() as i64))
-        },
-    )?;
-    linker.func_wrap_async(MODULE, "yield", |caller: Caller<'_, AgentCtx>, (): ()| {
-        Box::new(async move {
-            if let Err(error) = permit(&caller, Operation::plain("yield")) {
-                return Ok(error.code());
-            }
-            Ok::<i32, wasmtime::Error>(end_slice().await)
-        })
-    })?;
-    wrap_parking(linker, "sleep", sleep)?;
-    wrap(
-        linker,
-        "agent_exit",
-        |caller: Caller<'_, AgentCtx>, status: i32| -> wasmtime::Result<i32> {
-            if let Err(error) = permit(&caller, Operation::plain("agent_exit")) {
-                return Ok(error.code());
-            }
-            Err(wasmtime::Error::new(Park::Exit(status)))
-        },
-    )?;
-    wrap(
-        linker,
-        "agent_spawn",
-        |caller: Caller<'_, AgentCtx>, ptr: i32, len: i32| code(spawn(&caller, ptr, len)),
-    )?;
-    wrap(
-        linker,
-        "agent_kill",
-        |caller: Caller<'_, AgentCtx>, agent: i32| code(kill(&caller, agent as u32)),
-    )?;
-    wrap(
-        linker,
-        "agent_info",
-        |mut caller: Caller<'_, AgentCtx>, agent: i32, out: i32, cap: i32| {
-            code(info(&mut caller, agent as u32, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "agent_list",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
-            code(list(&mut caller, system as u32, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "agent_mem_alloc",
-        |mut caller: Caller<'_, AgentCtx>, pages: i32| code(mem_alloc(&mut caller, pages)),
-    )?;
-    wrap(
-        linker,
-        "agent_handle",
-        |caller: Caller<'_, AgentCtx>, system: i32, id: i64| {
-            code(agent_handle(&caller, system as u32, id))
-        },
-    )?;
-    wrap(
-        linker,
-        "image_list",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
-            code(image_list(&mut caller, system as u32, out, cap))
-        },
-    )
+/// `null`: nothing, for measuring the syscall path.
+pub(super) fn null(caller: &Caller<'_, AgentCtx>) -> SysResult {
+    permit(caller, Operation::plain("null")).map(|()| 0)
+}
+
+/// `clock`: nanoseconds since boot.
+pub(super) fn clock(caller: &Caller<'_, AgentCtx>) -> Result<i64, Error> {
+    permit(caller, Operation::plain("clock"))?;
+    Ok(context(caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns() as i64))
+}
+
+/// `yield`: ends the caller's slice. (It takes the caller as `&mut`
+/// because the future holds it and must be `Send`.)
+pub(super) async fn yield_now(caller: &mut Caller<'_, AgentCtx>) -> SysResult {
+    permit(caller, Operation::plain("yield"))?;
+    Ok(end_slice().await)
+}
+
+/// `agent_exit`: stops the caller by trapping with its exit status.
+pub(super) fn agent_exit(caller: &Caller<'_, AgentCtx>, status: i32) -> wasmtime::Result<i32> {
+    if let Err(error) = permit(caller, Operation::plain("agent_exit")) {
+        return Ok(error.code());
+    }
+    Err(wasmtime::Error::new(Park::Exit(status)))
 }
 
 /// An Agent capability for agent `id`, derived from the caller's System
 /// capability: only its INSPECT and KILL rights carry over.
-fn agent_handle(caller: &Caller<'_, AgentCtx>, system: u32, id: i64) -> SysResult {
+pub(super) fn agent_handle(caller: &Caller<'_, AgentCtx>, system: u32, id: i64) -> SysResult {
     let id = u64::try_from(id).map_err(|_| Error::InvalidArgument)?;
     let view = require_view(caller, system, CapKind::System, 0)?;
     permit(caller, Operation::plain("agent_handle"))?;
@@ -127,7 +62,12 @@ fn agent_handle(caller: &Caller<'_, AgentCtx>, system: u32, id: i64) -> SysResul
     Ok(handle.raw() as i32)
 }
 
-fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+pub(super) fn image_list(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("image_list"))?;
     let (rt, _) = context(caller)?;
@@ -138,7 +78,7 @@ fn image_list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32
 }
 
 /// `sleep`: parks the caller until `ns` nanoseconds from now.
-fn sleep(caller: &mut Caller<'_, AgentCtx>, (ns,): (i64,)) -> Step<i32> {
+pub(super) fn sleep(caller: &mut Caller<'_, AgentCtx>, (ns,): (i64,)) -> Step<i32> {
     let Ok(ns) = u64::try_from(ns) else {
         return Step::Done(Error::InvalidArgument.code());
     };
@@ -151,7 +91,7 @@ fn sleep(caller: &mut Caller<'_, AgentCtx>, (ns,): (i64,)) -> Step<i32> {
     })
 }
 
-fn log(caller: &Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32) -> SysResult {
+pub(super) fn log(caller: &Caller<'_, AgentCtx>, level: i32, ptr: i32, len: i32) -> SysResult {
     if !(aios_abi::log_level::ERROR..=aios_abi::log_level::DEBUG).contains(&level) {
         return Err(Error::InvalidArgument);
     }
@@ -187,7 +127,7 @@ pub(super) fn target(
     }
 }
 
-fn spawn(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
+pub(super) fn agent_spawn(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
     let request: SpawnRequest = aios_abi::decode(&read(caller, ptr, len, MAX_PAYLOAD)?)?;
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
@@ -223,7 +163,7 @@ fn spawn(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
     }
 }
 
-fn kill(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
+pub(super) fn agent_kill(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
     let id = target(caller, handle, rights::KILL)?;
     permit(caller, Operation::plain("agent_kill"))?;
     let (rt, _) = context(caller)?;
@@ -233,7 +173,12 @@ fn kill(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
     Ok(0)
 }
 
-fn info(caller: &mut Caller<'_, AgentCtx>, handle: u32, out: i32, cap: i32) -> SysResult {
+pub(super) fn agent_info(
+    caller: &mut Caller<'_, AgentCtx>,
+    handle: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     let id = target(caller, handle, rights::INSPECT)?;
     permit(caller, Operation::plain("agent_info"))?;
     let (rt, _) = context(caller)?;
@@ -241,7 +186,12 @@ fn info(caller: &mut Caller<'_, AgentCtx>, handle: u32, out: i32, cap: i32) -> S
     write_reply(caller, out, cap, &aios_abi::encode(&info))
 }
 
-fn list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+pub(super) fn agent_list(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("agent_list"))?;
     let (rt, _) = context(caller)?;
@@ -249,7 +199,7 @@ fn list(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> S
     write_reply(caller, out, cap, &aios_abi::encode(&reply))
 }
 
-fn mem_alloc(caller: &mut Caller<'_, AgentCtx>, pages: i32) -> SysResult {
+pub(super) fn agent_mem_alloc(caller: &mut Caller<'_, AgentCtx>, pages: i32) -> SysResult {
     let pages = u64::try_from(pages).map_err(|_| Error::InvalidArgument)?;
     permit(
         caller,

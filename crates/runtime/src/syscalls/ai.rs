@@ -3,7 +3,7 @@
 //! is a budget of tokens (a generation is charged its prompt up front and
 //! each token as it is generated).
 
-use super::{SysResult, code, context, permit, require_view, wrap};
+use super::{SysResult, context, permit, require_view};
 use crate::AgentCtx;
 use crate::ai::{EMBED_MODEL, LLM_MODEL, Submission};
 use crate::guard::Operation;
@@ -11,7 +11,7 @@ use crate::memory::{read, write_reply};
 use aios_abi::payload::{CapKind, InferRequest, rights};
 use aios_abi::{Error, Handle};
 use aios_cap::Resource;
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::Caller;
 use alloc::vec::Vec;
 
 /// Longest text `embed` takes (the model reads 256 tokens at most).
@@ -19,29 +19,7 @@ const MAX_TEXT: usize = 64 * 1024;
 /// Longest encoded `InferRequest` (the model's context is 8,192 tokens).
 const MAX_REQUEST: usize = 256 * 1024;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "embed",
-        |mut caller: Caller<'_, AgentCtx>, model: i32, ptr: i32, len: i32, out: i32, cap: i32| {
-            code(embed(&mut caller, model as u32, ptr, len, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "infer",
-        |caller: Caller<'_, AgentCtx>, model: i32, ptr: i32, len: i32| -> wasmtime::Result<i64> {
-            Ok(infer(&caller, model as u32, ptr, len).unwrap_or_else(|e| i64::from(e.code())))
-        },
-    )?;
-    wrap(
-        linker,
-        "infer_cancel",
-        |caller: Caller<'_, AgentCtx>, request: i64| code(infer_cancel(&caller, request)),
-    )
-}
-
-fn infer_cancel(caller: &Caller<'_, AgentCtx>, request: i64) -> SysResult {
+pub(super) fn infer_cancel(caller: &Caller<'_, AgentCtx>, request: i64) -> SysResult {
     let (rt, me) = context(caller)?;
     let id = u64::try_from(request).map_err(|_| Error::NotFound)?;
     if rt.inner.cancel_infer(me, id) {
@@ -72,7 +50,12 @@ fn model_view(caller: &Caller<'_, AgentCtx>, model: u32, name: &str) -> Result<(
     }
 }
 
-fn infer(caller: &Caller<'_, AgentCtx>, model: u32, ptr: i32, len: i32) -> Result<i64, Error> {
+pub(super) fn infer(
+    caller: &Caller<'_, AgentCtx>,
+    model: u32,
+    ptr: i32,
+    len: i32,
+) -> Result<i64, Error> {
     model_view(caller, model, LLM_MODEL)?;
     let bytes = read(caller, ptr, len, MAX_REQUEST)?;
     let request: InferRequest = aios_abi::decode(&bytes)?;
@@ -98,7 +81,7 @@ fn infer(caller: &Caller<'_, AgentCtx>, model: u32, ptr: i32, len: i32) -> Resul
     i64::try_from(id).map_err(|_| Error::InvalidArgument)
 }
 
-fn embed(
+pub(super) fn embed(
     caller: &mut Caller<'_, AgentCtx>,
     model: u32,
     ptr: i32,

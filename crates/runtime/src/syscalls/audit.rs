@@ -1,44 +1,20 @@
 //! Audit syscalls: `audit_tail`, `audit_verify`, `audit_export`.
 
-use super::{SysResult, code, context, permit, require, wrap};
+use super::{SysResult, context, permit, require};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::write_reply;
 use aios_abi::Error;
 use aios_abi::payload::{AuditEntry, AuditRecords, AuditVerdict, CapKind, rights};
 use aios_audit::AuditError;
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::Caller;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
 /// Most records `audit_tail` returns.
 const MAX_TAIL: u32 = 1024;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "audit_tail",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, n: i32, out: i32, cap: i32| {
-            code(audit_tail(&mut caller, system as u32, n, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "audit_verify",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
-            code(audit_verify(&mut caller, system as u32, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "audit_export",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, offset: i64, out: i32, cap: i32| {
-            code(audit_export(&mut caller, system as u32, offset, out, cap))
-        },
-    )
-}
-
-fn audit_tail(
+pub(super) fn audit_tail(
     caller: &mut Caller<'_, AgentCtx>,
     system: u32,
     n: i32,
@@ -74,7 +50,12 @@ fn audit_tail(
     )
 }
 
-fn audit_verify(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+pub(super) fn audit_verify(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("audit_verify"))?;
     let (rt, _) = context(caller)?;
@@ -118,7 +99,7 @@ fn first_bad(error: AuditError) -> Option<u64> {
     }
 }
 
-fn audit_export(
+pub(super) fn audit_export(
     caller: &mut Caller<'_, AgentCtx>,
     system: u32,
     offset: i64,

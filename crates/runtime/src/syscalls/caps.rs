@@ -1,7 +1,7 @@
 //! Capability syscalls: list, grant (derive into another agent), revoke.
 
 use super::agents::target;
-use super::{SysResult, code, context, permit, wrap};
+use super::{SysResult, context, permit};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
@@ -9,29 +9,9 @@ use aios_abi::payload::{CapInfo, CapKind, CapList, GrantRequest, rights};
 use aios_abi::{Error, Handle};
 use aios_audit::Kind;
 use aios_cap::CapSpace;
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::Caller;
 use aios_events::{CapAction, EventKind};
 use alloc::vec::Vec;
-
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "cap_list",
-        |mut caller: Caller<'_, AgentCtx>, agent: i32, out: i32, cap: i32| {
-            code(list(&mut caller, agent as u32, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "cap_grant",
-        |caller: Caller<'_, AgentCtx>, ptr: i32, len: i32| code(grant(&caller, ptr, len)),
-    )?;
-    wrap(
-        linker,
-        "cap_revoke",
-        |caller: Caller<'_, AgentCtx>, handle: i32| code(revoke(&caller, handle as u32)),
-    )
-}
 
 /// An agent's capabilities in ABI form.
 pub(crate) fn cap_infos(caps: &CapSpace, agent: u64, now: u64) -> Vec<CapInfo> {
@@ -48,7 +28,12 @@ pub(crate) fn cap_infos(caps: &CapSpace, agent: u64, now: u64) -> Vec<CapInfo> {
         .collect()
 }
 
-fn list(caller: &mut Caller<'_, AgentCtx>, agent: u32, out: i32, cap: i32) -> SysResult {
+pub(super) fn cap_list(
+    caller: &mut Caller<'_, AgentCtx>,
+    agent: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     let id = target(caller, agent, rights::INSPECT)?;
     permit(caller, Operation::plain("cap_list"))?;
     let (rt, _) = context(caller)?;
@@ -58,7 +43,7 @@ fn list(caller: &mut Caller<'_, AgentCtx>, agent: u32, out: i32, cap: i32) -> Sy
     write_reply(caller, out, cap, &aios_abi::encode(&reply))
 }
 
-fn grant(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
+pub(super) fn cap_grant(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
     let request: GrantRequest = aios_abi::decode(&read(caller, ptr, len, MAX_PAYLOAD)?)?;
     let to = target(caller, request.to, 0)?;
     permit(caller, Operation::plain("cap_grant"))?;
@@ -121,7 +106,7 @@ fn grant(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> SysResult {
     Ok(handle.raw() as i32)
 }
 
-fn revoke(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
+pub(super) fn cap_revoke(caller: &Caller<'_, AgentCtx>, handle: u32) -> SysResult {
     permit(caller, Operation::plain("cap_revoke"))?;
     let (rt, me) = context(caller)?;
     let revoked = rt.inner.state.lock().caps.revoke(me, Handle(handle));

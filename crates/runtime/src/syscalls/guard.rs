@@ -1,7 +1,7 @@
 //! Policy and event syscalls: `policy_set`, `event_subscribe`,
 //! `event_next`.
 
-use super::{SysResult, code, context, permit, require, require_view, wrap, wrap_parking};
+use super::{SysResult, context, permit, require, require_view};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, out_buffer, read, write_reply};
@@ -10,31 +10,13 @@ use crate::resume::Step;
 use aios_abi::Error;
 use aios_abi::payload::{CapKind, EventFilter, rights};
 use aios_cap::Resource;
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::Caller;
 use alloc::string::ToString;
 
 /// Smallest buffer `event_next` accepts (every event fits).
 const MIN_EVENT_BUFFER: u32 = 1024;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "policy_set",
-        |mut caller: Caller<'_, AgentCtx>, policy: i32, ptr: i32, len: i32, err: i32, cap: i32| {
-            code(policy_set(&mut caller, policy as u32, ptr, len, err, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "event_subscribe",
-        |caller: Caller<'_, AgentCtx>, topic: i32, ptr: i32, len: i32| {
-            code(event_subscribe(&caller, topic as u32, ptr, len))
-        },
-    )?;
-    wrap_parking(linker, "event_next", event_next)
-}
-
-fn policy_set(
+pub(super) fn policy_set(
     caller: &mut Caller<'_, AgentCtx>,
     policy: u32,
     ptr: i32,
@@ -62,7 +44,12 @@ fn policy_set(
     }
 }
 
-fn event_subscribe(caller: &Caller<'_, AgentCtx>, topic: u32, ptr: i32, len: i32) -> SysResult {
+pub(super) fn event_subscribe(
+    caller: &Caller<'_, AgentCtx>,
+    topic: u32,
+    ptr: i32,
+    len: i32,
+) -> SysResult {
     let view = require_view(caller, topic, CapKind::EventTopic, rights::READ)?;
     let Resource::EventTopic(name) = view.resource else {
         return Err(Error::WrongKind);
@@ -78,7 +65,7 @@ fn event_subscribe(caller: &Caller<'_, AgentCtx>, topic: u32, ptr: i32, len: i32
     i32::try_from(id).map_err(|_| Error::QuotaExceeded)
 }
 
-fn event_next(
+pub(super) fn event_next(
     caller: &mut Caller<'_, AgentCtx>,
     (sub, out, cap, timeout): (i32, i32, i32, i64),
 ) -> Step<i32> {

@@ -1,7 +1,7 @@
 //! Messaging syscalls: `semantic_send`, `semantic_recv`, `ipc_trace`,
 //! `ipc_stats`.
 
-use super::{SysResult, code, context, permit, require, require_view, wrap, wrap_parking};
+use super::{SysResult, context, permit, require, require_view};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{out_buffer, read, write_reply};
@@ -12,32 +12,13 @@ use crate::resume::Step;
 use aios_abi::payload::{CapKind, RecvFilter, rights};
 use aios_abi::{Error, SELF, send_flags};
 use aios_cap::Resource;
-use aios_engine::wasmtime::{self, AsContextMut, Caller, Linker};
+use aios_engine::wasmtime::{AsContextMut, Caller};
 use aios_events::{EventKind, IpcOutcome};
 use aios_ipc::{Filter, MAX_MESSAGE, Message, Pattern};
 use alloc::string::String;
 
 /// Largest receive filter accepted.
 const MAX_FILTER: usize = 1024;
-
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap_parking(linker, "semantic_send", send)?;
-    wrap_parking(linker, "semantic_recv", recv)?;
-    wrap(
-        linker,
-        "ipc_trace",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, id: i64, out: i32, cap: i32| {
-            code(trace(&mut caller, system as u32, id, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "ipc_stats",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
-            code(stats(&mut caller, system as u32, out, cap))
-        },
-    )
-}
 
 /// A delivery or a taken message may have woken another agent, which
 /// advances the epoch so that busy CPUs pick again (`State::wake`). The
@@ -49,7 +30,7 @@ fn keep_slice(caller: &mut Caller<'_, AgentCtx>) {
     caller.as_context_mut().set_epoch_deadline(1);
 }
 
-fn send(
+pub(super) fn semantic_send(
     caller: &mut Caller<'_, AgentCtx>,
     (cap, ptr, len, flags): (i32, i32, i32, i32),
 ) -> Step<i64> {
@@ -154,7 +135,7 @@ fn try_send(
     Ok(sent)
 }
 
-fn recv(
+pub(super) fn semantic_recv(
     caller: &mut Caller<'_, AgentCtx>,
     (filter_ptr, filter_len, out, cap, timeout): (i32, i32, i32, i32, i64),
 ) -> Step<i32> {
@@ -204,7 +185,13 @@ fn decode_filter(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> Result<Fi
     })
 }
 
-fn trace(caller: &mut Caller<'_, AgentCtx>, system: u32, id: i64, out: i32, cap: i32) -> SysResult {
+pub(super) fn ipc_trace(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    id: i64,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("ipc_trace"))?;
     let id = u64::try_from(id).map_err(|_| Error::InvalidArgument)?;
@@ -213,7 +200,12 @@ fn trace(caller: &mut Caller<'_, AgentCtx>, system: u32, id: i64, out: i32, cap:
     write_reply(caller, out, cap, &aios_abi::encode(&list))
 }
 
-fn stats(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+pub(super) fn ipc_stats(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("ipc_stats"))?;
     let (rt, _) = context(caller)?;

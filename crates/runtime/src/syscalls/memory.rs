@@ -2,7 +2,7 @@
 //! a MemoryRegion capability naming the region (WRITE to store, READ to
 //! query); a text to embed needs a Model capability too.
 
-use super::{SysResult, code, context, permit, require_view, wrap};
+use super::{SysResult, context, permit, require_view};
 use crate::AgentCtx;
 use crate::ai::{Memory, actor, to_abi};
 use crate::guard::Operation;
@@ -12,31 +12,13 @@ use aios_abi::payload::{
     CapKind, MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest, rights,
 };
 use aios_cap::Resource;
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::Caller;
 use aios_fabric::{Query, RegionKind, StoreRequest};
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Most hits one query returns.
 const MAX_HITS: u32 = 100;
-
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "memory_store",
-        |caller: Caller<'_, AgentCtx>, region: i32, ptr: i32, len: i32| -> wasmtime::Result<i64> {
-            Ok(memory_store(&caller, region as u32, ptr, len)
-                .unwrap_or_else(|e| i64::from(e.code())))
-        },
-    )?;
-    wrap(
-        linker,
-        "memory_query",
-        |mut caller: Caller<'_, AgentCtx>, region: i32, ptr: i32, len: i32, out: i32, cap: i32| {
-            code(memory_query(&mut caller, region as u32, ptr, len, out, cap))
-        },
-    )
-}
 
 /// The region name of a MemoryRegion handle with `needed` (checked
 /// before the request is read, as every syscall checks its handle first).
@@ -100,7 +82,7 @@ fn with_memory<R>(
     f(memory, now)
 }
 
-fn memory_store(
+pub(super) fn memory_store(
     caller: &Caller<'_, AgentCtx>,
     handle: u32,
     ptr: i32,
@@ -152,7 +134,7 @@ fn hit(entry: &aios_fabric::Entry, score: f32) -> MemoryHit {
     }
 }
 
-fn memory_query(
+pub(super) fn memory_query(
     caller: &mut Caller<'_, AgentCtx>,
     handle: u32,
     ptr: i32,

@@ -3,7 +3,7 @@
 //! StoreNamespace handle covering the request's namespace, then the
 //! policy, then waits for the agent's fair turn at the device.
 
-use super::{SysResult, code, context, permit, require_view, wrap};
+use super::{SysResult, context, permit, require_view};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
@@ -14,7 +14,7 @@ use aios_abi::payload::{
     StoreKey, StoreListRequest, StoreListing, StorePut, rights, snapshot_action,
 };
 use aios_cap::{CapView, Resource};
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::Caller;
 use aios_store::{ListQuery, PutMeta};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -26,51 +26,6 @@ const REQUEST_COST: u64 = 4096;
 const MAX_LIST: u32 = 256;
 /// Namespace name meaning "the whole volume" (snapshots, rollback).
 const VOLUME: &str = "*";
-
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "store_put",
-        |caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32| {
-            code(store_put(&caller, ns as u32, ptr, len))
-        },
-    )?;
-    wrap(
-        linker,
-        "store_get",
-        |mut caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32, out: i32, cap: i32| {
-            code(store_get(&mut caller, ns as u32, ptr, len, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "store_delete",
-        |caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32| {
-            code(store_delete(&caller, ns as u32, ptr, len))
-        },
-    )?;
-    wrap(
-        linker,
-        "store_list",
-        |mut caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32, out: i32, cap: i32| {
-            code(store_list(&mut caller, ns as u32, ptr, len, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "store_snapshot",
-        |mut caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32, out: i32, cap: i32| {
-            code(store_snapshot(&mut caller, ns as u32, ptr, len, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "store_rollback",
-        |caller: Caller<'_, AgentCtx>, ns: i32, ptr: i32, len: i32| {
-            code(store_rollback(&caller, ns as u32, ptr, len))
-        },
-    )
-}
 
 /// Reads and decodes a request payload.
 fn request<T: for<'b> Decode<'b, ()>>(
@@ -131,7 +86,12 @@ fn authorise(
     Ok(view.quota)
 }
 
-fn store_put(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+pub(super) fn store_put(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+) -> SysResult {
     let view = holder(caller, handle, rights::WRITE)?;
     let put: StorePut = request(caller, ptr, len)?;
     if put.data.len() > STORE_CHUNK {
@@ -235,7 +195,7 @@ fn ensure_namespace(mounted: &mut Mounted, ns: &str, quota: u64, now: u64) -> Re
         .map_err(|e| to_abi(&e))
 }
 
-fn store_get(
+pub(super) fn store_get(
     caller: &mut Caller<'_, AgentCtx>,
     handle: u32,
     ptr: i32,
@@ -297,7 +257,12 @@ fn object_info(info: aios_store::ObjectInfo) -> aios_abi::payload::StoreObjectIn
     }
 }
 
-fn store_delete(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+pub(super) fn store_delete(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+) -> SysResult {
     let view = holder(caller, handle, rights::WRITE)?;
     let key: StoreKey = request(caller, ptr, len)?;
     authorise(caller, &view, &key.ns, "store_delete", 0)?;
@@ -309,7 +274,7 @@ fn store_delete(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) 
     Ok(0)
 }
 
-fn store_list(
+pub(super) fn store_list(
     caller: &mut Caller<'_, AgentCtx>,
     handle: u32,
     ptr: i32,
@@ -346,7 +311,7 @@ fn store_list(
     write_reply(caller, out, cap, &aios_abi::encode(&listing))
 }
 
-fn store_snapshot(
+pub(super) fn store_snapshot(
     caller: &mut Caller<'_, AgentCtx>,
     handle: u32,
     ptr: i32,
@@ -399,7 +364,12 @@ fn store_snapshot(
     }
 }
 
-fn store_rollback(caller: &Caller<'_, AgentCtx>, handle: u32, ptr: i32, len: i32) -> SysResult {
+pub(super) fn store_rollback(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    ptr: i32,
+    len: i32,
+) -> SysResult {
     let view = holder(caller, handle, rights::CONTROL)?;
     let req: SnapshotRequest = request(caller, ptr, len)?;
     authorise(caller, &view, &req.ns, "store_rollback", 0)?;

@@ -1,6 +1,6 @@
 //! Device and system syscalls: console, system information, power.
 
-use super::{SysResult, code, context, permit, require, wrap, wrap_parking};
+use super::{SysResult, context, permit, require};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
@@ -8,32 +8,14 @@ use crate::park::Park;
 use crate::resume::Step;
 use aios_abi::Error;
 use aios_abi::payload::{CapKind, rights};
-use aios_engine::wasmtime::{self, Caller, Linker};
+use aios_engine::wasmtime::Caller;
 
-pub(super) fn register(linker: &mut Linker<AgentCtx>) -> wasmtime::Result<()> {
-    wrap(
-        linker,
-        "console_write",
-        |caller: Caller<'_, AgentCtx>, console: i32, ptr: i32, len: i32| {
-            code(console_write(&caller, console as u32, ptr, len))
-        },
-    )?;
-    wrap_parking(linker, "console_read", console_read)?;
-    wrap(
-        linker,
-        "system_info",
-        |mut caller: Caller<'_, AgentCtx>, system: i32, out: i32, cap: i32| {
-            code(system_info(&mut caller, system as u32, out, cap))
-        },
-    )?;
-    wrap(
-        linker,
-        "system_poweroff",
-        |caller: Caller<'_, AgentCtx>, system: i32| code(power_off(&caller, system as u32)),
-    )
-}
-
-fn console_write(caller: &Caller<'_, AgentCtx>, console: u32, ptr: i32, len: i32) -> SysResult {
+pub(super) fn console_write(
+    caller: &Caller<'_, AgentCtx>,
+    console: u32,
+    ptr: i32,
+    len: i32,
+) -> SysResult {
     require(caller, console, CapKind::Console, rights::WRITE)?;
     let bytes = read(caller, ptr, len, MAX_PAYLOAD)?;
     permit(
@@ -48,7 +30,7 @@ fn console_write(caller: &Caller<'_, AgentCtx>, console: u32, ptr: i32, len: i32
     i32::try_from(bytes.len()).map_err(|_| Error::BadLength)
 }
 
-fn console_read(
+pub(super) fn console_read(
     caller: &mut Caller<'_, AgentCtx>,
     (console, out, cap, timeout): (i32, i32, i32, i64),
 ) -> Step<i32> {
@@ -83,7 +65,12 @@ fn console_read(
     })
 }
 
-fn system_info(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i32) -> SysResult {
+pub(super) fn system_info(
+    caller: &mut Caller<'_, AgentCtx>,
+    system: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("system_info"))?;
     let (rt, _) = context(caller)?;
@@ -91,7 +78,7 @@ fn system_info(caller: &mut Caller<'_, AgentCtx>, system: u32, out: i32, cap: i3
     write_reply(caller, out, cap, &aios_abi::encode(&info))
 }
 
-fn power_off(caller: &Caller<'_, AgentCtx>, system: u32) -> SysResult {
+pub(super) fn system_poweroff(caller: &Caller<'_, AgentCtx>, system: u32) -> SysResult {
     require(caller, system, CapKind::System, rights::CONTROL)?;
     permit(caller, Operation::plain("system_poweroff"))?;
     let (rt, _) = context(caller)?;
