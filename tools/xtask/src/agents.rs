@@ -1,7 +1,9 @@
 //! The agents under `agents/`: found by their `agent.toml`, built to Wasm in
-//! one cargo run, signed into images, and listed in the boot manifest.
+//! one cargo run (or assembled from WebAssembly text), signed into images,
+//! and listed in the boot manifest.
 
 mod config;
+mod source;
 #[cfg(test)]
 mod tests;
 mod wasm;
@@ -13,6 +15,7 @@ use std::process::Stdio;
 use aios_image::{BootManifest, BundleAgent};
 
 pub use config::AgentConfig;
+pub use source::Source;
 
 use crate::error::Error;
 use crate::paths::Paths;
@@ -21,13 +24,14 @@ use crate::process;
 /// The agents' target.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-/// An agent crate: a directory under `agents/` with `Cargo.toml` and `agent.toml`.
+/// An agent: a directory under `agents/` with an `agent.toml` and either a
+/// `Cargo.toml` or an `agent.wat`.
 #[derive(Debug, Clone)]
-pub struct AgentCrate {
+pub struct Agent {
     /// Its directory.
     pub dir: PathBuf,
-    /// Its cargo package name.
-    pub package: String,
+    /// Where its module comes from.
+    pub source: Source,
     /// Its `agent.toml`.
     pub config: AgentConfig,
 }
@@ -41,14 +45,14 @@ pub struct BundleAgents {
     pub boot_manifest: Vec<u8>,
 }
 
-/// Every agent crate under `<root>/agents`, sorted by directory.
-pub fn discover(paths: &Paths) -> Result<Vec<AgentCrate>, Error> {
+/// Every agent under `<root>/agents`, sorted by directory.
+pub fn discover(paths: &Paths) -> Result<Vec<Agent>, Error> {
     let mut dirs = Vec::new();
     find_agent_dirs(&paths.root.join("agents"), &mut dirs)?;
     dirs.sort();
-    let mut agents: Vec<AgentCrate> = Vec::with_capacity(dirs.len());
+    let mut agents: Vec<Agent> = Vec::with_capacity(dirs.len());
     for dir in dirs {
-        let package = package_name(&dir.join("Cargo.toml"))?;
+        let source = Source::of(&dir)?;
         let config_path = dir.join("agent.toml");
         let config = AgentConfig::parse(&read_text(&config_path)?)
             .map_err(|e| Error::Image(format!("{}: {e}", config_path.display())))?;
@@ -60,24 +64,29 @@ pub fn discover(paths: &Paths) -> Result<Vec<AgentCrate>, Error> {
                 dir.display()
             )));
         }
-        agents.push(AgentCrate {
+        agents.push(Agent {
             dir,
-            package,
+            source,
             config,
         });
     }
     Ok(agents)
 }
 
-/// Builds every agent (release, Wasm), compiles each module ahead of time
+/// Builds every agent crate (release, Wasm) and assembles every agent
+/// written in WebAssembly text, compiles each module ahead of time
 /// for the kernel's engine, signs each image (module, engine identity and
 /// artifact) with the key whose seed is at `seed`, and writes the boot
 /// manifest trusting that key.
 pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
     let agents = discover(paths)?;
-    if !agents.is_empty() {
-        println!("xtask: building {} agents…", agents.len());
-        compile(paths, &agents)?;
+    let crates: Vec<&Agent> = agents
+        .iter()
+        .filter(|a| a.source.package().is_some())
+        .collect();
+    if !crates.is_empty() {
+        println!("xtask: building {} agent crates…", crates.len());
+        compile(paths, &crates)?;
     }
     let seed = read_seed(seed)?;
     let publisher = aios_image::public_key(&seed);
@@ -92,9 +101,7 @@ pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
     for agent in &agents {
         let name = &agent.config.name;
         let fail = |what: String| Error::Image(format!("agent {name}: {what}"));
-        let built = wasm_path(paths, &agent.package);
-        let module = fs::read(&built).map_err(|e| fail(format!("{}: {e}", built.display())))?;
-        let module = wasm::strip_debug_sections(&module).map_err(fail)?;
+        let module = agent.source.module(paths).map_err(fail)?;
         let manifest = agent.config.manifest(publisher.clone());
         let artifact = compiler.compile(&module).map_err(|e| fail(e.to_string()))?;
         let contents = aios_image::Contents {
@@ -121,13 +128,16 @@ pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
     })
 }
 
-/// The cargo packages of every agent, for building and linting.
+/// The cargo packages of every agent crate, for building and linting.
 pub fn packages(paths: &Paths) -> Result<Vec<String>, Error> {
-    Ok(discover(paths)?.into_iter().map(|a| a.package).collect())
+    Ok(discover(paths)?
+        .into_iter()
+        .filter_map(|a| a.source.package().map(str::to_string))
+        .collect())
 }
 
 /// Fails unless the agents started at boot can be ordered by dependency.
-fn check_boot_order(agents: &[AgentCrate]) -> Result<(), Error> {
+fn check_boot_order(agents: &[Agent]) -> Result<(), Error> {
     let at_boot: Vec<(String, Vec<String>)> = agents
         .iter()
         .filter(|a| a.config.start_at_boot)
@@ -138,8 +148,8 @@ fn check_boot_order(agents: &[AgentCrate]) -> Result<(), Error> {
         .map_err(|e| Error::Image(format!("agents started at boot: {e}")))
 }
 
-/// One `cargo build` for all agents; on failure, finds which agents fail.
-fn compile(paths: &Paths, agents: &[AgentCrate]) -> Result<(), Error> {
+/// One `cargo build` for all agent crates; on failure, finds which fail.
+fn compile(paths: &Paths, agents: &[&Agent]) -> Result<(), Error> {
     let build = |packages: &mut dyn Iterator<Item = &str>| {
         let mut cargo = process::cargo();
         cargo
@@ -151,7 +161,7 @@ fn compile(paths: &Paths, agents: &[AgentCrate]) -> Result<(), Error> {
         cargo
     };
     let all = process::run(
-        &mut build(&mut agents.iter().map(|a| a.package.as_str())),
+        &mut build(&mut agents.iter().filter_map(|a| a.source.package())),
         "cargo build (agents)",
     );
     if all.is_ok() {
@@ -160,7 +170,7 @@ fn compile(paths: &Paths, agents: &[AgentCrate]) -> Result<(), Error> {
     let failing: Vec<&str> = agents
         .iter()
         .filter(|agent| {
-            let mut cargo = build(&mut std::iter::once(agent.package.as_str()));
+            let mut cargo = build(&mut agent.source.package().into_iter());
             let quiet = cargo
                 .arg("--quiet")
                 .stdout(Stdio::null())
@@ -173,15 +183,6 @@ fn compile(paths: &Paths, agents: &[AgentCrate]) -> Result<(), Error> {
         "building agent {} failed (cargo's errors are above)",
         failing.join(", agent ")
     )))
-}
-
-/// Where cargo puts the module of `package`.
-fn wasm_path(paths: &Paths, package: &str) -> PathBuf {
-    paths
-        .target
-        .join(WASM_TARGET)
-        .join("release")
-        .join(format!("{}.wasm", package.replace('-', "_")))
 }
 
 /// Collects the directories under `dir` that hold an `agent.toml`,
@@ -204,18 +205,6 @@ fn find_agent_dirs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// The `[package] name` of a `Cargo.toml`.
-fn package_name(cargo_toml: &Path) -> Result<String, Error> {
-    let table: toml::Table = toml::from_str(&read_text(cargo_toml)?)
-        .map_err(|e| Error::Image(format!("{}: {e}", cargo_toml.display())))?;
-    table
-        .get("package")
-        .and_then(|package| package.get("name"))
-        .and_then(|name| name.as_str())
-        .map(str::to_string)
-        .ok_or_else(|| Error::Image(format!("{}: no [package] name", cargo_toml.display())))
 }
 
 fn read_text(path: &Path) -> Result<String, Error> {

@@ -1,6 +1,8 @@
 //! Tier 6: agents end to end on a booted node: the supervisor starts the
 //! console agent, `hello` runs, `crasher` is restarted with backoff until
-//! the circuit breaker opens, and four spinners do not starve the console.
+//! the circuit breaker opens, one agent per kind of trap is stopped with
+//! its reason while the rest carry on, and four spinners do not starve the
+//! console.
 
 use std::time::Duration;
 
@@ -93,6 +95,8 @@ fn scenario(s: &mut Session, checks: &mut Checks) -> Result<(), String> {
         "`agents` shows the crasher's 3 restarts",
         found(row, "crasher row with 3 restarts").map(drop),
     );
+
+    crate::e2e_traps::scenario(s, checks)?;
 
     let idle = round_trips(s)?;
     for _ in 0..4 {

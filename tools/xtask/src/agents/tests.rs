@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use aios_abi::payload::{CapKind, rights};
 use aios_image::RestartMode;
 
-use super::{AgentConfig, find_agent_dirs, package_name};
+use super::source::{Source, WAT_FILE, package_name};
+use super::{AgentConfig, find_agent_dirs};
 
 const EXAMPLE: &str = r#"
 name = "hello"
@@ -112,8 +113,52 @@ fn discovery_finds_agent_crates_and_skips_build_output() {
     );
     fs::write(wanted[1].join("Cargo.toml"), "[lib]\n").expect("writes");
     assert!(package_name(&wanted[1].join("Cargo.toml")).is_err());
+    assert_eq!(
+        Source::of(&wanted[0]).expect("a crate"),
+        Source::Crate("agent-x".into())
+    );
     let mut none: Vec<PathBuf> = Vec::new();
     find_agent_dirs(&root.join("missing"), &mut none).expect("no directory is no agents");
     assert!(none.is_empty());
     fs::remove_dir_all(&root).expect("cleans up");
+}
+
+#[test]
+fn an_agent_is_a_crate_or_webassembly_text_never_both_or_neither() {
+    let dir = std::env::temp_dir().join(format!("xtask-agent-source-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("creates");
+    fs::write(dir.join("agent.toml"), EXAMPLE).expect("writes");
+    let neither = Source::of(&dir).expect_err("no source").to_string();
+    assert!(
+        neither.contains("without Cargo.toml or agent.wat"),
+        "{neither}"
+    );
+
+    let wat = dir.join(WAT_FILE);
+    fs::write(
+        &wat,
+        "(module (func (export \"aios_main\") (result i32) (i32.const 0)))",
+    )
+    .expect("writes");
+    let source = Source::of(&dir).expect("text");
+    assert_eq!(source, Source::Wat(wat.clone()));
+    assert_eq!(source.package(), None);
+    let paths = crate::paths::Paths {
+        root: dir.clone(),
+        target: dir.join("target"),
+        aios: dir.join("target/aios"),
+    };
+    let module = source.module(&paths).expect("assembles");
+    assert!(module.starts_with(&aios_image::WASM_HEADER));
+
+    fs::write(&wat, "(module (func (i32.const)))").expect("writes");
+    let wrong = source
+        .module(&paths)
+        .expect_err("a constant without its value");
+    assert!(wrong.contains(WAT_FILE), "names the file: {wrong}");
+
+    fs::write(dir.join("Cargo.toml"), "[package]\nname = \"agent-x\"\n").expect("writes");
+    let both = Source::of(&dir).expect_err("two sources").to_string();
+    assert!(both.contains("both Cargo.toml and agent.wat"), "{both}");
+    fs::remove_dir_all(&dir).expect("cleans up");
 }
