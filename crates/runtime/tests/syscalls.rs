@@ -198,17 +198,7 @@ fn an_exhausted_budget_refuses_the_next_spawn() {
 
 fn result_of_with(others: &[TestAgent], agent: TestAgent) -> i32 {
     let name = agent.name;
-    let mut all: Vec<TestAgent> = others
-        .iter()
-        .map(|a| TestAgent {
-            name: a.name,
-            wat: a.wat.clone(),
-            memory_pages: a.memory_pages,
-            fuel_per_second: a.fuel_per_second,
-            storage_bytes: a.storage_bytes,
-            caps: a.caps.clone(),
-        })
-        .collect();
+    let mut all: Vec<TestAgent> = others.to_vec();
     all.push(agent);
     let (rt, _) = runtime(&all, 1);
     let id = rt.spawn(name, None).unwrap();

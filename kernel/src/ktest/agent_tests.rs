@@ -113,17 +113,28 @@ fn spawning_and_killing_1000_agents_keeps_the_heap_flat() -> Result<(), String> 
         warm += 1;
         ensure!(warm < 5_000, "the audit log does not reach its bound");
     }
+    // Other CPUs work meanwhile (audit checkpoints are signed on idle
+    // CPUs, with transient allocations), so one reading of the heap may
+    // catch some of that: each figure is the least of 50 readings, one
+    // after each cycle. A leak raises every reading.
+    let least_over_50 = || -> Result<u64, String> {
+        let mut least = u64::MAX;
+        for _ in 0..50 {
+            cycle()?;
+            least = least.min(aios_hal::heap::stats().used);
+        }
+        Ok(least)
+    };
     let caps_before = rt.capability_count();
-    let before = aios_hal::heap::stats().used;
-    for _ in 0..1000 {
+    let before = least_over_50()?;
+    for _ in 0..900 {
         cycle()?;
     }
-    let after = aios_hal::heap::stats().used;
+    let after = least_over_50()?;
     ensure!(rt.capability_count() == caps_before, "capabilities leaked");
-    let drift = after.abs_diff(before);
     ensure!(
-        drift * 100 <= before,
-        "heap use moved from {} to {} bytes (more than 1%)",
+        after.saturating_sub(before) * 100 <= before,
+        "heap use grew from {} to {} bytes (more than 1%) over 1,000 spawns and kills",
         before,
         after
     );

@@ -3,7 +3,7 @@
 
 use aios_abi::payload::{CapKind, SystemInfo};
 use aios_image::{
-    BootManifest, BundleAgent, CapRequest, Manifest, Quotas, RestartMode, RestartPolicy,
+    BootManifest, BundleAgent, CapRequest, Intent, Manifest, Quotas, RestartMode, RestartPolicy,
 };
 use aios_runtime::{Platform, RunOutcome, Runtime};
 use std::collections::VecDeque;
@@ -88,11 +88,17 @@ impl Platform for FakePlatform {
 }
 
 /// An agent to put in a test bundle.
+#[derive(Clone)]
 pub struct TestAgent {
     pub name: &'static str,
     pub wat: String,
+    /// A built module, used instead of `wat` when present.
+    pub wasm: Option<Vec<u8>>,
+    /// The intents it serves.
+    pub intents: Vec<Intent>,
     pub memory_pages: u32,
     pub fuel_per_second: u64,
+    pub messages_per_second: u32,
     pub storage_bytes: u64,
     pub caps: Vec<CapRequest>,
 }
@@ -102,8 +108,11 @@ impl TestAgent {
         TestAgent {
             name,
             wat: wat.to_string(),
+            wasm: None,
+            intents: Vec::new(),
             memory_pages: 16,
             fuel_per_second: 1_000_000_000_000,
+            messages_per_second: 100,
             storage_bytes: 0,
             caps: Vec::new(),
         }
@@ -159,11 +168,11 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
             quotas: Quotas {
                 memory_pages: agent.memory_pages,
                 fuel_per_second: agent.fuel_per_second,
-                messages_per_second: 100,
+                messages_per_second: agent.messages_per_second,
                 storage_bytes: agent.storage_bytes,
                 io_bytes_per_second: None,
             },
-            intents: Vec::new(),
+            intents: agent.intents.clone(),
             restart: RestartPolicy {
                 mode: RestartMode::Never,
                 max_restarts: 0,
@@ -174,7 +183,10 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
             depends_on: Vec::new(),
             labels: Vec::new(),
         };
-        let wasm = wat::parse_str(&agent.wat).expect("test WAT parses");
+        let wasm = match &agent.wasm {
+            Some(wasm) => wasm.clone(),
+            None => wat::parse_str(&agent.wat).expect("test WAT parses"),
+        };
         let artifact = compiler.compile(&wasm).expect("test module compiles");
         let contents = aios_image::Contents {
             wasm: &wasm,
