@@ -66,6 +66,7 @@ impl DecisionCache {
     }
 
     /// Whether the policy in force is known to allow `op`.
+    #[inline]
     pub(crate) fn allows(&self, op: &Operation<'_>) -> bool {
         let current = self.generation.current();
         let mut entries = self.entries.borrow_mut();

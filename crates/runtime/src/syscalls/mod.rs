@@ -78,11 +78,21 @@ pub(crate) fn require_view(
 
 /// Runs the policy engine on the caller's operation (after its
 /// capability check passed), or finds the allow in the caller's cache.
+/// Inlined into each syscall so the cached allow costs no call.
+#[inline(always)]
 pub(crate) fn permit(caller: &Caller<'_, AgentCtx>, op: Operation<'_>) -> Result<(), Error> {
-    let ctx = caller.data();
-    if ctx.decisions.allows(&op) {
+    if caller.data().decisions.allows(&op) {
         return Ok(());
     }
+    decide(caller, op)
+}
+
+/// The policy engine's decision on what the cache did not know; kept out
+/// of line so the cached path stays small.
+#[cold]
+#[inline(never)]
+fn decide(caller: &Caller<'_, AgentCtx>, op: Operation<'_>) -> Result<(), Error> {
+    let ctx = caller.data();
     let (rt, me) = context(caller)?;
     rt.inner.decide(me, &ctx.subject, op, &ctx.decisions)
 }

@@ -98,7 +98,7 @@ impl Figures {
             .iter()
             .map(|pairs| value(pairs, "yield_loop_ns"))
             .collect::<Result<Vec<f64>, String>>()?;
-        Ok(Figures {
+        let figures = Figures {
             null_ns: value(null, "null_syscall_ns")?,
             null_net_ns: value(null, "null_syscall_net_ns")?,
             spawn_ns: value(spawn, "spawn_to_run_ns")?,
@@ -110,7 +110,17 @@ impl Figures {
                 agent_cbor_ns: value(compute, "agent_cbor_ns")?,
                 native_cbor_ns: value(native, "native_cbor_ns")?,
             },
-        })
+        };
+        // Both sides must have done the same work: same digest, same sum.
+        for key in ["digest_head", "sum"] {
+            let (agent, kernel) = (value(compute, key)?, value(native, key)?);
+            if agent != kernel {
+                return Err(format!(
+                    "bench-compute and the kernel's native run disagree on {key}: {agent} vs {kernel}"
+                ));
+            }
+        }
+        Ok(figures)
     }
 
     /// One switch: the longer of the yield loops (the pair's wall time)
@@ -189,6 +199,28 @@ mod tests {
         assert_eq!(outcome(line, "bench-null"), Some(Outcome::Failed));
     }
 
+    /// A compute line's pairs with its digest head and sum.
+    fn compute(timings: &[(&str, f64)], sum: f64) -> Vec<(String, f64)> {
+        let mut all = pairs(timings);
+        all.extend(pairs(&[("digest_head", 1234.0), ("sum", sum)]));
+        all
+    }
+
+    #[test]
+    fn an_agent_that_computed_something_else_is_refused() {
+        let other = Figures::from_results(
+            &pairs(&[("null_syscall_ns", 250.0), ("null_syscall_net_ns", 240.0)]),
+            &pairs(&[("spawn_to_run_ns", 1.0), ("spawn_to_exit_ns", 2.0)]),
+            &[pairs(&[("yield_loop_ns", 1.0)])],
+            &compute(&[("agent_sha3_ns", 4_000.0), ("agent_cbor_ns", 900.0)], 7.0),
+            &compute(
+                &[("native_sha3_ns", 3_000.0), ("native_cbor_ns", 1_000.0)],
+                8.0,
+            ),
+        );
+        assert!(other.unwrap_err().contains("disagree on sum"));
+    }
+
     #[test]
     fn figures_take_the_longest_yield_loop_per_switch() {
         let figures = Figures::from_results(
@@ -201,8 +233,11 @@ mod tests {
                 pairs(&[("yield_loop_ns", 60_000_000.0)]),
                 pairs(&[("yield_loop_ns", 59_000_000.0)]),
             ],
-            &pairs(&[("agent_sha3_ns", 4_000.0), ("agent_cbor_ns", 900.0)]),
-            &pairs(&[("native_sha3_ns", 3_000.0), ("native_cbor_ns", 1_000.0)]),
+            &compute(&[("agent_sha3_ns", 4_000.0), ("agent_cbor_ns", 900.0)], 7.0),
+            &compute(
+                &[("native_sha3_ns", 3_000.0), ("native_cbor_ns", 1_000.0)],
+                7.0,
+            ),
         )
         .unwrap();
         assert_eq!(figures.compute.sha3_speed(), 0.75);
