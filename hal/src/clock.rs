@@ -113,17 +113,17 @@ pub(crate) fn set_timer_speedup(speedup: u64) {
 static TICK_HOOK: spin::Once<fn()> = spin::Once::new();
 
 /// Has `hook` called from the timer interrupt of every CPU, on every tick
-/// from now on, and from the wake IPI. The hook runs in interrupt context: it must not allocate,
-/// block or take a lock (the runtime's epoch tick is one atomic add). Only
-/// the first call sets it.
+/// from now on, and from the wake IPI. The hook runs in interrupt context:
+/// it must not allocate, block or take a lock (the runtime's epoch tick is
+/// one atomic add). Only the first call sets it.
 pub fn on_tick(hook: fn()) {
     TICK_HOOK.call_once(|| hook);
 }
 
 /// The wake IPI (work was queued for this CPU): ends a halt, and runs the
 /// tick hook so that an agent running here ends its slice and the CPU
-/// picks again. The hook also ran on the waking CPU, but an agent resumed
-/// here between that and this interrupt did not see it.
+/// picks again. The waker may have advanced the epoch itself, but an agent
+/// resumed here after that took a deadline beyond it.
 pub(crate) fn on_wake(_frame: &crate::interrupts::InterruptFrame) {
     if let Some(hook) = TICK_HOOK.get() {
         hook();

@@ -127,9 +127,6 @@ impl Rule {
         self.hours
     }
 
-    /// Every clause and stateless condition, except the operation (which
-    /// the caller has checked or the index guarantees) and the rate.
-    #[inline]
     /// Whether the rule's verdict on a request depends only on its
     /// subject, operation and resource (no size, schema, hour or rate
     /// clause).
@@ -140,6 +137,9 @@ impl Rule {
             && self.rate_per_second.is_none()
     }
 
+    /// Every clause and stateless condition, except the operation (which
+    /// the caller has checked or the index guarantees) and the rate.
+    #[inline]
     pub(crate) fn matches_without_rate(&self, request: &Request<'_>) -> bool {
         let subject = &request.subject;
         self.agent.as_ref().is_none_or(|p| p.matches(subject.name))

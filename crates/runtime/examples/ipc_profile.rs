@@ -8,7 +8,7 @@ mod support;
 
 use aios_abi::payload::{CapKind, rights};
 use aios_image::Intent;
-use support::{TestAgent, runtime};
+use support::{TestAgent, run, runtime};
 
 const WASM: &str = "target/wasm32-unknown-unknown/release";
 
@@ -39,12 +39,9 @@ fn main() {
     );
     let (rt, platform) = runtime(&[echo, bench], 1);
     rt.spawn("echo", None).expect("echo");
-    let bench = rt.spawn("bench-ipc", None).expect("bench-ipc");
-    let mut slices = 0u64;
-    while rt.info(bench).is_some_and(|i| !i.state.is_final()) {
-        rt.run_once(0);
-        slices += 1;
-    }
+    rt.spawn("bench-ipc", None).expect("bench-ipc");
+    // Until bench-ipc has exited and echo waits for a message.
+    let slices = run(&rt, 0, usize::MAX);
     println!("{slices} slices");
     for line in platform.logs() {
         println!("{line}");

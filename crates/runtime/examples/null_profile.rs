@@ -4,16 +4,12 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use support::{TestAgent, module, runtime};
+use support::{TestAgent, module, run, runtime};
 
 fn main() {
     let body = "(local $i i32) (local.set $i (i32.const 100000)) (loop $l (drop (call $null)) (local.set $i (i32.sub (local.get $i) (i32.const 1))) (br_if $l (local.get $i))) (i32.const 0)";
     let (rt, _) = runtime(&[TestAgent::new("n", &module("", body))], 1);
     rt.spawn("n", None).unwrap();
-    let mut slices = 0u64;
-    while rt.live_count() > 0 {
-        rt.run_once(0);
-        slices += 1;
-    }
+    let slices = run(&rt, 0, usize::MAX);
     println!("{slices} slices");
 }

@@ -19,6 +19,9 @@ pub(crate) struct Task {
     /// The CPU whose queue clock `vruntime` is measured against: the one it
     /// is queued or running on, or last was before it was parked.
     pub(crate) home: usize,
+    /// Parked by [`Scheduler::throttle_until`]: wakes without a sleeper's
+    /// credit.
+    pub(crate) throttled: bool,
 }
 
 /// Per-CPU run queues, sleepers and the table of every known task.
@@ -33,9 +36,6 @@ pub struct Scheduler {
     pub(crate) sleepers: Sleepers,
     pub(crate) next_seq: u64,
     pub(crate) steals: u64,
-    /// Sleeping tasks parked by [`Scheduler::throttle_until`]: they wake
-    /// without a sleeper's credit.
-    pub(crate) throttled: alloc::collections::BTreeSet<TaskId>,
 }
 
 impl Scheduler {
@@ -49,7 +49,6 @@ impl Scheduler {
             sleepers: Sleepers::default(),
             next_seq: 0,
             steals: 0,
-            throttled: alloc::collections::BTreeSet::new(),
         }
     }
 
@@ -69,6 +68,7 @@ impl Scheduler {
             state: TaskState::Runnable { cpu },
             seq: 0,
             home: cpu,
+            throttled: false,
         };
         self.file(task, entry);
     }
@@ -109,7 +109,6 @@ impl Scheduler {
     /// Forgets `task` whatever its state (it exited or was killed).
     pub fn remove(&mut self, task: TaskId) {
         self.take(task);
-        self.throttled.remove(&task);
     }
 
     /// The state of `task`, or `None` if the scheduler does not know it.

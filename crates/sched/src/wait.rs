@@ -13,13 +13,13 @@ impl Scheduler {
     /// Parks `task` until [`Scheduler::wake`]: it is in no queue and uses
     /// no CPU. Cancels a pending sleep.
     pub fn block(&mut self, task: TaskId) {
-        self.park(task, TaskState::Blocked);
+        self.park(task, TaskState::Blocked, false);
     }
 
     /// Parks `task` until `wake_ns` (see [`Scheduler::wake_expired`]) or an
     /// earlier [`Scheduler::wake`]. Replaces a pending deadline.
     pub fn sleep_until(&mut self, task: TaskId, wake_ns: u64) {
-        self.park(task, TaskState::Sleeping { until: wake_ns });
+        self.park(task, TaskState::Sleeping { until: wake_ns }, false);
     }
 
     /// Parks `task`, which used up its CPU quota, until `wake_ns`. Unlike a
@@ -27,8 +27,7 @@ impl Scheduler {
     /// clock's tasks instead of ahead of the agents that were waiting for
     /// a message or a timer.
     pub fn throttle_until(&mut self, task: TaskId, wake_ns: u64) {
-        self.park(task, TaskState::Sleeping { until: wake_ns });
-        self.throttled.insert(task);
+        self.park(task, TaskState::Sleeping { until: wake_ns }, true);
     }
 
     /// Makes a blocked or sleeping `task` runnable on `cpu_hint`'s queue.
@@ -49,11 +48,8 @@ impl Scheduler {
         let cpu = self.cpu_for(cpu_hint);
         let floor = self.queues[cpu].floor();
         let own = rebase(entry.vruntime, self.queues[entry.home].floor(), floor);
-        let credit = if self.throttled.remove(&task) {
-            0
-        } else {
-            WAKE_CREDIT
-        };
+        let credit = if entry.throttled { 0 } else { WAKE_CREDIT };
+        entry.throttled = false;
         entry.vruntime = own.max(floor.saturating_sub(credit));
         entry.state = TaskState::Runnable { cpu };
         self.file(task, entry);
@@ -79,10 +75,10 @@ impl Scheduler {
         self.sleepers.earliest()
     }
 
-    fn park(&mut self, task: TaskId, state: TaskState) {
-        self.throttled.remove(&task);
+    fn park(&mut self, task: TaskId, state: TaskState, throttled: bool) {
         if let Some(mut entry) = self.take(task) {
             entry.state = state;
+            entry.throttled = throttled;
             self.file(task, entry);
         }
     }
