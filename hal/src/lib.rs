@@ -18,6 +18,7 @@ pub mod frames;
 pub mod heap;
 pub mod interrupts;
 pub mod memory;
+pub mod net;
 pub mod paging;
 pub mod pci;
 pub mod percpu;
@@ -30,6 +31,7 @@ pub mod wasm;
 
 mod apic;
 mod gdt;
+mod irqlock;
 mod pic;
 mod port;
 mod pvh;

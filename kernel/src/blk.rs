@@ -11,19 +11,7 @@ static DISKS: Once<Vec<Disk>> = Once::new();
 /// Probes every supported disk (once) and logs what was found.
 pub fn init() {
     DISKS.call_once(|| {
-        let windows: Vec<EcamWindow> = crate::acpi::get()
-            .map(|info| {
-                info.pci_ecam
-                    .iter()
-                    .map(|w| EcamWindow {
-                        base: w.base,
-                        segment: w.segment,
-                        bus_start: w.bus_start,
-                        bus_end: w.bus_end,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let windows = ecam_windows();
         if windows.is_empty() {
             crate::warn!("blk: no PCI ECAM window (no MCFG); no disks");
             return Vec::new();
@@ -43,6 +31,23 @@ pub fn init() {
             }
         );
     }
+}
+
+/// The PCI ECAM windows ACPI's MCFG table names (empty without one).
+pub fn ecam_windows() -> Vec<EcamWindow> {
+    crate::acpi::get()
+        .map(|info| {
+            info.pci_ecam
+                .iter()
+                .map(|w| EcamWindow {
+                    base: w.base,
+                    segment: w.segment,
+                    bus_start: w.bus_start,
+                    bus_end: w.bus_end,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The disks found at boot (empty before `init`).

@@ -13,6 +13,7 @@ mod blk;
 mod cmdline;
 mod console;
 mod log;
+mod net;
 mod power;
 mod storage;
 mod storage_bench;
@@ -58,6 +59,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     let cpus_present = start_cpus(info, !cmdline.has_flag("nosmp"));
     aios_hal::finish_boot();
     blk::init();
+    net::init();
 
     let bundle = aios_hal::memory::boot_bytes(info.bundle.phys, info.bundle.count).unwrap_or(&[]);
     match aios_bundle::Bundle::parse(bundle) {

@@ -129,7 +129,7 @@ impl Shared {
         if !self.driver.slots().busy(slot) {
             return true;
         }
-        if self.irq_cpu.is_none() || !super::irqlock::interrupts_enabled() {
+        if self.irq_cpu.is_none() || !crate::irqlock::interrupts_enabled() {
             self.driver.poll();
         }
         !self.driver.slots().busy(slot)
@@ -168,7 +168,7 @@ impl Shared {
     /// Halts until the next interrupt when completions arrive by interrupt
     /// and this CPU may take them; otherwise polls the device.
     fn pause(&self, slot: u16) {
-        if self.irq_cpu.is_none() || !super::irqlock::interrupts_enabled() {
+        if self.irq_cpu.is_none() || !crate::irqlock::interrupts_enabled() {
             self.driver.poll();
             core::hint::spin_loop();
             return;

@@ -6,7 +6,6 @@ mod disk;
 mod driver;
 mod error;
 mod handle;
-mod irqlock;
 mod nvme;
 mod probe;
 mod route;

@@ -2,8 +2,8 @@
 //! ports share their controller's vector).
 
 use super::disk::Shared;
-use super::irqlock::IrqMutex;
 use crate::interrupts::InterruptFrame;
+use crate::irqlock::IrqMutex;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 

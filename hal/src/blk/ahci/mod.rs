@@ -6,10 +6,10 @@ mod port;
 
 use super::BlkError;
 use super::driver::{Driver, Op, Request};
-use super::irqlock::IrqMutex;
 use super::probe::Found;
 use super::slots::Slots;
 use crate::dma::{DmaBuffer, Segment};
+use crate::irqlock::IrqMutex;
 use crate::pci::{Interrupt, Mmio, PciDevice};
 use alloc::boxed::Box;
 use alloc::format;

@@ -7,10 +7,10 @@ mod queue;
 
 use super::BlkError;
 use super::driver::{Driver, Op, Request};
-use super::irqlock::IrqMutex;
 use super::probe::Found;
 use super::slots::Slots;
 use crate::dma::{DmaBuffer, Segment};
+use crate::irqlock::IrqMutex;
 use crate::pci::{Interrupt, Mmio, PciDevice};
 use admin::{admin_command, wait_ready};
 use alloc::boxed::Box;
