@@ -3,9 +3,12 @@
 use super::NetError;
 
 /// One interface's device queues. The common layer serialises calls to
-/// `transmit` and `receive` (one stack polls a device at a time); `poll`
-/// may run at any time on the CPU that takes the interrupt, so a driver
-/// keeps state it shares with `poll` behind an `IrqMutex` or atomics.
+/// `transmit` among themselves and calls to `receive` among themselves,
+/// but a `transmit` may run inside `receive`'s `consume` (a stack answers
+/// a frame while it reads it: an ARP or echo reply), so the receive and
+/// transmit sides must not share a lock. `poll` may run at any time on
+/// the CPU that takes the interrupt, so a driver keeps state it shares
+/// with `poll` behind an `IrqMutex` or atomics.
 pub(crate) trait Driver: Send + Sync {
     /// The station address.
     fn mac(&self) -> [u8; 6];

@@ -39,8 +39,10 @@ pub(crate) struct Shared {
     /// Kept so the device stays described next to its driver.
     _pci: PciDevice,
     irq_cpu: Option<usize>,
-    /// Serialises transmit and receive; the interrupt path never takes it.
-    queue: Mutex<()>,
+    /// Serialise transmits and receives (separately: a transmit may run
+    /// inside a receive's consumer); the interrupt path takes neither.
+    tx_queue: Mutex<()>,
+    rx_queue: Mutex<()>,
     tx_frames: AtomicU64,
     tx_bytes: AtomicU64,
     rx_frames: AtomicU64,
@@ -104,7 +106,8 @@ impl Nic {
             driver,
             _pci: pci,
             irq_cpu: interrupt.map(|(_, cpu)| cpu),
-            queue: Mutex::new(()),
+            tx_queue: Mutex::new(()),
+            rx_queue: Mutex::new(()),
             tx_frames: AtomicU64::new(0),
             tx_bytes: AtomicU64::new(0),
             rx_frames: AtomicU64::new(0),
@@ -146,7 +149,7 @@ impl Nic {
     /// True if a frame could be transmitted now (reclaims finished
     /// transmissions first if none is free).
     pub fn tx_ready(&self) -> bool {
-        let _queue = self.shared.queue.lock();
+        let _queue = self.shared.tx_queue.lock();
         let driver = &self.shared.driver;
         if driver.tx_ready() {
             return true;
@@ -164,7 +167,7 @@ impl Nic {
         if len == 0 || len > MAX_FRAME {
             return Err(NetError::BadLength);
         }
-        let _queue = self.shared.queue.lock();
+        let _queue = self.shared.tx_queue.lock();
         let mut fill = Some(fill);
         let mut result = None;
         let mut once = |buf: &mut [u8]| {
@@ -189,13 +192,14 @@ impl Nic {
 
     /// True if a received frame is waiting.
     pub fn rx_ready(&self) -> bool {
-        let _queue = self.shared.queue.lock();
+        let _queue = self.shared.rx_queue.lock();
         self.shared.driver.rx_ready()
     }
 
     /// Hands the next received frame to `consume`; `None` if none waits.
+    /// `consume` may transmit on this interface.
     pub fn receive<R>(&self, consume: impl FnOnce(&[u8]) -> R) -> Option<R> {
-        let _queue = self.shared.queue.lock();
+        let _queue = self.shared.rx_queue.lock();
         let mut consume = Some(consume);
         let mut result = None;
         let mut once = |frame: &[u8]| {
