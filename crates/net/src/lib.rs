@@ -1,0 +1,28 @@
+//! The network service: one Ethernet [`Link`] under smoltcp, with the
+//! node's addressing (DHCPv4 or static IPv4, IPv6 by SLAAC), ICMP echo
+//! probes, a DNS resolver, and a snapshot of its state for the console
+//! and the API.
+//!
+//! The service owns its state behind [`Net`]'s methods; the kernel polls
+//! it (on a device interrupt and when [`Net::poll`] says a timer is due)
+//! and the runtime's syscalls call it. It is portable: host tests run two
+//! stacks against each other over an in-memory link.
+#![no_std]
+
+extern crate alloc;
+
+mod config;
+mod info;
+mod link;
+mod probe;
+mod stack;
+
+pub use config::{Addressing, Config, ConfigError};
+pub use info::{Info, Lease};
+pub use link::{Link, LinkStats, MAX_FRAME};
+pub use probe::{PingReply, ProbeId};
+pub use smoltcp::wire::{IpAddress, IpCidr, Ipv4Address, Ipv6Address};
+pub use stack::{Net, NetError};
+
+/// Most DNS servers the stack keeps (configured and from DHCP).
+pub const MAX_DNS_SERVERS: usize = 4;
