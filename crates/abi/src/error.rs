@@ -60,7 +60,7 @@ pub enum Error {
     /// The storage device failed or stopped answering.
     DeviceError = -26,
     /// The subsystem has nothing to serve from: no data disk attached, or
-    /// the model is not installed.
+    /// the model is not installed, or there is no network interface.
     Unavailable = -27,
     /// The thing to create already exists (a snapshot name).
     Exists = -28,
@@ -138,7 +138,7 @@ impl Error {
             Error::NoSpace => "no space left in the store or the namespace's quota",
             Error::Corrupt => "stored data failed its checksum",
             Error::DeviceError => "the storage device failed",
-            Error::Unavailable => "not available: no disk or model installed",
+            Error::Unavailable => "not available: no disk, model or network installed",
             Error::Exists => "already exists",
         }
     }

@@ -67,6 +67,11 @@ macro_rules! for_each_syscall {
             CONSOLE_READ = "console_read": unsafe fn console_read(console: u32, out_ptr: out_ptr, out_cap: len, timeout_ns: u64) -> i32;
             /// system_info(system, out_ptr, out_cap): writes SystemInfo as CBOR.
             SYSTEM_INFO = "system_info": unsafe fn system_info(system: u32, out_ptr: out_ptr, out_cap: len) -> i32;
+            /// net_info(system, out_ptr, out_cap): writes NetInfo as CBOR: the interface, its addresses, routes, DNS servers and counters (needs INSPECT).
+            NET_INFO = "net_info": unsafe fn net_info(system: u32, out_ptr: out_ptr, out_cap: len) -> i32;
+            /// net_ping(system, host_ptr, host_len, timeout_ns, out_ptr, out_cap): sends one ICMP echo to an address or a name (resolved by DNS) and waits up to timeout_ns for the reply; writes a PingReply; returns its length (needs INSPECT).
+            #[parks]
+            NET_PING = "net_ping": unsafe fn net_ping(system: u32, host_ptr: in_ptr, host_len: len, timeout_ns: u64, out_ptr: out_ptr, out_cap: len) -> i32;
             /// system_poweroff(system): switches the machine off (needs CONTROL).
             SYSTEM_POWEROFF = "system_poweroff": safe fn system_poweroff(system: u32) -> i32;
             /// semantic_send(cap, msg_ptr, msg_len, flags): routes, checks and queues a Message; cap is an Intent handle with WRITE covering the intent, or SELF for a reply; returns the message id.

@@ -15,6 +15,9 @@ use core::task::{Context, Poll, Waker};
 
 /// How often a parked console reader looks for input.
 const CONSOLE_POLL_NS: u64 = 10_000_000;
+/// How often an agent waiting for the network looks again (the stack
+/// times its round trips itself, so this only delays the agent's wake).
+const NET_POLL_NS: u64 = 1_000_000;
 
 /// What one call of [`Runtime::run_once`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +151,7 @@ impl Runtime {
                     }
                     Park::Exit(_) => Some(ended),
                     Park::Event { deadline, .. } => Some(deadline.min(ended + CONSOLE_POLL_NS)),
+                    Park::Ping { .. } => Some(ended + NET_POLL_NS),
                     // Mail that arrived while the slice ended must not be
                     // missed: look again under the lock before sleeping.
                     Park::Recv {

@@ -60,6 +60,8 @@ pub(crate) struct Inner {
     memory: spin::Mutex<Option<ai::Memory>>,
     /// The inference scheduler.
     inference: ai::Inference,
+    /// The network service, once the kernel attached one.
+    net: spin::Once<Arc<aios_net::Net>>,
     /// Per CPU: whether its next turn goes to inference (turns alternate
     /// with agent slices while both have work).
     infer_next: alloc::vec::Vec<core::sync::atomic::AtomicBool>,
@@ -76,6 +78,12 @@ impl Runtime {
         self.inner.reload_memory();
         self.inner.models.lock().retry();
         Ok(status)
+    }
+
+    /// Hands the network service to the `net_*` syscalls (once; a second
+    /// call is ignored).
+    pub fn attach_network(&self, net: Arc<aios_net::Net>) {
+        self.inner.net.call_once(|| net);
     }
 
     /// The mounted store's state, if there is one.
@@ -127,6 +135,7 @@ impl Runtime {
             models: spin::Mutex::new(ai::Models::default()),
             memory: spin::Mutex::new(memory),
             inference: ai::Inference::default(),
+            net: spin::Once::new(),
             infer_next: (0..cpus.max(1))
                 .map(|_| core::sync::atomic::AtomicBool::new(true))
                 .collect(),

@@ -36,6 +36,14 @@ pub(crate) enum Park {
     /// Waiting in `semantic_send` for room in a full mailbox; resumes
     /// with the message id or an error, decided by the post office.
     Send,
+    /// Waiting in `net_ping` for echo probe `probe` (the network service
+    /// times it out at `deadline`).
+    Ping {
+        probe: u64,
+        ptr: u32,
+        cap: u32,
+        deadline: u64,
+    },
     /// Waiting in `event_next` for an event of subscription `sub`.
     Event {
         sub: u64,
@@ -53,6 +61,9 @@ impl fmt::Display for Park {
             Park::Exit(code) => write!(f, "exit({code})"),
             Park::Recv { deadline, .. } => write!(f, "receive until {deadline} ns"),
             Park::Send => f.write_str("send waiting for mailbox room"),
+            Park::Ping {
+                probe, deadline, ..
+            } => write!(f, "ping probe {probe} until {deadline} ns"),
             Park::Event { sub, deadline, .. } => {
                 write!(f, "event {sub} until {deadline} ns")
             }

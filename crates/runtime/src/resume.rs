@@ -127,6 +127,17 @@ impl Runtime {
                 }
             }
             Park::Send => wake_value.ok_or(park),
+            Park::Ping {
+                probe,
+                ptr,
+                cap,
+                deadline,
+            } => {
+                // The service ends the probe at its deadline; a second of
+                // grace covers a stack that was not polled in time.
+                let give_up = now > deadline.saturating_add(1_000_000_000);
+                crate::syscalls::ping_outcome(caller, probe, ptr, cap, give_up).ok_or(park)
+            }
             Park::Recv {
                 ref filter,
                 ptr,

@@ -40,6 +40,8 @@ pub mod infer;
 #[cfg(target_arch = "wasm32")]
 mod messaging;
 #[cfg(target_arch = "wasm32")]
+mod net;
+#[cfg(target_arch = "wasm32")]
 mod observe;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
@@ -56,6 +58,7 @@ pub use aios_abi::payload::{
 };
 pub use aios_abi::payload::{ChatMessage, InferRequest, InferToken, finish};
 pub use aios_abi::payload::{MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest};
+pub use aios_abi::payload::{NetInfo, PingReply};
 pub use aios_abi::payload::{
     STORE_CHUNK, SnapshotEntry, StoreData, StoreListRequest, StoreListing, StoreObjectInfo,
 };
@@ -86,6 +89,8 @@ pub use infer::{Generation, infer};
 pub use log::log;
 #[cfg(target_arch = "wasm32")]
 pub use messaging::{APPROVAL_WAIT_NS, intent_cap, recv, reply, request, request_with, send};
+#[cfg(target_arch = "wasm32")]
+pub use net::{net_info, ping};
 #[cfg(target_arch = "wasm32")]
 pub use observe::{event_next, event_subscribe, ipc_stats, ipc_trace};
 #[cfg(target_arch = "wasm32")]

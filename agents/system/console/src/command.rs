@@ -104,6 +104,15 @@ pub enum Command<'a> {
     Recall(&'a str),
     /// `ask PROMPT`: the kernel language model's answer, streamed.
     Ask(&'a str),
+    /// `net`: the node's interface, addresses, routes and counters.
+    Net,
+    /// `ping HOST [COUNT]`: echo probes (the count as typed).
+    Ping {
+        /// An address or a name.
+        host: &'a str,
+        /// How many echoes, as typed.
+        count: Option<&'a str>,
+    },
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
@@ -181,6 +190,12 @@ pub fn parse(line: &str) -> Command<'_> {
         ("recall", None) => Command::Syntax("recall QUERY"),
         ("ask", Some(_)) => Command::Ask(rest),
         ("ask", None) => Command::Syntax("ask PROMPT"),
+        ("net", _) => Command::Net,
+        ("ping", Some(host)) => Command::Ping {
+            host,
+            count: (!split_word(after).0.is_empty()).then_some(split_word(after).0),
+        },
+        ("ping", None) => Command::Syntax("ping HOST [COUNT]"),
         ("snapshots", Some(ns)) => Command::Snapshots(ns),
         ("snapshots", None) => Command::Syntax("snapshots NS"),
         (other, _) => Command::Unknown(other),

@@ -13,6 +13,9 @@ pub enum Error {
     NotAnAgentId(String),
     /// The argument of `audit tail` or `trace` is not a decimal number.
     NotANumber(String),
+    /// The count of `ping` is not a number from 1 to
+    /// [`crate::network::MAX_COUNT`].
+    BadCount(String),
     /// `policy_set` refused the text: the compiler's `line L, column C:
     /// message`, or why the call itself failed.
     PolicyRefused(String),
@@ -41,6 +44,11 @@ impl core::fmt::Display for Error {
             }
             Error::NotAnAgentId(text) => write!(f, "`{text}` is not an agent id"),
             Error::NotANumber(text) => write!(f, "`{text}` is not a number"),
+            Error::BadCount(text) => write!(
+                f,
+                "`{text}` is not a count from 1 to {}",
+                crate::network::MAX_COUNT
+            ),
             Error::PolicyRefused(message) => f.write_str(message),
             Error::NoAgent(id) => write!(f, "no agent {id}"),
             Error::StillOn => f.write_str("the machine is still on"),
@@ -79,6 +87,10 @@ mod tests {
             "line 1, column 7: expected `;`"
         );
         assert_eq!(Error::NoAgent(9).to_string(), "no agent 9");
+        assert_eq!(
+            Error::BadCount("0".into()).to_string(),
+            "`0` is not a count from 1 to 100"
+        );
         assert_eq!(
             Error::from(aios_abi::Error::QuotaExceeded).to_string(),
             "quota exceeded"

@@ -8,7 +8,8 @@ use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_abi::payload::{
     AgentInfo, AgentState, AuditRecords, AuditVerdict, CapInfo, CapKind, ImageInfo, InferToken,
-    IpcStats, SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList, finish, rights,
+    IpcStats, NetInfo, PingReply, SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList, finish,
+    rights,
 };
 use aios_events::Event;
 use aios_ipc::Message;
@@ -45,6 +46,12 @@ pub struct FakeHost {
     pub asked: Vec<String>,
     /// The pieces of the answer under way.
     pub answer: VecDeque<InferToken>,
+    /// What `net_info` returns.
+    pub net: Result<NetInfo, Error>,
+    /// What successive pings return (then: timed out).
+    pub pings: VecDeque<Result<PingReply, Error>>,
+    /// The hosts pinged.
+    pub pinged: Vec<String>,
 }
 
 impl FakeHost {
@@ -65,6 +72,9 @@ impl FakeHost {
             remembered: Vec::new(),
             asked: Vec::new(),
             answer: VecDeque::new(),
+            net: Err(Abi::Unavailable.into()),
+            pings: VecDeque::new(),
+            pinged: Vec::new(),
         }
     }
 
@@ -167,6 +177,20 @@ impl Host for FakeHost {
             quota: None,
             expires_ns: None,
         }])
+    }
+
+    fn net_info(&mut self) -> Result<NetInfo, Error> {
+        self.net.clone()
+    }
+
+    fn ping(&mut self, host: &str, timeout_ns: u64) -> Result<PingReply, Error> {
+        self.pinged.push(host.to_string());
+        let outcome = self.pings.pop_front().unwrap_or(Err(Abi::TimedOut.into()));
+        self.now += match &outcome {
+            Ok(reply) => reply.rtt_ns,
+            Err(_) => timeout_ns,
+        };
+        outcome
     }
 
     fn poweroff(&mut self) -> Error {

@@ -3,8 +3,8 @@
 
 use crate::Error;
 use aios_abi::payload::{
-    AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, InferToken, IpcStats, SnapshotEntry,
-    StoreObjectInfo, SystemInfo, TraceList,
+    AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, InferToken, IpcStats, NetInfo,
+    PingReply, SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList,
 };
 use aios_events::Event;
 use aios_ipc::Message;
@@ -45,6 +45,12 @@ pub trait Host {
 
     /// The capabilities agent `id` holds.
     fn caps(&mut self, id: u64) -> Result<Vec<CapInfo>, Error>;
+
+    /// The node's network interface, addresses, routes and counters.
+    fn net_info(&mut self) -> Result<NetInfo, Error>;
+
+    /// One ICMP echo to `host`, waiting up to `timeout_ns` for the reply.
+    fn ping(&mut self, host: &str, timeout_ns: u64) -> Result<PingReply, Error>;
 
     /// Switches the machine off; returns only with the reason it could not.
     fn poweroff(&mut self) -> Error;

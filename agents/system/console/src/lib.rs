@@ -4,7 +4,7 @@
 //!
 //! Everything but `syscalls` is pure and host-tested: [`editor`] turns
 //! keystrokes into lines, [`command`] parses them, [`info`], [`listing`],
-//! [`messaging`], [`audit`] and [`event_line`] render the output lines,
+//! [`messaging`], [`network`], [`audit`] and [`event_line`] render the output lines,
 //! [`events`] keeps the event-bus subscription, and [`shell`]
 //! drives them through the [`Host`] trait, which `syscalls` implements
 //! with the SDK on wasm32.
@@ -20,6 +20,7 @@ mod host;
 pub mod info;
 pub mod listing;
 pub mod messaging;
+pub mod network;
 pub mod shell;
 pub mod store_lines;
 mod top;

@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 29] = [
+pub const HELP: [&str; 31] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -34,6 +34,8 @@ pub const HELP: [&str; 29] = [
     "  remember TEXT     keep TEXT in the console's memory region, embedded",
     "  recall QUERY      the remembered texts closest in meaning to QUERY",
     "  ask PROMPT        the kernel language model's answer to PROMPT, as it is written",
+    "  net               the network interface: addresses, routes, DNS, counters",
+    "  ping HOST [COUNT] ICMP echoes to an address or name (default 3)",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 

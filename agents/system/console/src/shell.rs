@@ -3,7 +3,7 @@
 
 use crate::command::{self, Command};
 use crate::editor::{ERASE, Key, LineEditor, PROMPT};
-use crate::{Error, Host, ask, audit, events, info, listing, messaging, store_lines, top};
+use crate::{Error, Host, ask, audit, events, info, listing, messaging, network, store_lines, top};
 use std::collections::VecDeque;
 
 /// How long one `console_read` waits for input before the loop goes round.
@@ -215,6 +215,11 @@ impl<H: Host> Shell<H> {
                 self.say(&lines);
             }
             Command::Ask(prompt) => ask::ask(&mut self.host, prompt)?,
+            Command::Net => {
+                let lines = network::lines(&self.host.net_info()?);
+                self.say(&lines);
+            }
+            Command::Ping { host, count } => network::ping(&mut self.host, host, count)?,
             Command::Poweroff => {
                 self.say(&["powering off"]);
                 let why = self.host.poweroff();

@@ -57,7 +57,7 @@ fn embed_prints_the_size_norm_and_first_values() {
     host.store.forbidden.push("models".to_string());
     has(
         &run(host, "embed hi\n"),
-        "error: not available: no disk or model installed",
+        "error: not available: no disk, model or network installed",
     );
 }
 
@@ -93,6 +93,6 @@ fn ask_streams_the_answer_then_a_summary() {
     host.store.forbidden.push("models".to_string());
     has(
         &run(host, "ask hi\n"),
-        "error: not available: no disk or model installed",
+        "error: not available: no disk, model or network installed",
     );
 }

@@ -195,3 +195,55 @@ fn top_takes_a_key_typed_ahead_like_the_kernel_console() {
     assert!(text.contains("aios> help\ncommands:\n"));
     assert!(!text.contains("unknown command"));
 }
+
+#[test]
+fn ping_prints_each_echo_and_a_summary() {
+    use aios_abi::payload::PingReply;
+    let mut host = FakeHost::new();
+    let reply = |seq, rtt_ns| {
+        Ok(PingReply {
+            address: "10.0.2.2".to_string(),
+            seq,
+            bytes: 56,
+            rtt_ns,
+        })
+    };
+    host.pings.extend([
+        reply(1, 400_000),
+        Err(Abi::TimedOut.into()),
+        reply(3, 600_000),
+    ]);
+    let (shell, _) = session(host, &["ping 10.0.2.2\n", "ping 10.0.2.2 0\n", "ping\n"]);
+    let out = lines(&shell);
+    let at = out.iter().position(|l| l == "ping 10.0.2.2").unwrap();
+    assert_eq!(
+        out[at + 1..at + 5],
+        [
+            "reply from 10.0.2.2: seq=1 bytes=56 time=0.400 ms",
+            "no reply from 10.0.2.2: timed out",
+            "reply from 10.0.2.2: seq=3 bytes=56 time=0.600 ms",
+            "ping 10.0.2.2: 3 sent, 2 received, min/avg/max 0.400 ms/0.500 ms/0.600 ms",
+        ]
+    );
+    assert!(out.contains(&"error: `0` is not a count from 1 to 100".to_string()));
+    assert!(out.contains(&"usage: ping HOST [COUNT]".to_string()));
+    assert_eq!(shell.host().pinged, ["10.0.2.2"; 3]);
+}
+
+#[test]
+fn ping_stops_at_an_error_that_is_not_a_lost_echo() {
+    let mut host = FakeHost::new();
+    host.pings.push_back(Err(Abi::InvalidArgument.into()));
+    let (shell, _) = session(host, &["ping bad_host 5\n", "net\n"]);
+    let out = lines(&shell);
+    assert!(
+        out.contains(&"error: invalid argument".to_string()),
+        "{out:?}"
+    );
+    assert_eq!(shell.host().pinged.len(), 1);
+    // No network attached: `net` says so.
+    assert!(
+        out.contains(&"error: not available: no disk, model or network installed".to_string()),
+        "{out:?}"
+    );
+}

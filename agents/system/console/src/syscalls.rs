@@ -7,8 +7,8 @@ use aios_abi::Error as Abi;
 use aios_sdk::{
     AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, ChatMessage, Destination, Event,
     EventFilter, Handle, ImageInfo, InferRequest, InferToken, IpcStats, MemoryQueryRequest,
-    MemoryStoreRequest, Message, RecvFilter, SnapshotEntry, StoreListRequest, StoreObjectInfo,
-    SystemInfo, TraceList,
+    MemoryStoreRequest, Message, NetInfo, PingReply, RecvFilter, SnapshotEntry, StoreListRequest,
+    StoreObjectInfo, SystemInfo, TraceList,
 };
 
 /// Most tokens an `ask` answer runs to.
@@ -137,6 +137,15 @@ impl Host for SdkHost {
 
     fn caps(&mut self, id: u64) -> Result<Vec<CapInfo>, Error> {
         self.with_agent(id, aios_sdk::cap_list)
+    }
+
+    fn net_info(&mut self) -> Result<NetInfo, Error> {
+        Ok(aios_sdk::net_info(self.system()?)?)
+    }
+
+    fn ping(&mut self, host: &str, timeout_ns: u64) -> Result<PingReply, Error> {
+        let timeout = core::time::Duration::from_nanos(timeout_ns);
+        Ok(aios_sdk::ping(self.system()?, host, timeout)?)
     }
 
     fn poweroff(&mut self) -> Error {

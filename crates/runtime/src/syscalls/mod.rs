@@ -12,17 +12,20 @@ mod caps;
 mod guard;
 mod ipc;
 mod memory;
+mod net;
 mod register;
 mod store;
 mod system;
 
 pub(crate) use caps::cap_infos;
+pub(crate) use net::ping_outcome;
 pub(crate) use register::linker;
 
 /// Every handler, named after the syscall it carries out.
 mod handlers {
     pub(super) use super::{
-        agents::*, ai::*, audit::*, caps::*, guard::*, ipc::*, memory::*, store::*, system::*,
+        agents::*, ai::*, audit::*, caps::*, guard::*, ipc::*, memory::*, net::*, store::*,
+        system::*,
     };
 }
 
