@@ -104,6 +104,11 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     if cmdline.has_flag("ktest") {
         ktest::run_all();
     }
+    // The network service starts after the in-kernel tests, which drive
+    // the interfaces with raw frames of their own.
+    if let (Some(net), Some(runtime)) = (net::start(&cmdline), runtime) {
+        runtime.attach_network(net);
+    }
     if let Some(runtime) = runtime {
         agents::start_boot_agents(runtime);
     }
@@ -138,6 +143,7 @@ fn ap_main(cpu: usize) -> ! {
     loop {
         #[cfg(feature = "ktest")]
         ktest::remote::run_pending(cpu);
+        net::step();
         if !agents::step(cpu) {
             aios_hal::percpu::idle();
         }

@@ -60,6 +60,10 @@ impl fmt::Display for NetError {
 /// Most echo probes in flight at once (each may hold a DNS query).
 const MAX_PROBES: usize = 64;
 
+/// A finished probe nobody collected (its caller went away) is dropped
+/// this long after its deadline.
+const UNCOLLECTED_NS: u64 = 60_000_000_000;
+
 /// The network service: one interface under smoltcp.
 pub struct Net {
     stack: spin::Mutex<Stack>,
@@ -75,6 +79,8 @@ struct Stack {
     icmp: SocketHandle,
     configured_dns: Vec<IpAddress>,
     lease: Option<Lease>,
+    /// Set when the lease changed, until [`Net::lease_change`] takes it.
+    lease_changed: bool,
     probes: BTreeMap<u64, Probe>,
     next_probe: u64,
     next_seq: u16,
@@ -130,6 +136,7 @@ impl Net {
             icmp,
             configured_dns: config.dns,
             lease: None,
+            lease_changed: false,
             probes: BTreeMap::new(),
             next_probe: 1,
             next_seq: 1,
@@ -146,6 +153,13 @@ impl Net {
     /// before; `None`: only when something arrives.
     pub fn poll(&self, now_ns: u64) -> Option<u64> {
         self.stack.lock().poll(now_ns)
+    }
+
+    /// The lease as it is now if DHCP granted, changed or lost it since
+    /// the last call (`Some(None)`: lost); `None` if nothing changed.
+    pub fn lease_change(&self) -> Option<Option<Lease>> {
+        let mut stack = self.stack.lock();
+        core::mem::take(&mut stack.lease_changed).then(|| stack.lease.clone())
     }
 
     /// The stack's state now.
@@ -264,6 +278,7 @@ impl Stack {
             }
         }
         self.lease = lease;
+        self.lease_changed = true;
         let servers = self.dns_servers();
         self.sockets
             .get_mut::<dns::Socket>(self.dns)
@@ -363,6 +378,10 @@ impl Stack {
             }
         }
         self.collect_replies(now_ns, &caps);
+        self.probes.retain(|_, p| {
+            !matches!(p.phase, Phase::Done(_))
+                || now_ns < p.deadline_ns.saturating_add(UNCOLLECTED_NS)
+        });
         queued
     }
 

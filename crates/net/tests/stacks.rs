@@ -196,3 +196,21 @@ fn a_multicast_mac_is_refused() {
         Some(NetError::BadMac)
     );
 }
+
+#[test]
+fn uncollected_probes_are_dropped_a_minute_after_their_deadline() {
+    let (a, _b) = wire(MAC_A, MAC_B);
+    let a = stack(a, "10.0.0.1/24", None, 0);
+    for _ in 0..64 {
+        a.ping_start("10.0.0.9", 0, 10 * MS).unwrap();
+    }
+    assert_eq!(
+        a.ping_start("10.0.0.9", 0, MS),
+        Err(NetError::TooManyProbes)
+    );
+    a.poll(20 * MS);
+    assert_eq!(a.info().probes, 64, "finished, kept for collection");
+    a.poll(61_000 * MS);
+    assert_eq!(a.info().probes, 0);
+    assert!(a.ping_start("10.0.0.9", 61_000 * MS, MS).is_ok());
+}

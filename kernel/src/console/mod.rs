@@ -103,6 +103,7 @@ pub fn run() -> ! {
         } else if editor.get_or_insert_with(LineEditor::new).poll() {
             continue;
         }
+        crate::net::step();
         if !crate::agents::step(0) {
             aios_hal::percpu::idle();
         }

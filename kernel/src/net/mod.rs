@@ -1,11 +1,25 @@
-//! Network glue: probes the PCI network controllers once and keeps the
-//! interfaces for the network stack.
+//! Network glue: probes the PCI network controllers once at boot, runs the
+//! network service (`aios-net`) on the first interface, and polls it from
+//! every CPU's main loop when its interrupt or its timer says so.
 
 use aios_hal::net::Nic;
+use aios_net::{Config, Link, LinkStats, Net};
+use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use spin::Once;
 
 static NICS: Once<Vec<Nic>> = Once::new();
+static SERVICE: Once<Arc<Net>> = Once::new();
+/// Set by the interface's interrupt: frames arrived or left.
+static PENDING: AtomicBool = AtomicBool::new(false);
+/// When the stack next needs a poll without an interrupt (ns since boot).
+static DUE_NS: AtomicU64 = AtomicU64::new(u64::MAX);
+/// One CPU polls at a time; the others go on with their agents.
+static POLLING: AtomicBool = AtomicBool::new(false);
+/// Polled interfaces (no interrupt) are looked at this often.
+const POLL_INTERVAL_NS: u64 = 1_000_000;
 
 /// Probes every supported network interface (once) and logs what was
 /// found.
@@ -18,16 +32,10 @@ pub fn init() {
         aios_hal::net::probe(&windows)
     });
     for nic in nics() {
-        let m = nic.mac();
         crate::info!(
-            "net: {}, mac {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, link {}{}",
+            "net: {}, mac {}, link {}{}",
             nic.name(),
-            m[0],
-            m[1],
-            m[2],
-            m[3],
-            m[4],
-            m[5],
+            Mac(nic.mac()),
             if nic.link_up() { "up" } else { "down" },
             if nic.has_interrupt() { "" } else { " (polled)" }
         );
@@ -37,4 +45,141 @@ pub fn init() {
 /// The interfaces found at boot (empty before `init`).
 pub fn nics() -> &'static [Nic] {
     NICS.get().map_or(&[], Vec::as_slice)
+}
+
+/// Starts the network service on the first interface, addressed as the
+/// command line says (`net.ip=dhcp|ADDR/PREFIX[,GATEWAY]`, `net.dns=`);
+/// returns it, or `None` without an interface or with bad settings.
+pub fn start(cmdline: &crate::cmdline::Cmdline) -> Option<Arc<Net>> {
+    let nic = nics().first()?.clone();
+    let mut seed = [0u8; 8];
+    aios_hal::entropy::fill(&mut seed);
+    let config = match Config::parse(
+        cmdline.value("net.ip"),
+        cmdline.value("net.dns"),
+        u64::from_le_bytes(seed),
+    ) {
+        Ok(config) => config,
+        Err(e) => {
+            crate::error!("net: {}; the network stays off", e);
+            return None;
+        }
+    };
+    let polled = !nic.has_interrupt();
+    let name = nic.name().into();
+    let link = NicLink { nic, name };
+    let net = match Net::new(Box::new(link), config, aios_hal::clock::now_ns()) {
+        Ok(net) => Arc::new(net),
+        Err(e) => {
+            crate::error!("net: {}; the network stays off", e);
+            return None;
+        }
+    };
+    aios_hal::net::set_notify(on_interrupt);
+    if polled {
+        DUE_NS.store(0, Ordering::Release);
+    }
+    Some(SERVICE.call_once(|| net).clone())
+}
+
+/// The interface's interrupt: note that the stack has work, and end the
+/// running agent slices so a CPU gets to it soon (one atomic add).
+fn on_interrupt() {
+    PENDING.store(true, Ordering::Release);
+    if let Some(runtime) = crate::agents::runtime() {
+        runtime.tick();
+    }
+}
+
+/// Polls the stack if its interrupt or its timer asks; true if it did.
+pub fn step() -> bool {
+    let Some(net) = SERVICE.get() else {
+        return false;
+    };
+    let now = aios_hal::clock::now_ns();
+    if !PENDING.load(Ordering::Acquire) && now < DUE_NS.load(Ordering::Acquire) {
+        return false;
+    }
+    if POLLING.swap(true, Ordering::Acquire) {
+        return false;
+    }
+    PENDING.store(false, Ordering::Release);
+    let next = net.poll(now);
+    let polled = nics().first().is_some_and(|nic| !nic.has_interrupt());
+    let next = match (next, polled) {
+        (Some(at), true) => at.min(now + POLL_INTERVAL_NS),
+        (None, true) => now + POLL_INTERVAL_NS,
+        (at, false) => at.unwrap_or(u64::MAX),
+    };
+    DUE_NS.store(next, Ordering::Release);
+    POLLING.store(false, Ordering::Release);
+    if let Some(lease) = net.lease_change() {
+        match lease {
+            Some(lease) => crate::info!(
+                "net: dhcp lease {} from {}{}",
+                lease.address,
+                lease.server,
+                lease
+                    .router
+                    .map_or(alloc::string::String::new(), |r| alloc::format!(
+                        ", router {}",
+                        r
+                    ))
+            ),
+            None => crate::warn!("net: dhcp lease lost"),
+        }
+    }
+    true
+}
+
+/// An interface as the network service's link.
+struct NicLink {
+    nic: Nic,
+    name: alloc::string::String,
+}
+
+impl Link for NicLink {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn mac(&self) -> [u8; 6] {
+        self.nic.mac()
+    }
+    fn link_up(&self) -> bool {
+        self.nic.link_up()
+    }
+    fn rx_ready(&self) -> bool {
+        self.nic.rx_ready()
+    }
+    fn receive(&self, consume: &mut dyn FnMut(&[u8])) -> bool {
+        self.nic.receive(consume).is_some()
+    }
+    fn tx_ready(&self) -> bool {
+        self.nic.tx_ready()
+    }
+    fn transmit(&self, len: usize, fill: &mut dyn FnMut(&mut [u8])) -> bool {
+        self.nic.transmit(len, fill).is_ok()
+    }
+    fn stats(&self) -> LinkStats {
+        let s = self.nic.stats();
+        LinkStats {
+            tx_frames: s.tx_frames,
+            tx_bytes: s.tx_bytes,
+            rx_frames: s.rx_frames,
+            rx_bytes: s.rx_bytes,
+            rx_dropped: s.rx_dropped,
+            tx_busy: s.tx_busy,
+            interrupts: s.interrupts,
+        }
+    }
+}
+
+/// A MAC address as colon-separated hex.
+pub struct Mac(pub [u8; 6]);
+
+impl core::fmt::Display for Mac {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
 }
