@@ -1,6 +1,6 @@
 //! The network service: one Ethernet [`Link`] under smoltcp, with the
 //! node's addressing (DHCPv4 or static IPv4, IPv6 by SLAAC), ICMP echo
-//! probes, a DNS resolver, and a snapshot of its state for the console
+//! probes, a DNS resolver, agents' TCP and UDP endpoints, and a snapshot of its state for the console
 //! and the API.
 //!
 //! The service owns its state behind [`Net`]'s methods; the kernel polls
@@ -12,16 +12,18 @@
 extern crate alloc;
 
 mod config;
+mod endpoint;
 mod info;
 mod link;
 mod probe;
 mod stack;
 
 pub use config::{Addressing, Config, ConfigError};
+pub use endpoint::{BACKLOG, EndpointId, EndpointInfo, MAX_ENDPOINTS, Readiness};
 pub use info::{Info, Lease};
 pub use link::{Link, LinkStats, MAX_FRAME};
 pub use probe::{PingReply, ProbeId};
-pub use smoltcp::wire::{IpAddress, IpCidr, Ipv4Address, Ipv6Address};
+pub use smoltcp::wire::{IpAddress, IpCidr, IpEndpoint, Ipv4Address, Ipv6Address};
 pub use stack::{Net, NetError};
 
 /// Most DNS servers the stack keeps (configured and from DHCP).

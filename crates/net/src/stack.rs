@@ -40,6 +40,23 @@ pub enum NetError {
     NoSuchProbe,
     /// No answer before the deadline.
     TimedOut,
+    /// Nothing to read, or no room to write, right now.
+    WouldBlock,
+    /// The connection is closed (by the peer, a reset, or `close`).
+    Closed,
+    /// The peer refused the connection.
+    Refused,
+    /// Another endpoint already listens on or is bound to that port.
+    PortInUse,
+    /// Port 0 where a port is needed.
+    BadPort,
+    /// No endpoint has that id.
+    NoSuchEndpoint,
+    /// Too many endpoints open on the node.
+    TooManyEndpoints,
+    /// The operation does not apply to that kind of endpoint (accept on a
+    /// stream, send_to on a listener).
+    WrongKind,
 }
 
 impl fmt::Display for NetError {
@@ -53,6 +70,14 @@ impl fmt::Display for NetError {
             NetError::TooManyProbes => "too many probes in flight",
             NetError::NoSuchProbe => "no such probe",
             NetError::TimedOut => "no answer in time",
+            NetError::WouldBlock => "would block",
+            NetError::Closed => "connection closed",
+            NetError::Refused => "connection refused",
+            NetError::PortInUse => "port in use",
+            NetError::BadPort => "port 0 is not a port",
+            NetError::NoSuchEndpoint => "no such endpoint",
+            NetError::TooManyEndpoints => "too many endpoints open",
+            NetError::WrongKind => "not for this kind of endpoint",
         })
     }
 }
@@ -66,16 +91,16 @@ const UNCOLLECTED_NS: u64 = 60_000_000_000;
 
 /// The network service: one interface under smoltcp.
 pub struct Net {
-    stack: spin::Mutex<Stack>,
+    pub(crate) stack: spin::Mutex<Stack>,
 }
 
-struct Stack {
+pub(crate) struct Stack {
     link: Box<dyn Link>,
-    iface: Interface,
-    sockets: SocketSet<'static>,
+    pub(crate) iface: Interface,
+    pub(crate) sockets: SocketSet<'static>,
     addressing: &'static str,
     dhcp: Option<SocketHandle>,
-    dns: SocketHandle,
+    pub(crate) dns: SocketHandle,
     icmp: SocketHandle,
     configured_dns: Vec<IpAddress>,
     lease: Option<Lease>,
@@ -85,6 +110,8 @@ struct Stack {
     next_probe: u64,
     next_seq: u16,
     tx_lost: u64,
+    /// Agents' TCP and UDP endpoints.
+    pub(crate) endpoints: crate::endpoint::Endpoints,
 }
 
 impl Net {
@@ -141,6 +168,7 @@ impl Net {
             next_probe: 1,
             next_seq: 1,
             tx_lost: 0,
+            endpoints: crate::endpoint::Endpoints::new(config.seed),
         };
         stack.poll(now_ns);
         Ok(Net {
@@ -212,11 +240,13 @@ impl Net {
 }
 
 impl Stack {
-    fn poll(&mut self, now_ns: u64) -> Option<u64> {
+    pub(crate) fn poll(&mut self, now_ns: u64) -> Option<u64> {
         let now = instant(now_ns);
         self.exchange(now);
         self.dhcp_events(now_ns);
-        if self.advance_probes(now_ns) {
+        let probes = self.advance_probes(now_ns);
+        let endpoints = self.advance_endpoints(now_ns);
+        if probes || endpoints {
             self.exchange(now);
         }
         let iface_at = self.iface.poll_at(now, &self.sockets).map(|at| {
@@ -229,6 +259,7 @@ impl Stack {
             .values()
             .filter(|p| !matches!(p.phase, Phase::Done(_)))
             .map(|p| p.deadline_ns)
+            .chain(self.endpoints.deadlines())
             .min();
         match (iface_at, probe_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -237,7 +268,7 @@ impl Stack {
     }
 
     /// One smoltcp poll over the link.
-    fn exchange(&mut self, now: Instant) {
+    pub(crate) fn exchange(&mut self, now: Instant) {
         let mut phy = Phy::new(self.link.as_ref());
         self.iface.poll(now, &mut phy, &mut self.sockets);
         self.tx_lost += phy.tx_lost;
@@ -286,7 +317,7 @@ impl Stack {
     }
 
     /// The configured DNS servers, then the lease's, without repeats.
-    fn dns_servers(&self) -> Vec<IpAddress> {
+    pub(crate) fn dns_servers(&self) -> Vec<IpAddress> {
         let from_lease = self
             .lease
             .iter()
@@ -527,7 +558,7 @@ fn send_echo(
 
 /// A DNS name of letters, digits and hyphens in dot-separated labels of
 /// 1 to 63 characters, at most 253 in all.
-fn is_host_name(host: &str) -> bool {
+pub(crate) fn is_host_name(host: &str) -> bool {
     !host.is_empty()
         && host.len() <= 253
         && host.trim_end_matches('.').split('.').all(|label| {
@@ -556,7 +587,7 @@ fn link_local(mac: [u8; 6]) -> Ipv6Address {
     )
 }
 
-fn instant(now_ns: u64) -> Instant {
+pub(crate) fn instant(now_ns: u64) -> Instant {
     Instant::from_micros(i64::try_from(now_ns / 1000).unwrap_or(i64::MAX))
 }
 

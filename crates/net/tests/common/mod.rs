@@ -13,36 +13,62 @@ use std::sync::{Arc, Mutex};
 
 type Queue = Arc<Mutex<VecDeque<Vec<u8>>>>;
 
-/// One end of a wire: frames it sends land in the other end's queue.
+/// One end of a wire or a port of a hub: frames it sends land in every
+/// other end's queue.
 pub struct End {
     pub name: String,
     pub mac: [u8; 6],
     inbox: Queue,
-    outbox: Queue,
+    peers: Vec<Queue>,
     stats: Mutex<LinkStats>,
 }
 
-/// Most frames in flight one way before the sender sees `Busy`.
+/// Most frames queued for one end before senders see `Busy`.
 const QUEUE: usize = 64;
 
 /// Two connected ends.
 pub fn wire(a: [u8; 6], b: [u8; 6]) -> (End, End) {
-    let ab: Queue = Arc::default();
-    let ba: Queue = Arc::default();
-    let end = |name: &str, mac, inbox: &Queue, outbox: &Queue| End {
-        name: name.to_string(),
-        mac,
-        inbox: inbox.clone(),
-        outbox: outbox.clone(),
-        stats: Mutex::default(),
-    };
-    (end("wire a", a, &ba, &ab), end("wire b", b, &ab, &ba))
+    let mut ends = hub(&[a, b]);
+    let b = ends.pop().unwrap();
+    let a = ends.pop().unwrap();
+    (a, b)
+}
+
+/// Ends that all hear each other, like ports of an Ethernet hub.
+pub fn hub(macs: &[[u8; 6]]) -> Vec<End> {
+    let queues: Vec<Queue> = macs.iter().map(|_| Queue::default()).collect();
+    macs.iter()
+        .enumerate()
+        .map(|(i, mac)| End {
+            name: format!("hub port {i}"),
+            mac: *mac,
+            inbox: queues[i].clone(),
+            peers: queues
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, q)| q.clone())
+                .collect(),
+            stats: Mutex::default(),
+        })
+        .collect()
 }
 
 impl End {
-    /// Sends a frame to the other end without going through a stack.
+    /// Sends a frame to the other ends without going through a stack.
     pub fn inject_to_peer(&self, frame: Vec<u8>) {
-        self.outbox.lock().unwrap().push_back(frame);
+        for peer in &self.peers {
+            peer.lock().unwrap().push_back(frame.clone());
+        }
+    }
+
+    fn deliver(&self, frame: Vec<u8>) {
+        for peer in &self.peers {
+            let mut queue = peer.lock().unwrap();
+            if queue.len() < QUEUE {
+                queue.push_back(frame.clone());
+            }
+        }
     }
 }
 
@@ -71,20 +97,16 @@ impl Link for End {
         true
     }
     fn tx_ready(&self) -> bool {
-        self.outbox.lock().unwrap().len() < QUEUE
+        true
     }
     fn transmit(&self, len: usize, fill: &mut dyn FnMut(&mut [u8])) -> bool {
-        if !self.tx_ready() {
-            self.stats.lock().unwrap().tx_busy += 1;
-            return false;
-        }
         let mut frame = vec![0; len];
         fill(&mut frame);
         let mut stats = self.stats.lock().unwrap();
         stats.tx_frames += 1;
         stats.tx_bytes += len as u64;
         drop(stats);
-        self.outbox.lock().unwrap().push_back(frame);
+        self.deliver(frame);
         true
     }
     fn stats(&self) -> LinkStats {
@@ -150,7 +172,7 @@ impl phy::TxToken for Tx<'_> {
     fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
         let mut frame = vec![0; len];
         let r = f(&mut frame);
-        self.0.outbox.lock().unwrap().push_back(frame);
+        self.0.deliver(frame);
         r
     }
 }
