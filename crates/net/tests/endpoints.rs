@@ -70,7 +70,7 @@ fn a_stream_carries_bytes_both_ways_and_ends_cleanly() {
     assert_eq!(&buf[..5], b"hello");
     assert_eq!(b.recv(server, &mut buf, clock), Err(NetError::WouldBlock));
     b.send(server, b"world", clock).unwrap();
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         a.readiness(client).unwrap().readable
     });
     assert_eq!(a.recv(client, &mut buf, clock).unwrap(), 5);
@@ -84,7 +84,7 @@ fn a_stream_carries_bytes_both_ways_and_ends_cleanly() {
 
     // The client closes: the server reads the end of the stream.
     a.close(client, clock);
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         b.readiness(server).unwrap().readable
     });
     assert_eq!(b.recv(server, &mut buf, clock), Ok(0));
@@ -94,7 +94,7 @@ fn a_stream_carries_bytes_both_ways_and_ends_cleanly() {
     );
     b.close(server, clock);
     // Both sides reap their sockets once the shutdown is over.
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         a.endpoint_count() == 0 && b.endpoint_count() == 1
     });
 }
