@@ -63,7 +63,7 @@ fn a_stream_carries_bytes_both_ways_and_ends_cleanly() {
     let (client, _listener, server) = connected(&a, &b, &mut clock);
     assert_eq!(a.send(client, b"hello", clock).unwrap(), 5);
     let mut buf = [0u8; 64];
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         b.readiness(server).unwrap().readable
     });
     assert_eq!(b.recv(server, &mut buf, clock).unwrap(), 5);
@@ -145,10 +145,10 @@ fn a_listener_keeps_a_backlog_and_refuses_misuse() {
     assert_eq!(b.accept(listener), Err(NetError::WouldBlock));
     let from_a = a.connect("10.0.0.2", 80, clock, 1000 * MS).unwrap();
     let from_c = c.connect("10.0.0.2", 80, clock, 1000 * MS).unwrap();
-    until(&[&a, &b, &c], None, &mut clock, |now| {
+    until(&[&a, &b, &c], None, &mut clock, |_| {
         a.readiness(from_a).unwrap().writable && c.readiness(from_c).unwrap().writable
     });
-    until(&[&a, &b, &c], None, &mut clock, |now| {
+    until(&[&a, &b, &c], None, &mut clock, |_| {
         b.readiness(listener).unwrap().readable
     });
     let mut peers = Vec::new();
@@ -177,13 +177,13 @@ fn refused_and_silent_connects_fail_with_their_reason() {
     let (a, b) = pair();
     let mut clock = 0;
     let refused = a.connect("10.0.0.2", 81, clock, 1000 * MS).unwrap();
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         a.readiness(refused).unwrap().readable
     });
     assert_eq!(a.send(refused, b"x", clock), Err(NetError::Refused));
     let silent = a.connect("10.0.0.9", 80, clock, 200 * MS).unwrap();
     let started = clock;
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         a.readiness(silent).unwrap().readable
     });
     assert!(clock - started >= 200 * MS, "{}", clock - started);
@@ -217,7 +217,7 @@ fn datagrams_go_both_ways() {
         clock,
     )
     .unwrap();
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         b.readiness(ub).unwrap().readable
     });
     let mut buf = [0u8; 64];
@@ -225,7 +225,7 @@ fn datagrams_go_both_ways() {
     assert_eq!(&buf[..n], b"question");
     assert_eq!(from.addr, IpAddress::v4(10, 0, 0, 1));
     b.send_to(ub, b"answer", from, clock).unwrap();
-    until(&[&a, &b], None, &mut clock, |now| {
+    until(&[&a, &b], None, &mut clock, |_| {
         a.readiness(ua).unwrap().readable
     });
     let (n, from) = a.recv_from(ua, &mut buf).unwrap();
@@ -252,18 +252,18 @@ fn a_name_is_resolved_before_connecting() {
         a.endpoint_info(client).unwrap().state,
         "resolving (port 8080)"
     );
-    until(&[&a, &b], Some(&mut dns), &mut clock, |now| {
+    until(&[&a, &b], Some(&mut dns), &mut clock, |_| {
         a.readiness(client).unwrap().writable
     });
     assert_eq!(
         a.endpoint_info(client).unwrap().remote,
         Some(IpEndpoint::new(IpAddress::v4(10, 0, 0, 2), 8080))
     );
-    until(&[&a, &b], Some(&mut dns), &mut clock, |now| {
+    until(&[&a, &b], Some(&mut dns), &mut clock, |_| {
         b.readiness(listener).unwrap().readable
     });
     let missing = a.connect("missing.test", 80, clock, 2000 * MS).unwrap();
-    until(&[&a, &b], Some(&mut dns), &mut clock, |now| {
+    until(&[&a, &b], Some(&mut dns), &mut clock, |_| {
         a.readiness(missing).unwrap().readable
     });
     assert_eq!(a.send(missing, b"x", clock), Err(NetError::NameNotFound));
