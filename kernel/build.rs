@@ -38,6 +38,8 @@ mod ktest {
                 messages_per_second: 10,
                 storage_bytes: 0,
                 io_bytes_per_second: None,
+                net_endpoints: None,
+                net_bytes_per_second: None,
             },
             intents: vec![],
             restart: RestartPolicy {

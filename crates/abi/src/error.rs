@@ -62,13 +62,18 @@ pub enum Error {
     /// The subsystem has nothing to serve from: no data disk attached, or
     /// the model is not installed, or there is no network interface.
     Unavailable = -27,
-    /// The thing to create already exists (a snapshot name).
+    /// The thing to create already exists (a snapshot name, a port
+    /// someone listens on).
     Exists = -28,
+    /// The connection is closed: reset by the peer, or ended.
+    Closed = -29,
+    /// The peer refused the connection.
+    Refused = -30,
 }
 
 impl Error {
     /// Every error, for tables and tests.
-    pub const ALL: [Error; 28] = [
+    pub const ALL: [Error; 30] = [
         Error::InvalidArgument,
         Error::BadPointer,
         Error::BadLength,
@@ -97,6 +102,8 @@ impl Error {
         Error::DeviceError,
         Error::Unavailable,
         Error::Exists,
+        Error::Closed,
+        Error::Refused,
     ];
 
     /// The code returned to the agent.
@@ -140,6 +147,8 @@ impl Error {
             Error::DeviceError => "the storage device failed",
             Error::Unavailable => "not available: no disk, model or network installed",
             Error::Exists => "already exists",
+            Error::Closed => "connection closed",
+            Error::Refused => "connection refused",
         }
     }
 }

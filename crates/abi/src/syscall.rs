@@ -96,7 +96,7 @@ crate::for_each_syscall!(syscalls);
 
 /// Names reserved for syscalls that later subsystems add; an agent
 /// importing one from this kernel fails to link with a clear reason.
-pub const RESERVED: &[&str] = &["net_connect", "net_send", "net_recv"];
+pub const RESERVED: &[&str] = &[];
 
 /// The handle value that means "the calling agent itself".
 pub const SELF: u32 = u32::MAX;

@@ -72,6 +72,31 @@ macro_rules! for_each_syscall {
             /// net_ping(system, host_ptr, host_len, timeout_ns, out_ptr, out_cap): sends one ICMP echo to an address or a name (resolved by DNS) and waits up to timeout_ns for the reply; writes a PingReply; returns its length (needs INSPECT).
             #[parks]
             NET_PING = "net_ping": unsafe fn net_ping(system: u32, host_ptr: in_ptr, host_len: len, timeout_ns: u64, out_ptr: out_ptr, out_cap: len) -> i32;
+            /// net_connect(cap, host_ptr, host_len, port, timeout_ns): opens a TCP stream to host (an address or a DNS name) and port, if the NetEndpoint capability covers `connect:HOST:PORT`; waits up to timeout_ns for the connection; returns the stream's handle.
+            #[parks]
+            NET_CONNECT = "net_connect": unsafe fn net_connect(cap: u32, host_ptr: in_ptr, host_len: len, port: u32, timeout_ns: u64) -> i32;
+            /// net_listen(cap, port): listens for TCP connections on port (the capability covers `listen:PORT`); returns the listener's handle.
+            NET_LISTEN = "net_listen": safe fn net_listen(cap: u32, port: u32) -> i32;
+            /// net_accept(listener, timeout_ns): waits up to timeout_ns for the next connection; returns the new stream's handle.
+            #[parks]
+            NET_ACCEPT = "net_accept": safe fn net_accept(listener: u32, timeout_ns: u64) -> i32;
+            /// net_send(stream, ptr, len, timeout_ns): queues bytes on a stream, waiting up to timeout_ns for room; returns how many it took.
+            #[parks]
+            NET_SEND = "net_send": unsafe fn net_send(stream: u32, ptr: in_ptr, len: len, timeout_ns: u64) -> i32;
+            /// net_recv(stream, out_ptr, out_cap, timeout_ns): reads bytes a stream received, waiting up to timeout_ns; returns the count, 0 at the end of the stream.
+            #[parks]
+            NET_RECV = "net_recv": unsafe fn net_recv(stream: u32, out_ptr: out_ptr, out_cap: len, timeout_ns: u64) -> i32;
+            /// net_udp_bind(cap, port): a UDP endpoint on port (0: any free port; the capability covers `udp:PORT`); returns its handle.
+            NET_UDP_BIND = "net_udp_bind": safe fn net_udp_bind(cap: u32, port: u32) -> i32;
+            /// net_send_to(endpoint, to_ptr, to_len, ptr, len): sends one datagram to "ADDRESS:PORT" ("[v6]:PORT"), which a NetEndpoint capability of the caller covers as `connect:ADDRESS:PORT`.
+            NET_SEND_TO = "net_send_to": unsafe fn net_send_to(endpoint: u32, to_ptr: in_ptr, to_len: len, ptr: in_ptr, len: len) -> i32;
+            /// net_recv_from(endpoint, out_ptr, out_cap, timeout_ns): waits up to timeout_ns for a datagram; writes it as a Datagram; returns its length.
+            #[parks]
+            NET_RECV_FROM = "net_recv_from": unsafe fn net_recv_from(endpoint: u32, out_ptr: out_ptr, out_cap: len, timeout_ns: u64) -> i32;
+            /// net_close(endpoint): closes a stream (sending what is queued, then the end), a listener or a UDP endpoint, and drops its handle.
+            NET_CLOSE = "net_close": safe fn net_close(endpoint: u32) -> i32;
+            /// net_endpoint_info(endpoint, out_ptr, out_cap): writes NetEndpointInfo: kind, local and remote address, state.
+            NET_ENDPOINT_INFO = "net_endpoint_info": unsafe fn net_endpoint_info(endpoint: u32, out_ptr: out_ptr, out_cap: len) -> i32;
             /// system_poweroff(system): switches the machine off (needs CONTROL).
             SYSTEM_POWEROFF = "system_poweroff": safe fn system_poweroff(system: u32) -> i32;
             /// semantic_send(cap, msg_ptr, msg_len, flags): routes, checks and queues a Message; cap is an Intent handle with WRITE covering the intent, or SELF for a reply; returns the message id.

@@ -28,11 +28,14 @@ pub enum Kind {
     ImageRefused,
     /// A signed checkpoint covers the log up to and including this record.
     Checkpoint,
+    /// An agent opened a network endpoint: connected, listened, accepted
+    /// or bound.
+    Net,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Boot,
         Kind::Spawn,
         Kind::Exit,
@@ -45,6 +48,7 @@ impl Kind {
         Kind::PolicyChange,
         Kind::ImageRefused,
         Kind::Checkpoint,
+        Kind::Net,
     ];
 
     /// The kind's code in the record format.
@@ -62,6 +66,7 @@ impl Kind {
             Kind::PolicyChange => 9,
             Kind::ImageRefused => 10,
             Kind::Checkpoint => 11,
+            Kind::Net => 12,
         }
     }
 
@@ -85,6 +90,7 @@ impl Kind {
             Kind::PolicyChange => "policy-change",
             Kind::ImageRefused => "image-refused",
             Kind::Checkpoint => "checkpoint",
+            Kind::Net => "net",
         }
     }
 }

@@ -14,6 +14,11 @@ pub struct Quotas {
     pub messages_per_second: u32,
     /// Bytes it may keep in the object store.
     pub storage_bytes: u64,
+    /// Network endpoints it may have open at once.
+    pub net_endpoints: u32,
+    /// Bytes per second it may send and receive on the network (`None`:
+    /// unlimited).
+    pub net_bytes_per_second: Option<u64>,
 }
 
 /// Enforcement state of one agent's [`Quotas`]. Rates are token buckets
@@ -23,6 +28,7 @@ pub struct QuotaState {
     quotas: Quotas,
     fuel: TokenBucket,
     messages: TokenBucket,
+    net: Option<TokenBucket>,
 }
 
 impl QuotaState {
@@ -32,6 +38,7 @@ impl QuotaState {
             quotas: q,
             fuel: TokenBucket::new(q.fuel_per_second),
             messages: TokenBucket::new(u64::from(q.messages_per_second)),
+            net: q.net_bytes_per_second.map(TokenBucket::new),
         }
     }
 
@@ -71,6 +78,18 @@ impl QuotaState {
             Ok(())
         } else {
             Err(CapError::QuotaExceeded)
+        }
+    }
+
+    /// Network bytes the agent may move now (`u64::MAX`: unlimited).
+    pub fn net_allowance(&mut self, now_ns: u64) -> u64 {
+        self.net.as_mut().map_or(u64::MAX, |b| b.available(now_ns))
+    }
+
+    /// Accounts `bytes` moved on the network.
+    pub fn charge_net(&mut self, bytes: u64, now_ns: u64) {
+        if let Some(bucket) = self.net.as_mut() {
+            bucket.charge(bytes, now_ns);
         }
     }
 

@@ -20,8 +20,13 @@ pub enum Resource {
     MemoryRegion(String),
     /// A storage namespace.
     StoreNamespace(String),
-    /// A network endpoint.
+    /// What network endpoints an agent may open: `connect:HOST:PORT`,
+    /// `listen:PORT` or `udp:PORT` patterns (see `aios-runtime`'s network
+    /// syscalls).
     NetEndpoint(String),
+    /// One open network endpoint (a stream, listener or UDP socket) of the
+    /// network service, by its id.
+    Socket(u64),
     /// An inference model.
     Model(String),
     /// An event-bus topic.
@@ -43,7 +48,7 @@ impl Resource {
             Resource::Intent(_) => CapKind::Intent,
             Resource::MemoryRegion(_) => CapKind::MemoryRegion,
             Resource::StoreNamespace(_) => CapKind::StoreNamespace,
-            Resource::NetEndpoint(_) => CapKind::NetEndpoint,
+            Resource::NetEndpoint(_) | Resource::Socket(_) => CapKind::NetEndpoint,
             Resource::Model(_) => CapKind::Model,
             Resource::EventTopic(_) => CapKind::EventTopic,
             Resource::Console => CapKind::Console,
@@ -61,6 +66,7 @@ impl Resource {
             Resource::MemoryRegion(name) => format!("memory region {name}"),
             Resource::StoreNamespace(name) => format!("store namespace {name}"),
             Resource::NetEndpoint(name) => format!("net endpoint {name}"),
+            Resource::Socket(id) => format!("open endpoint {id}"),
             Resource::Model(name) => format!("model {name}"),
             Resource::EventTopic(name) => format!("event topic {name}"),
             Resource::Console => String::from("console"),

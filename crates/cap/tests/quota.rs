@@ -10,6 +10,8 @@ fn state() -> QuotaState {
         fuel_per_second: 1_000_000,
         messages_per_second: 5,
         storage_bytes: 4096,
+        net_endpoints: 16,
+        net_bytes_per_second: None,
     })
 }
 
@@ -69,6 +71,8 @@ fn zero_rates_allow_nothing() {
         fuel_per_second: 0,
         messages_per_second: 0,
         storage_bytes: 0,
+        net_endpoints: 16,
+        net_bytes_per_second: None,
     });
     assert_eq!(quota.fuel_allowance(100 * SECOND), 0);
     assert_eq!(

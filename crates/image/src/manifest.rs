@@ -82,6 +82,14 @@ pub struct Quotas {
     /// unlimited): the I/O scheduler's quota.
     #[n(4)]
     pub io_bytes_per_second: Option<u64>,
+    /// Most network endpoints open at once (`None`: the kernel's default,
+    /// 16).
+    #[n(5)]
+    pub net_endpoints: Option<u32>,
+    /// Most bytes per second sent and received on the network (`None`:
+    /// unlimited).
+    #[n(6)]
+    pub net_bytes_per_second: Option<u64>,
 }
 
 /// An intent the agent serves.

@@ -94,6 +94,7 @@ impl Runtime {
                 let exec = state.finish(id, AgentState::Killed, None, Some("killed".into()));
                 drop(state);
                 drop(exec);
+                self.inner.close_endpoints_of(id);
                 return RunOutcome::Ran;
             }
             let Some(exec) = record.exec.take() else {
@@ -151,7 +152,7 @@ impl Runtime {
                     }
                     Park::Exit(_) => Some(ended),
                     Park::Event { deadline, .. } => Some(deadline.min(ended + CONSOLE_POLL_NS)),
-                    Park::Ping { .. } => Some(ended + NET_POLL_NS),
+                    Park::Ping { .. } | Park::Net { .. } => Some(ended + NET_POLL_NS),
                     // Mail that arrived while the slice ended must not be
                     // missed: look again under the lock before sleeping.
                     Park::Recv {
@@ -181,6 +182,7 @@ impl Runtime {
                 let exec = state.finish(id, final_state, code, reason);
                 drop(state);
                 drop(exec);
+                self.inner.close_endpoints_of(id);
             }
         }
         RunOutcome::Ran

@@ -19,6 +19,7 @@ mod guard;
 mod images;
 mod memory;
 mod messaging;
+mod network;
 mod park;
 mod platform;
 mod post;
@@ -62,6 +63,8 @@ pub(crate) struct Inner {
     inference: ai::Inference,
     /// The network service, once the kernel attached one.
     net: spin::Once<Arc<aios_net::Net>>,
+    /// Which agent owns each open endpoint.
+    net_owners: spin::Mutex<network::Owners>,
     /// Per CPU: whether its next turn goes to inference (turns alternate
     /// with agent slices while both have work).
     infer_next: alloc::vec::Vec<core::sync::atomic::AtomicBool>,
@@ -136,6 +139,7 @@ impl Runtime {
             memory: spin::Mutex::new(memory),
             inference: ai::Inference::default(),
             net: spin::Once::new(),
+            net_owners: spin::Mutex::new(network::Owners::default()),
             infer_next: (0..cpus.max(1))
                 .map(|_| core::sync::atomic::AtomicBool::new(true))
                 .collect(),

@@ -73,6 +73,33 @@ pub(crate) fn write_at(
         .map_err(|_| Error::BadPointer)
 }
 
+/// Validates an input buffer `(ptr, len)` that a parked syscall will read
+/// later (at most [`MAX_PAYLOAD`] bytes), as [`out_buffer`] does.
+pub(crate) fn in_buffer(
+    caller: &Caller<'_, AgentCtx>,
+    ptr: i32,
+    len: i32,
+) -> Result<(u32, u32), Error> {
+    let (start, len) = range(ptr, len, MAX_PAYLOAD)?;
+    let size = memory(caller)?.data_size(caller);
+    let end = start.checked_add(len).ok_or(Error::BadPointer)?;
+    if end > size {
+        return Err(Error::BadPointer);
+    }
+    Ok((start as u32, len as u32))
+}
+
+/// Reads `buf.len()` bytes at `ptr` of the caller's memory.
+pub(crate) fn read_into(
+    caller: &Caller<'_, AgentCtx>,
+    ptr: u32,
+    buf: &mut [u8],
+) -> Result<(), Error> {
+    memory(caller)?
+        .read(caller, ptr as usize, buf)
+        .map_err(|_| Error::BadPointer)
+}
+
 /// Validates an output buffer `(ptr, cap)` that a parked syscall will fill
 /// later: it must lie wholly inside the caller's memory now (memory never
 /// shrinks, so it still will).

@@ -5,6 +5,21 @@
 
 use core::fmt;
 
+/// What a parked endpoint syscall waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NetWait {
+    /// `net_connect`: the stream to connect or fail.
+    Connect,
+    /// `net_accept`: a connection to accept.
+    Accept,
+    /// `net_send`: room for the `len` bytes at `ptr`.
+    Send { ptr: u32, len: u32 },
+    /// `net_recv`: bytes (or the end) for the `cap` bytes at `ptr`.
+    Recv { ptr: u32, cap: u32 },
+    /// `net_recv_from`: a datagram for the `cap` bytes at `ptr`.
+    RecvFrom { ptr: u32, cap: u32 },
+}
+
 /// Why a syscall suspended (or, for `Exit`, ended) the calling agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Park {
@@ -44,6 +59,14 @@ pub(crate) enum Park {
         cap: u32,
         deadline: u64,
     },
+    /// Waiting in an endpoint syscall for endpoint `endpoint` (whose
+    /// handle is `handle`) until `deadline`.
+    Net {
+        wait: NetWait,
+        endpoint: u64,
+        handle: u32,
+        deadline: u64,
+    },
     /// Waiting in `event_next` for an event of subscription `sub`.
     Event {
         sub: u64,
@@ -64,6 +87,12 @@ impl fmt::Display for Park {
             Park::Ping {
                 probe, deadline, ..
             } => write!(f, "ping probe {probe} until {deadline} ns"),
+            Park::Net {
+                wait,
+                endpoint,
+                deadline,
+                ..
+            } => write!(f, "{wait:?} on endpoint {endpoint} until {deadline} ns"),
             Park::Event { sub, deadline, .. } => {
                 write!(f, "event {sub} until {deadline} ns")
             }

@@ -127,6 +127,12 @@ impl Runtime {
                 }
             }
             Park::Send => wake_value.ok_or(park),
+            Park::Net {
+                wait,
+                endpoint,
+                handle,
+                deadline,
+            } => crate::syscalls::net_outcome(caller, wait, endpoint, handle, deadline).ok_or(park),
             Park::Ping {
                 probe,
                 ptr,

@@ -1,5 +1,6 @@
 //! Agent lifecycle: spawn, kill, inspection.
 
+use crate::network::DEFAULT_NET_ENDPOINTS;
 use crate::shared::{Limits, Shared};
 use crate::state::{AgentRecord, Execution};
 use crate::{AgentCtx, Runtime, SpawnError};
@@ -52,6 +53,11 @@ impl Runtime {
             fuel_per_second: manifest.quotas.fuel_per_second,
             messages_per_second: manifest.quotas.messages_per_second,
             storage_bytes: manifest.quotas.storage_bytes,
+            net_endpoints: manifest
+                .quotas
+                .net_endpoints
+                .unwrap_or(DEFAULT_NET_ENDPOINTS),
+            net_bytes_per_second: manifest.quotas.net_bytes_per_second,
         };
         let id = {
             let mut state = self.inner.state.lock();
@@ -247,6 +253,7 @@ impl Runtime {
         let exec = state.finish(id, AgentState::Killed, None, Some("killed".into()));
         drop(state);
         drop(exec);
+        self.inner.close_endpoints_of(id);
         // Audit and announce it now: a killed agent that never ran again
         // would otherwise wait for the next slice on some CPU.
         self.after_exits();

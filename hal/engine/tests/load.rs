@@ -28,6 +28,8 @@ fn manifest() -> Manifest {
             messages_per_second: 100,
             storage_bytes: 0,
             io_bytes_per_second: None,
+            net_endpoints: None,
+            net_bytes_per_second: None,
         },
         intents: vec![],
         restart: RestartPolicy {

@@ -57,8 +57,8 @@ pub use aios_abi::payload::{
     RecvFilter, TraceEntry, TraceList,
 };
 pub use aios_abi::payload::{ChatMessage, InferRequest, InferToken, finish};
+pub use aios_abi::payload::{Datagram, NetEndpointInfo, NetInfo, PingReply};
 pub use aios_abi::payload::{MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest};
-pub use aios_abi::payload::{NetInfo, PingReply};
 pub use aios_abi::payload::{
     STORE_CHUNK, SnapshotEntry, StoreData, StoreListRequest, StoreListing, StoreObjectInfo,
 };
@@ -90,7 +90,7 @@ pub use log::log;
 #[cfg(target_arch = "wasm32")]
 pub use messaging::{APPROVAL_WAIT_NS, intent_cap, recv, reply, request, request_with, send};
 #[cfg(target_arch = "wasm32")]
-pub use net::{net_info, ping};
+pub use net::{TcpListener, TcpStream, UdpSocket, endpoint_info, net_cap, net_info, ping};
 #[cfg(target_arch = "wasm32")]
 pub use observe::{event_next, event_subscribe, ipc_stats, ipc_trace};
 #[cfg(target_arch = "wasm32")]

@@ -20,7 +20,7 @@ pub use images::{ImageInfo, ImageList, restart_mode};
 pub use infer::{ChatMessage, INFER_TOKEN_INTENT, InferRequest, InferToken, finish};
 pub use ipc::{EventFilter, IpcStats, LATENCY_BOUNDS_NS, RecvFilter, TraceEntry, TraceList};
 pub use memory::{MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest};
-pub use net::{NetInfo, PingReply};
+pub use net::{Datagram, NetEndpointInfo, NetInfo, PingReply};
 pub use store::{
     STORE_CHUNK, SnapshotEntry, SnapshotList, SnapshotRequest, StoreData, StoreGet, StoreKey,
     StoreListRequest, StoreListing, StoreObjectInfo, StorePut, snapshot_action,

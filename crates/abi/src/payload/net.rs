@@ -1,4 +1,4 @@
-//! The payloads of `net_info` and `net_ping`. Addresses travel as text
+//! The payloads of the network syscalls. Addresses travel as text
 //! ("10.0.2.15/24", "fe80::5054:ff:fe12:3456"), as people read them.
 
 use alloc::string::String;
@@ -73,4 +73,35 @@ pub struct PingReply {
     /// Round trip, ns.
     #[n(3)]
     pub rtt_ns: u64,
+}
+
+/// Reply of `net_endpoint_info`.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[cbor(map)]
+pub struct NetEndpointInfo {
+    /// "tcp", "tcp-listen" or "udp".
+    #[n(0)]
+    pub kind: String,
+    /// Local "ADDRESS:PORT" (the address unspecified while unbound).
+    #[n(1)]
+    pub local: Option<String>,
+    /// Remote "ADDRESS:PORT" of a stream.
+    #[n(2)]
+    pub remote: Option<String>,
+    /// TCP state ("ESTABLISHED"), or the listener's or socket's state.
+    #[n(3)]
+    pub state: String,
+}
+
+/// One datagram, as `net_recv_from` writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[cbor(map)]
+pub struct Datagram {
+    /// The sender, "ADDRESS:PORT" ("[v6]:PORT").
+    #[n(0)]
+    pub from: String,
+    /// The payload.
+    #[n(1)]
+    #[cbor(with = "minicbor::bytes")]
+    pub data: Vec<u8>,
 }

@@ -30,6 +30,8 @@ pub fn manifest_for(seed: &[u8; 32]) -> Manifest {
             messages_per_second: 100,
             storage_bytes: 0,
             io_bytes_per_second: None,
+            net_endpoints: None,
+            net_bytes_per_second: None,
         },
         intents: vec![Intent {
             name: "demo.echo".into(),

@@ -18,7 +18,7 @@ mod store;
 mod system;
 
 pub(crate) use caps::cap_infos;
-pub(crate) use net::ping_outcome;
+pub(crate) use net::{net_outcome, ping_outcome};
 pub(crate) use register::linker;
 
 /// Every handler, named after the syscall it carries out.

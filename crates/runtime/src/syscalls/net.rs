@@ -1,19 +1,29 @@
-//! Network syscalls: the node's network state and echo probes. Both need
-//! INSPECT on a System handle (they are diagnostics, like `system_info`);
-//! the policy sees `net_ping` with its host as the resource.
+//! Network syscalls: the node's network state and echo probes (INSPECT
+//! on a System handle: diagnostics, like `system_info`), and agents'
+//! endpoints: TCP streams and listeners and UDP sockets, opened under a
+//! `net-endpoint` capability whose pattern covers the request (see
+//! `crate::network`), decided by the policy (`net_connect`, `net_listen`,
+//! `net_udp_bind`, `net_send_to` with "HOST:PORT" or the port as the
+//! resource), counted against the agent's endpoint and bandwidth quotas,
+//! and audited. An open endpoint is a handle; a call that must wait parks
+//! the agent.
 
-use super::{SysResult, context, permit, require};
-use crate::AgentCtx;
+use super::{SysResult, context, permit, require, require_view};
 use crate::guard::Operation;
-use crate::memory::{read, write_reply};
-use crate::park::Park;
+use crate::memory::{out_buffer, read, write_at, write_reply};
+use crate::network::{Request, covers};
+use crate::park::{NetWait, Park};
 use crate::resume::Step;
-use aios_abi::Error;
-use aios_abi::payload::{CapKind, NetInfo, PingReply, rights};
+use crate::{AgentCtx, Runtime};
+use aios_abi::payload::{CapKind, Datagram, NetEndpointInfo, NetInfo, PingReply, rights};
+use aios_abi::{Error, Handle};
+use aios_audit::Kind;
+use aios_cap::Resource;
 use aios_engine::wasmtime::Caller;
-use aios_net::{IpAddress, IpCidr, NetError};
+use aios_net::{EndpointId, IpAddress, IpCidr, IpEndpoint, Net, NetError};
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 
 /// Longest host name or address an agent may pass.
 const MAX_HOST: usize = 253;
@@ -131,11 +141,513 @@ pub(crate) fn ping_outcome(
 
 fn net_error(error: NetError) -> Error {
     match error {
-        NetError::BadHost => Error::InvalidArgument,
+        NetError::BadHost | NetError::BadPort => Error::InvalidArgument,
         NetError::NoDns | NetError::NoAddress => Error::Unavailable,
         NetError::NameNotFound | NetError::NoSuchProbe => Error::NotFound,
-        NetError::TooManyProbes => Error::QuotaExceeded,
+        NetError::NoSuchEndpoint => Error::StaleHandle,
+        NetError::TooManyProbes | NetError::TooManyEndpoints => Error::QuotaExceeded,
         NetError::TimedOut => Error::TimedOut,
         NetError::BadMac => Error::DeviceError,
+        NetError::WouldBlock => Error::WouldBlock,
+        NetError::Closed => Error::Closed,
+        NetError::Refused => Error::Refused,
+        NetError::PortInUse => Error::Exists,
+        NetError::WrongKind => Error::WrongKind,
+    }
+}
+
+/// Checks that `cap` is a `net-endpoint` capability with `needed` rights
+/// whose pattern covers `request`.
+fn covered(
+    caller: &Caller<'_, AgentCtx>,
+    cap: u32,
+    request: Request<'_>,
+    needed: u32,
+) -> Result<(), Error> {
+    let view = require_view(caller, cap, CapKind::NetEndpoint, needed)?;
+    match &view.resource {
+        Resource::NetEndpoint(pattern) if covers(pattern, request) => Ok(()),
+        Resource::NetEndpoint(_) => Err(Error::PermissionDenied),
+        _ => Err(Error::WrongKind),
+    }
+}
+
+/// The network service and the endpoint behind an open endpoint `handle`
+/// held with `needed` rights.
+fn endpoint(
+    caller: &Caller<'_, AgentCtx>,
+    handle: u32,
+    needed: u32,
+) -> Result<(Arc<Net>, EndpointId), Error> {
+    let view = require_view(caller, handle, CapKind::NetEndpoint, needed)?;
+    let Resource::Socket(id) = view.resource else {
+        return Err(Error::WrongKind);
+    };
+    let (rt, _) = context(caller)?;
+    let net = rt.inner.net.get().ok_or(Error::Unavailable)?.clone();
+    Ok((net, EndpointId(id)))
+}
+
+/// The network service, if the caller may open one more endpoint.
+fn room_for_endpoint(rt: &Runtime, me: u64) -> Result<Arc<Net>, Error> {
+    let net = rt.inner.net.get().ok_or(Error::Unavailable)?.clone();
+    let allowed = rt
+        .inner
+        .state
+        .lock()
+        .agents
+        .get(&me)
+        .map_or(0, |r| r.quota.quotas().net_endpoints);
+    if rt.inner.net_owners.lock().count_of(me) >= allowed as usize {
+        return Err(Error::QuotaExceeded);
+    }
+    Ok(net)
+}
+
+/// Makes an open endpoint the caller's: a handle, its owner, an audit
+/// record (`what` it opened: "connect 10.0.2.2:80").
+fn adopt(rt: &Runtime, me: u64, net: &Net, id: EndpointId, what: &str) -> Result<u32, Error> {
+    let now = rt.inner.platform.now_ns();
+    let minted = rt.inner.state.lock().caps.mint(
+        me,
+        Resource::Socket(id.0),
+        rights::READ | rights::WRITE,
+        None,
+        None,
+    );
+    let handle = match minted {
+        Ok(handle) => handle,
+        Err(e) => {
+            net.close(id, now);
+            return Err(Error::from(e));
+        }
+    };
+    rt.inner.net_owners.lock().add(id.0, me);
+    rt.inner
+        .audit(Kind::Net, me, &format!("{what} as endpoint {}", id.0));
+    Ok(handle.raw())
+}
+
+/// Closes an endpoint and drops its handle.
+fn release(rt: &Runtime, me: u64, net: &Net, id: EndpointId, handle: u32) {
+    net.close(id, rt.inner.platform.now_ns());
+    rt.inner.net_owners.lock().remove(id.0);
+    let _ = rt.inner.state.lock().caps.revoke(me, Handle(handle));
+}
+
+fn host_text(caller: &Caller<'_, AgentCtx>, ptr: i32, len: i32) -> Result<String, Error> {
+    String::from_utf8(read(caller, ptr, len, MAX_HOST)?).map_err(|_| Error::InvalidArgument)
+}
+
+fn port_of(port: i32) -> Result<u16, Error> {
+    u16::try_from(port).map_err(|_| Error::InvalidArgument)
+}
+
+fn timeout_of(timeout: i64) -> Result<u64, Error> {
+    u64::try_from(timeout).map_err(|_| Error::InvalidArgument)
+}
+
+/// Tries a waiting syscall's operation at once and parks only if it
+/// would block (with a zero timeout it returns `WouldBlock` instead).
+fn parked(caller: &mut Caller<'_, AgentCtx>, result: Result<Park, Error>) -> Step<i32> {
+    let park = match result {
+        Ok(park) => park,
+        Err(e) => return Step::Done(e.code()),
+    };
+    let Park::Net {
+        wait,
+        endpoint,
+        handle,
+        deadline,
+    } = park
+    else {
+        return Step::Park(park);
+    };
+    match net_outcome(caller, wait, endpoint, handle, u64::MAX) {
+        Some(value) => Step::Done(i32::try_from(value).unwrap_or(Error::InvalidArgument.code())),
+        None => {
+            let now = context(caller).map_or(0, |(rt, _)| rt.inner.platform.now_ns());
+            if now >= deadline && wait != NetWait::Connect {
+                Step::Done(Error::WouldBlock.code())
+            } else {
+                Step::Park(park)
+            }
+        }
+    }
+}
+
+pub(super) fn net_connect(
+    caller: &mut Caller<'_, AgentCtx>,
+    (cap, host_ptr, host_len, port, timeout): (i32, i32, i32, i32, i64),
+) -> Step<i32> {
+    let park = start_connect(caller, cap as u32, host_ptr, host_len, port, timeout);
+    parked(caller, park)
+}
+
+fn start_connect(
+    caller: &mut Caller<'_, AgentCtx>,
+    cap: u32,
+    host_ptr: i32,
+    host_len: i32,
+    port: i32,
+    timeout: i64,
+) -> Result<Park, Error> {
+    let host = host_text(caller, host_ptr, host_len)?;
+    let port = port_of(port)?;
+    covered(
+        caller,
+        cap,
+        Request::Connect { host: &host, port },
+        rights::WRITE,
+    )?;
+    let target = format!("{host}:{port}");
+    permit(caller, Operation::on("net_connect", &target))?;
+    let timeout = timeout_of(timeout)?;
+    let (rt, me) = context(caller)?;
+    let net = room_for_endpoint(&rt, me)?;
+    let now = rt.inner.platform.now_ns();
+    let id = net.connect(&host, port, now, timeout).map_err(net_error)?;
+    let handle = adopt(&rt, me, &net, id, &format!("connect {target}"))?;
+    rt.inner.platform.kick();
+    Ok(Park::Net {
+        wait: NetWait::Connect,
+        endpoint: id.0,
+        handle,
+        deadline: now.saturating_add(timeout),
+    })
+}
+
+pub(super) fn net_listen(caller: &mut Caller<'_, AgentCtx>, cap: u32, port: u32) -> SysResult {
+    let port = u16::try_from(port).map_err(|_| Error::InvalidArgument)?;
+    covered(caller, cap, Request::Listen { port }, rights::READ)?;
+    permit(caller, Operation::on("net_listen", &format!("{port}")))?;
+    let (rt, me) = context(caller)?;
+    let net = room_for_endpoint(&rt, me)?;
+    let id = net.listen(port).map_err(net_error)?;
+    let handle = adopt(&rt, me, &net, id, &format!("listen {port}"))?;
+    Ok(handle as i32)
+}
+
+pub(super) fn net_accept(
+    caller: &mut Caller<'_, AgentCtx>,
+    (listener, timeout): (i32, i64),
+) -> Step<i32> {
+    let park = endpoint(caller, listener as u32, rights::READ).and_then(|(_, id)| {
+        let (rt, _) = context(caller)?;
+        let deadline = rt
+            .inner
+            .platform
+            .now_ns()
+            .saturating_add(timeout_of(timeout)?);
+        Ok(Park::Net {
+            wait: NetWait::Accept,
+            endpoint: id.0,
+            handle: listener as u32,
+            deadline,
+        })
+    });
+    parked(caller, park)
+}
+
+pub(super) fn net_send(
+    caller: &mut Caller<'_, AgentCtx>,
+    (stream, ptr, len, timeout): (i32, i32, i32, i64),
+) -> Step<i32> {
+    let park = endpoint(caller, stream as u32, rights::WRITE).and_then(|(_, id)| {
+        // The bytes are read when they go: checked now, so a bad buffer
+        // fails at once rather than after a wait.
+        let (ptr, len) = crate::memory::in_buffer(caller, ptr, len)?;
+        let (rt, _) = context(caller)?;
+        let deadline = rt
+            .inner
+            .platform
+            .now_ns()
+            .saturating_add(timeout_of(timeout)?);
+        Ok(Park::Net {
+            wait: NetWait::Send { ptr, len },
+            endpoint: id.0,
+            handle: stream as u32,
+            deadline,
+        })
+    });
+    parked(caller, park)
+}
+
+pub(super) fn net_recv(
+    caller: &mut Caller<'_, AgentCtx>,
+    (stream, out, cap, timeout): (i32, i32, i32, i64),
+) -> Step<i32> {
+    let park = endpoint(caller, stream as u32, rights::READ).and_then(|(_, id)| {
+        let (ptr, cap) = out_buffer(caller, out, cap)?;
+        let (rt, _) = context(caller)?;
+        let deadline = rt
+            .inner
+            .platform
+            .now_ns()
+            .saturating_add(timeout_of(timeout)?);
+        Ok(Park::Net {
+            wait: NetWait::Recv { ptr, cap },
+            endpoint: id.0,
+            handle: stream as u32,
+            deadline,
+        })
+    });
+    parked(caller, park)
+}
+
+pub(super) fn net_udp_bind(caller: &mut Caller<'_, AgentCtx>, cap: u32, port: u32) -> SysResult {
+    let port = u16::try_from(port).map_err(|_| Error::InvalidArgument)?;
+    covered(caller, cap, Request::Udp { port }, rights::READ)?;
+    permit(caller, Operation::on("net_udp_bind", &format!("{port}")))?;
+    let (rt, me) = context(caller)?;
+    let net = room_for_endpoint(&rt, me)?;
+    let id = net.udp_bind(port).map_err(net_error)?;
+    let handle = adopt(&rt, me, &net, id, &format!("udp {port}"))?;
+    Ok(handle as i32)
+}
+
+pub(super) fn net_send_to(
+    caller: &mut Caller<'_, AgentCtx>,
+    socket: u32,
+    to_ptr: i32,
+    to_len: i32,
+    ptr: i32,
+    len: i32,
+) -> SysResult {
+    let (net, id) = endpoint(caller, socket, rights::WRITE)?;
+    let to_text = host_text(caller, to_ptr, to_len)?;
+    let to: IpEndpoint = parse_endpoint(&to_text).ok_or(Error::InvalidArgument)?;
+    let host = to.addr.to_string();
+    let (rt, me) = context(caller)?;
+    let now = rt.inner.platform.now_ns();
+    let request = Request::Connect {
+        host: &host,
+        port: to.port,
+    };
+    let allowed = rt.inner.state.lock().caps.list(me, now).iter().any(|view| {
+        view.rights & rights::WRITE != 0
+            && matches!(&view.resource, Resource::NetEndpoint(pattern) if covers(pattern, request))
+    });
+    if !allowed {
+        return Err(Error::PermissionDenied);
+    }
+    let data = read(caller, ptr, len, MAX_DATAGRAM)?;
+    permit(
+        caller,
+        Operation {
+            size: data.len() as u64,
+            ..Operation::on("net_send_to", &to_text)
+        },
+    )?;
+    take_bandwidth(&rt, me, data.len(), now)?;
+    net.send_to(id, &data, to, now).map_err(net_error)?;
+    charge_bandwidth(&rt, me, data.len(), now);
+    Ok(data.len() as i32)
+}
+
+pub(super) fn net_recv_from(
+    caller: &mut Caller<'_, AgentCtx>,
+    (socket, out, cap, timeout): (i32, i32, i32, i64),
+) -> Step<i32> {
+    let park = endpoint(caller, socket as u32, rights::READ).and_then(|(_, id)| {
+        let (ptr, cap) = out_buffer(caller, out, cap)?;
+        let (rt, _) = context(caller)?;
+        let deadline = rt
+            .inner
+            .platform
+            .now_ns()
+            .saturating_add(timeout_of(timeout)?);
+        Ok(Park::Net {
+            wait: NetWait::RecvFrom { ptr, cap },
+            endpoint: id.0,
+            handle: socket as u32,
+            deadline,
+        })
+    });
+    parked(caller, park)
+}
+
+pub(super) fn net_close(caller: &mut Caller<'_, AgentCtx>, handle: u32) -> SysResult {
+    let (net, id) = endpoint(caller, handle, 0)?;
+    let (rt, me) = context(caller)?;
+    release(&rt, me, &net, id, handle);
+    Ok(0)
+}
+
+pub(super) fn net_endpoint_info(
+    caller: &mut Caller<'_, AgentCtx>,
+    handle: u32,
+    out: i32,
+    cap: i32,
+) -> SysResult {
+    let (net, id) = endpoint(caller, handle, 0)?;
+    let info = net.endpoint_info(id).map_err(net_error)?;
+    let reply = NetEndpointInfo {
+        kind: info.kind.to_string(),
+        local: info.local.map(|e| endpoint_text(&e)),
+        remote: info.remote.map(|e| endpoint_text(&e)),
+        state: info.state,
+    };
+    write_reply(caller, out, cap, &aios_abi::encode(&reply))
+}
+
+/// Largest datagram an agent may send.
+const MAX_DATAGRAM: usize = 65_507;
+
+/// Refuses with `WouldBlock` if the caller's bandwidth quota has no room
+/// for `bytes` now.
+fn take_bandwidth(rt: &Runtime, me: u64, bytes: usize, now: u64) -> Result<(), Error> {
+    let mut state = rt.inner.state.lock();
+    let record = state.agents.get_mut(&me).ok_or(Error::NotSupported)?;
+    if record.quota.net_allowance(now) < bytes as u64 {
+        return Err(Error::WouldBlock);
+    }
+    Ok(())
+}
+
+fn bandwidth_allowance(rt: &Runtime, me: u64, now: u64) -> u64 {
+    rt.inner
+        .state
+        .lock()
+        .agents
+        .get_mut(&me)
+        .map_or(0, |r| r.quota.net_allowance(now))
+}
+
+fn charge_bandwidth(rt: &Runtime, me: u64, bytes: usize, now: u64) {
+    if let Some(record) = rt.inner.state.lock().agents.get_mut(&me) {
+        record.quota.charge_net(bytes as u64, now);
+    }
+}
+
+/// "ADDRESS:PORT" or "[V6ADDRESS]:PORT".
+fn parse_endpoint(text: &str) -> Option<IpEndpoint> {
+    let (host, port) = text.rsplit_once(':')?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let addr: IpAddress = host.parse().ok()?;
+    let port: u16 = port.parse().ok().filter(|p| *p != 0)?;
+    Some(IpEndpoint::new(addr, port))
+}
+
+fn endpoint_text(endpoint: &IpEndpoint) -> String {
+    match endpoint.addr {
+        IpAddress::Ipv4(a) => format!("{}:{}", a, endpoint.port),
+        IpAddress::Ipv6(a) => format!("[{}]:{}", a, endpoint.port),
+    }
+}
+
+/// What a parked endpoint syscall resumes with, or `None` while it must
+/// still wait. At the deadline: `TimedOut` (a connect that timed out
+/// also closes its endpoint and drops the handle).
+pub(crate) fn net_outcome(
+    caller: &mut Caller<'_, AgentCtx>,
+    wait: NetWait,
+    endpoint: u64,
+    handle: u32,
+    deadline: u64,
+) -> Option<i64> {
+    let code = |e: Error| Some(i64::from(e.code()));
+    let Ok((rt, me)) = context(caller) else {
+        return code(Error::NotSupported);
+    };
+    let Some(net) = rt.inner.net.get().cloned() else {
+        return code(Error::Unavailable);
+    };
+    let id = EndpointId(endpoint);
+    let now = rt.inner.platform.now_ns();
+    let result: Result<i64, Error> = match wait {
+        NetWait::Connect => match net.readiness(id) {
+            Ok(ready) if ready.open && ready.writable => Ok(i64::from(handle)),
+            Ok(ready) if ready.writable || ready.readable => {
+                // Failed: say why, then let it go.
+                let mut probe = [0u8; 0];
+                let why = net
+                    .recv(id, &mut probe, now)
+                    .err()
+                    .unwrap_or(NetError::Closed);
+                release(&rt, me, &net, id, handle);
+                Err(net_error(why))
+            }
+            Ok(_) if now >= deadline => {
+                release(&rt, me, &net, id, handle);
+                Err(Error::TimedOut)
+            }
+            Ok(_) => return None,
+            Err(e) => Err(net_error(e)),
+        },
+        NetWait::Accept => match net.accept(id) {
+            Ok((stream, peer)) => {
+                let what = format!("accept {} on endpoint {}", endpoint_text(&peer), endpoint);
+                match room_for_endpoint(&rt, me) {
+                    Ok(_) => adopt(&rt, me, &net, stream, &what).map(i64::from),
+                    Err(e) => {
+                        net.close(stream, now);
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => Err(net_error(e)),
+        },
+        NetWait::Send { ptr, len } => {
+            let allowance = bandwidth_allowance(&rt, me, now).min(len as u64) as usize;
+            if allowance == 0 && len > 0 {
+                Err(Error::WouldBlock)
+            } else {
+                let mut data = alloc::vec![0u8; allowance.min(64 * 1024)];
+                match crate::memory::read_into(caller, ptr, &mut data) {
+                    Err(e) => Err(e),
+                    Ok(()) => match net.send(id, &data, now) {
+                        Ok(sent) => {
+                            charge_bandwidth(&rt, me, sent, now);
+                            Ok(sent as i64)
+                        }
+                        Err(e) => Err(net_error(e)),
+                    },
+                }
+            }
+        }
+        NetWait::Recv { ptr, cap } => {
+            let allowance = bandwidth_allowance(&rt, me, now).min(u64::from(cap)) as usize;
+            if allowance == 0 && cap > 0 {
+                Err(Error::WouldBlock)
+            } else {
+                let mut buf = alloc::vec![0u8; allowance.min(64 * 1024)];
+                match net.recv(id, &mut buf, now) {
+                    Ok(n) => {
+                        charge_bandwidth(&rt, me, n, now);
+                        write_at(caller, ptr, &buf[..n]).map(|()| n as i64)
+                    }
+                    Err(e) => Err(net_error(e)),
+                }
+            }
+        }
+        NetWait::RecvFrom { ptr, cap } => {
+            let mut buf = alloc::vec![0u8; MAX_DATAGRAM];
+            match net.recv_from(id, &mut buf) {
+                Ok((n, from)) => {
+                    charge_bandwidth(&rt, me, n, now);
+                    let datagram = Datagram {
+                        from: endpoint_text(&from),
+                        data: buf[..n].to_vec(),
+                    };
+                    let bytes = aios_abi::encode(&datagram);
+                    if bytes.len() > cap as usize {
+                        Err(Error::BufferTooSmall)
+                    } else {
+                        write_at(caller, ptr, &bytes).map(|()| bytes.len() as i64)
+                    }
+                }
+                Err(e) => Err(net_error(e)),
+            }
+        }
+    };
+    match result {
+        Err(Error::WouldBlock) if now < deadline => None,
+        Err(Error::WouldBlock) => code(Error::TimedOut),
+        Ok(value) => Some(value),
+        Err(e) => code(e),
     }
 }

@@ -171,6 +171,8 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
                 messages_per_second: agent.messages_per_second,
                 storage_bytes: agent.storage_bytes,
                 io_bytes_per_second: None,
+                net_endpoints: None,
+                net_bytes_per_second: None,
             },
             intents: agent.intents.clone(),
             restart: RestartPolicy {

@@ -39,6 +39,10 @@ struct QuotasConfig {
     storage_bytes: u64,
     #[serde(default)]
     io_bytes_per_second: Option<u64>,
+    #[serde(default)]
+    net_endpoints: Option<u32>,
+    #[serde(default)]
+    net_bytes_per_second: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,6 +138,8 @@ impl AgentConfig {
                 messages_per_second: self.quotas.messages_per_second,
                 storage_bytes: self.quotas.storage_bytes,
                 io_bytes_per_second: self.quotas.io_bytes_per_second,
+                net_endpoints: self.quotas.net_endpoints,
+                net_bytes_per_second: self.quotas.net_bytes_per_second,
             },
             intents: self
                 .intents
