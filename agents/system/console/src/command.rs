@@ -113,6 +113,8 @@ pub enum Command<'a> {
         /// How many echoes, as typed.
         count: Option<&'a str>,
     },
+    /// `fetch URL`: a web page through the fetch agent.
+    Fetch(&'a str),
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
@@ -196,6 +198,8 @@ pub fn parse(line: &str) -> Command<'_> {
             count: (!split_word(after).0.is_empty()).then_some(split_word(after).0),
         },
         ("ping", None) => Command::Syntax("ping HOST [COUNT]"),
+        ("fetch", Some(url)) => Command::Fetch(url),
+        ("fetch", None) => Command::Syntax("fetch URL"),
         ("snapshots", Some(ns)) => Command::Snapshots(ns),
         ("snapshots", None) => Command::Syntax("snapshots NS"),
         (other, _) => Command::Unknown(other),

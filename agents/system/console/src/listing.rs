@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 31] = [
+pub const HELP: [&str; 32] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -36,6 +36,7 @@ pub const HELP: [&str; 31] = [
     "  ask PROMPT        the kernel language model's answer to PROMPT, as it is written",
     "  net               the network interface: addresses, routes, DNS, counters",
     "  ping HOST [COUNT] ICMP echoes to an address or name (default 3)",
+    "  fetch URL         an http:// page through the fetch agent (spawn fetch first)",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 

@@ -13,6 +13,55 @@ pub const DEFAULT_COUNT: u32 = 3;
 /// Most echoes one `ping` sends.
 pub const MAX_COUNT: u32 = 100;
 
+/// How long `fetch` waits for the fetch agent's answer.
+pub const FETCH_TIMEOUT_NS: u64 = 20_000_000_000;
+/// The intent the fetch agent serves.
+pub const FETCH_INTENT: &str = "net.fetch";
+
+/// `fetch URL`: asks the fetch agent (`net.fetch`) for the page; the
+/// status line, then the text it returned, one line per line.
+pub fn fetch(host: &mut impl Host, url: &str) -> Result<Vec<String>, Error> {
+    let mut encoder = aios_sdk::minicbor::Encoder::new(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = encoder
+        .map(1)
+        .and_then(|e| e.str("url"))
+        .and_then(|e| e.str(url));
+    let body = encoder.into_writer();
+    let reply = match host.request(FETCH_INTENT, body, FETCH_TIMEOUT_NS) {
+        Err(Error::Syscall(aios_abi::Error::NoAgent | aios_abi::Error::NoSuchIntent)) => {
+            return Ok(vec![
+                "fetch: no agent serves net.fetch (spawn fetch first)".to_string(),
+            ]);
+        }
+        other => other?,
+    };
+    let (status, bytes, text) =
+        fetched(&reply.body).ok_or(Error::Syscall(aios_abi::Error::MalformedPayload))?;
+    if status == 0 {
+        return Ok(vec![format!("fetch: {text}")]);
+    }
+    let mut out = vec![format!("HTTP {status}, {bytes} bytes")];
+    out.extend(text.lines().map(str::to_string));
+    Ok(out)
+}
+
+/// The fetch agent's answer `{ status, bytes, body }`.
+fn fetched(body: &[u8]) -> Option<(u64, u64, String)> {
+    let mut decoder = aios_sdk::minicbor::Decoder::new(body);
+    let entries = decoder.map().ok()??;
+    let (mut status, mut bytes, mut text) = (None, None, None);
+    for _ in 0..entries {
+        match decoder.str().ok()? {
+            "status" => status = decoder.u64().ok(),
+            "bytes" => bytes = decoder.u64().ok(),
+            "body" => text = decoder.str().ok().map(str::to_string),
+            _ => decoder.skip().ok()?,
+        }
+    }
+    Some((status?, bytes?, text?))
+}
+
 /// The `net` output, one string per line.
 pub fn lines(info: &NetInfo) -> Vec<String> {
     let mut out = vec![format!(

@@ -220,6 +220,10 @@ impl<H: Host> Shell<H> {
                 self.say(&lines);
             }
             Command::Ping { host, count } => network::ping(&mut self.host, host, count)?,
+            Command::Fetch(url) => {
+                let lines = network::fetch(&mut self.host, url)?;
+                self.say(&lines);
+            }
             Command::Poweroff => {
                 self.say(&["powering off"]);
                 let why = self.host.poweroff();

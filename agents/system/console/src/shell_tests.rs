@@ -247,3 +247,46 @@ fn ping_stops_at_an_error_that_is_not_a_lost_echo() {
         "{out:?}"
     );
 }
+
+#[test]
+fn fetch_prints_the_status_and_the_text() {
+    let mut host = FakeHost::new();
+    host.semantic
+        .intents
+        .push(("net.fetch".to_string(), Some(9)));
+    let mut encoder = aios_sdk::minicbor::Encoder::new(Vec::new());
+    let _ = encoder
+        .map(3)
+        .and_then(|e| e.str("status"))
+        .and_then(|e| e.u64(200))
+        .and_then(|e| e.str("bytes"))
+        .and_then(|e| e.u64(12))
+        .and_then(|e| e.str("body"))
+        .and_then(|e| e.str("hello\nworld\n"));
+    host.semantic.reply_body = Some(encoder.into_writer());
+    let (shell, _) = session(host, &["fetch http://10.0.2.100/x\n", "fetch\n"]);
+    let out = lines(&shell);
+    let at = out
+        .iter()
+        .position(|l| l == "fetch http://10.0.2.100/x")
+        .unwrap();
+    assert_eq!(
+        out[at + 1..at + 4],
+        ["HTTP 200, 12 bytes", "hello", "world"]
+    );
+    assert!(out.contains(&"usage: fetch URL".to_string()));
+    let (intent, body, _) = &shell.host().semantic.requests[0];
+    assert_eq!(intent, "net.fetch");
+    assert_eq!(
+        aios_json::cbor_to_json(body).unwrap(),
+        r#"{"url":"http://10.0.2.100/x"}"#
+    );
+}
+
+#[test]
+fn fetch_without_the_agent_says_what_to_do() {
+    let (shell, _) = session(FakeHost::new(), &["fetch http://h/\n"]);
+    assert!(
+        lines(&shell).contains(&"fetch: no agent serves net.fetch (spawn fetch first)".to_string())
+    );
+}
