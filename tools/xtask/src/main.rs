@@ -11,6 +11,7 @@ mod e2e;
 mod e2e_agents;
 mod e2e_ai;
 mod e2e_ipc;
+mod e2e_net;
 mod e2e_store;
 mod e2e_traps;
 mod error;

@@ -11,9 +11,9 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{agents, e2e, e2e_agents, e2e_ai, e2e_ipc, e2e_store, ktest, setup};
+use crate::{agents, e2e, e2e_agents, e2e_ai, e2e_ipc, e2e_net, e2e_store, ktest, setup};
 
-const TIERS: usize = 9;
+const TIERS: usize = 10;
 
 /// Runs every tier; an error names the failing tier.
 pub fn run(paths: &Paths) -> Result<(), Error> {
@@ -96,7 +96,13 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
             build::bundle(paths)?;
             checked(total, |checks| e2e_ai::run(paths, checks))
         },
-    )
+    )?;
+
+    tier(10, "end to end, networking", || {
+        build::kernel(paths, Kernel::Production)?;
+        build::bundle(paths)?;
+        checked(total, |checks| e2e_net::run(paths, checks))
+    })
 }
 
 /// Whether tier `number` runs: all do, unless `XTASK_TIERS` lists some

@@ -1,0 +1,266 @@
+//! Tier 10: networking end to end. The production kernel boots with a
+//! NIC on QEMU's user network, restricted (`restrict=on`: nothing leaves
+//! the emulator but the explicit forwards, both on this machine):
+//! - DHCP gives the node 10.0.2.15; `net` shows the address, the default
+//!   route and the DNS server; `ping` gets echo replies from the gateway
+//!   and a clear timeout from an address nobody has;
+//! - the `fetch` agent GETs a page over its own TCP stream from a server
+//!   on the host (a guest forward of 10.0.2.100:80 to a process that
+//!   writes a canned HTTP response), and an unreachable server gives a
+//!   clear error;
+//! - the `tcp-echo` agent listens on port 7, reached from the host through
+//!   a host forward on 127.0.0.1: 64 KiB come back intact;
+//! - the audit log names who connected where, and who accepted whom.
+//!
+//! The whole scenario runs on virtio-net, then the addressing, `net` and
+//! `ping` again on the e1000e.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::e2e_agents::{found, send};
+use crate::error::Error;
+use crate::paths::Paths;
+use crate::report::Checks;
+use crate::serial::{Session, Wait};
+
+const READY: Duration = Duration::from_secs(60);
+const STEP: Duration = Duration::from_secs(60);
+/// The page the host serves, behind the HTTP header.
+const PAGE: &str = "hello from the host\nsecond line of the page\n";
+/// Where the guest finds the host's page server.
+const PAGE_URL: &str = "http://10.0.2.100/hello.txt";
+/// Bytes sent through the echo server.
+const ECHO_BYTES: usize = 64 * 1024;
+
+/// Runs the scenario on each NIC and records its checks.
+pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
+    let dir = paths.aios.join("e2e-net");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let response = dir.join("hello.http");
+    let http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{PAGE}",
+        PAGE.len()
+    );
+    std::fs::write(&response, http).map_err(|e| Error::io(&response, e))?;
+    for (index, nic) in ["virtio", "e1000e"].into_iter().enumerate() {
+        println!("xtask: [{}/2] e2e networking on {nic} …", index + 1);
+        let echo_port = free_port().map_err(|e| Error::io(Path::new("127.0.0.1"), e))?;
+        let mut machine = crate::e2e::production_pvh(paths);
+        machine.extra.extend(nic_args(nic, echo_port, &response));
+        let mut session = Session::spawn(&machine, false)?;
+        let outcome = scenario(&mut session, checks, nic, echo_port);
+        let log = session.save_log(&paths.logs(), &format!("e2e-net-{nic}"))?;
+        if let Err(why) = outcome {
+            checks.record(
+                &format!("networking scenario on {nic}"),
+                Err(session.failure(&why, &log)),
+            );
+            session.kill();
+        }
+    }
+    Ok(())
+}
+
+/// QEMU's arguments for one NIC of `kind` on a restricted user network
+/// with the echo port forwarded from 127.0.0.1 and the page server at
+/// 10.0.2.100:80.
+fn nic_args(kind: &str, echo_port: u16, response: &Path) -> Vec<String> {
+    let device = match kind {
+        "virtio" => "virtio-net-pci,netdev=net0,disable-legacy=on",
+        _ => "e1000e,netdev=net0",
+    };
+    vec![
+        "-netdev".to_string(),
+        format!(
+            "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:{echo_port}-:7,guestfwd=tcp:10.0.2.100:80-cmd:cat {}",
+            response.display()
+        ),
+        "-device".to_string(),
+        device.to_string(),
+    ]
+}
+
+/// A port on 127.0.0.1 that was free a moment ago.
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Types `command` and returns the first line `wanted` accepts.
+fn expect(
+    s: &mut Session,
+    command: &str,
+    what: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    send(s, command)?;
+    found(s.wait_for(STEP, wanted), what)
+}
+
+fn scenario(s: &mut Session, checks: &mut Checks, nic: &str, echo_port: u16) -> Result<(), String> {
+    found(s.wait_for(READY, crate::protocol::is_ready), "ready line")?;
+    let lease = s.wait_for(READY, |l| l.contains("net: dhcp lease "));
+    checks.expect(
+        &format!("{nic}: DHCP leases the node 10.0.2.15/24 from 10.0.2.2"),
+        matches!(&lease, Wait::Found(l) if l.text.contains("lease 10.0.2.15/24 from 10.0.2.2")),
+        || format!("{:?}", found(lease.clone(), "lease line")),
+    );
+    found(
+        s.wait_for(READY, |l| {
+            l.contains("supervisor: started console as agent")
+        }),
+        "console agent",
+    )?;
+
+    send(s, "net")?;
+    let mut net_lines = Vec::new();
+    for wanted in [
+        "address: 10.0.2.15/24",
+        "route: default via 10.0.2.2",
+        "dns: 10.0.2.3",
+        "counters: tx ",
+    ] {
+        net_lines.push(found(s.wait_for(STEP, |l| l.contains(wanted)), wanted));
+    }
+    checks.record(
+        &format!(
+            "{nic}: `net` shows the address, the default route, the DNS server and the counters"
+        ),
+        net_lines
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map(drop),
+    );
+
+    let summary = expect(s, "ping 10.0.2.2 3", "ping summary", |l| {
+        l.starts_with("ping 10.0.2.2: ")
+    })?;
+    checks.expect(
+        &format!("{nic}: `ping 10.0.2.2 3` gets three echo replies"),
+        summary.starts_with("ping 10.0.2.2: 3 sent, 3 received"),
+        || summary.clone(),
+    );
+    let lost = expect(s, "ping 10.0.2.99 1", "ping summary", |l| {
+        l.starts_with("ping 10.0.2.99: ")
+    })?;
+    checks.expect(
+        &format!("{nic}: an address nobody has times out"),
+        lost.starts_with("ping 10.0.2.99: 1 sent, 0 received"),
+        || lost.clone(),
+    );
+    if nic != "virtio" {
+        return power_off(s, checks, nic);
+    }
+
+    expect(s, "spawn fetch", "fetch spawned", |l| {
+        l.contains("spawned fetch as agent")
+    })?;
+    let status = expect(s, &format!("fetch {PAGE_URL}"), "fetch status", |l| {
+        l.starts_with("HTTP ") || l.starts_with("fetch: ")
+    })?;
+    let first = found(
+        s.wait_for(STEP, |l| l.starts_with("hello from")),
+        "page text",
+    );
+    checks.expect(
+        "the fetch agent GETs a page from the host over its own TCP stream",
+        status == format!("HTTP 200, {} bytes", PAGE.len())
+            && first.as_deref() == Ok("hello from the host"),
+        || format!("{status} / {first:?}"),
+    );
+    let refused = expect(s, "fetch http://10.0.2.2:9/", "fetch error", |l| {
+        l.starts_with("fetch: ")
+    })?;
+    checks.expect(
+        "a server nobody runs gives the fetch a clear error",
+        refused.starts_with("fetch: connect 10.0.2.2:9: "),
+        || refused.clone(),
+    );
+
+    expect(s, "spawn tcp-echo", "tcp-echo listening", |l| {
+        l.contains("tcp-echo: listening on port 7")
+    })?;
+    let echoed = echo_through(echo_port);
+    checks.record(
+        "64 KiB sent to the tcp-echo agent from the host come back intact",
+        echoed,
+    );
+    let closed = found(
+        s.wait_for(STEP, |l| {
+            l.contains("tcp-echo: ") && l.contains(" closed after ")
+        }),
+        "echo close",
+    );
+    checks.expect(
+        "tcp-echo logs the connection's end and its byte count",
+        closed
+            .as_deref()
+            .is_ok_and(|l| l.ends_with(&format!("closed after {ECHO_BYTES} bytes"))),
+        || format!("{closed:?}"),
+    );
+
+    send(s, "audit tail 12")?;
+    let connect = found(
+        s.wait_for(STEP, |l| l.contains("connect 10.0.2.100:80 as endpoint")),
+        "connect record",
+    );
+    let accept = found(
+        s.wait_for(STEP, |l| l.contains("accept 10.0.2.2:")),
+        "accept record",
+    );
+    checks.record(
+        "the audit log names who connected where and who accepted whom",
+        connect.and(accept).map(drop),
+    );
+    power_off(s, checks, nic)
+}
+
+fn power_off(s: &mut Session, checks: &mut Checks, nic: &str) -> Result<(), String> {
+    send(s, "poweroff")?;
+    let status = s.wait_exit(STEP).map_err(|e| e.to_string())?;
+    checks.expect(
+        &format!("{nic}: the node powers off"),
+        status.is_some(),
+        || "QEMU still running".to_string(),
+    );
+    Ok(())
+}
+
+/// Sends [`ECHO_BYTES`] to the echo agent through the host forward and
+/// reads them back.
+fn echo_through(port: u16) -> Result<(), String> {
+    let data: Vec<u8> = (0..ECHO_BYTES).map(|i| (i * 7 + i / 251) as u8).collect();
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    stream
+        .set_read_timeout(Some(STEP))
+        .map_err(|e| e.to_string())?;
+    let writer = {
+        let mut stream = stream.try_clone().map_err(|e| e.to_string())?;
+        let data = data.clone();
+        std::thread::spawn(move || {
+            let sent = stream.write_all(&data);
+            let _ = stream.shutdown(Shutdown::Write);
+            sent
+        })
+    };
+    let mut back = Vec::new();
+    stream
+        .read_to_end(&mut back)
+        .map_err(|e| format!("read: {e} after {} bytes", back.len()))?;
+    writer
+        .join()
+        .map_err(|_| "writer panicked".to_string())?
+        .map_err(|e| format!("write: {e}"))?;
+    if back == data {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} bytes came back, {} sent, or they differ",
+            back.len(),
+            data.len()
+        ))
+    }
+}
