@@ -308,8 +308,10 @@ impl Stack {
                 self.iface.routes_mut().remove_default_ipv4_route();
             }
         }
+        // The client reports "no configuration" once as it starts: only
+        // a lease granted or lost is a change.
+        self.lease_changed = self.lease.is_some() || lease.is_some();
         self.lease = lease;
-        self.lease_changed = true;
         let servers = self.dns_servers();
         self.sockets
             .get_mut::<dns::Socket>(self.dns)

@@ -214,3 +214,13 @@ fn uncollected_probes_are_dropped_a_minute_after_their_deadline() {
     assert_eq!(a.info().probes, 0);
     assert!(a.ping_start("10.0.0.9", 61_000 * MS, MS).is_ok());
 }
+
+#[test]
+fn the_dhcp_client_starting_is_not_a_lease_change() {
+    let (a, _b) = wire(MAC_A, MAC_B);
+    let config = aios_net::Config::parse(None, None, 3).unwrap();
+    let a = Net::new(Box::new(a), config, 0).unwrap();
+    a.poll(MS);
+    a.poll(2 * MS);
+    assert_eq!(a.lease_change(), None);
+}

@@ -56,8 +56,13 @@ pub fn net_cap(verb: &str) -> Option<Handle> {
         .ok()?
         .into_iter()
         .find(|cap| {
+            // `cap_list` describes the resource: "net endpoint PATTERN".
+            let pattern = cap
+                .resource
+                .strip_prefix("net endpoint ")
+                .unwrap_or(&cap.resource);
             cap.kind == aios_abi::payload::CapKind::NetEndpoint
-                && cap.resource.split_once(':').is_some_and(|(v, _)| v == verb)
+                && pattern.split_once(':').is_some_and(|(v, _)| v == verb)
         })
         .map(|cap| Handle(cap.handle))
 }
