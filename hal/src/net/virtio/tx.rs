@@ -1,8 +1,8 @@
 //! The transmit queue: a free buffer filled in place by the stack and
 //! handed to the device; buffers come back in `reclaim` (the driver's
 //! `poll`). Completions raise no interrupt while buffers are free; once
-//! none is, the next completion does, so a stack told `Busy` hears about
-//! the buffers coming back.
+//! none is (`ready` finds none, or `transmit` answers `Busy`), the next
+//! completion does, so a stack waiting for a buffer hears about it.
 
 use super::TX_QUEUE;
 use super::buffers::{Buffers, HEADER, Mask};
@@ -42,10 +42,16 @@ impl Tx {
         })
     }
 
-    /// True if a buffer is free (without reclaiming).
+    /// True if a buffer is free. If none is, completion interrupts go on
+    /// and the used ring is looked at once more: a completion is then
+    /// either reclaimed here or raises an interrupt, never neither.
     pub fn ready(&self) -> bool {
-        let state = self.state.lock();
-        self.buffers.all().first_not_in(state.taken).is_some()
+        let mut state = self.state.lock();
+        if self.buffers.all().first_not_in(state.taken).is_some() {
+            return true;
+        }
+        state.queue.set_interrupts(true);
+        self.reclaim_locked(&mut state)
     }
 
     /// Used-ring entries that named no buffer the device held.
@@ -54,8 +60,9 @@ impl Tx {
     }
 
     /// Lets `fill` write a `len`-byte frame into a free buffer and hands
-    /// it to the device. `Busy` if none is free (completions are not
-    /// reclaimed here: that is `reclaim`'s job, and the caller's cue).
+    /// it to the device. `Busy` if none is free: completions are not
+    /// reclaimed here (that is `ready`'s and `reclaim`'s job), so a full
+    /// ring answers `Busy` until the caller asks `ready` or polls.
     pub fn transmit(
         &self,
         transport: &Transport,
@@ -109,7 +116,11 @@ impl Tx {
     /// Takes back the buffers the device finished with; completion
     /// interrupts go off again once one is free.
     pub fn reclaim(&self) {
-        let mut state = self.state.lock();
+        self.reclaim_locked(&mut self.state.lock());
+    }
+
+    /// `reclaim` under the caller's lock; true if a buffer came back.
+    fn reclaim_locked(&self, state: &mut State) -> bool {
         let mut reclaimed = false;
         while let Some(used) = state.queue.pop_used() {
             match self.buffers.index(used.id) {
@@ -125,5 +136,6 @@ impl Tx {
         if reclaimed {
             state.queue.set_interrupts(false);
         }
+        reclaimed
     }
 }
