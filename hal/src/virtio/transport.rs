@@ -99,8 +99,8 @@ impl Transport {
 
     /// Resets the device and negotiates features: the accepted set is
     /// VIRTIO_F_VERSION_1 (required) plus whatever of `wanted` the device
-    /// offers. Configuration interrupts are switched off. On failure the
-    /// device is marked FAILED.
+    /// offers. Configuration interrupts are switched off. A device that
+    /// lacks VERSION_1 or refuses the set is marked FAILED.
     pub fn negotiate(&self, wanted: u64) -> Result<u64, VirtioError> {
         self.set_status(0);
         let deadline = crate::clock::now_ns() + RESET_TIMEOUT_NS;
