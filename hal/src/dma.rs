@@ -8,6 +8,13 @@
 //! completions (see the completion, fence, read data). Caller buffers are
 //! only given to a device while the driver holds their borrow and until
 //! the device reported completion, or was stopped from mastering the bus.
+//!
+//! The one exception to "never a slice" is the lending of a buffer the
+//! device cannot touch at that moment ([`DmaBuffer::lend`], `lend_mut`):
+//! one the driver has not given to the device yet, or one the device
+//! returned (its completion observed) that the driver has not given back.
+//! Such a buffer is, until the driver posts it again, ordinary memory; the
+//! slice lives only for the closure, which ends before the driver posts it.
 
 use alloc::vec::Vec;
 use core::sync::atomic::{Ordering, fence};
@@ -129,6 +136,64 @@ impl DmaBuffer {
             }
         }
         fits
+    }
+
+    /// The bytes `offset..offset + len` as a pointer, if they fit.
+    fn range(&self, offset: usize, len: usize) -> Option<*mut u8> {
+        let end = offset.checked_add(len)?;
+        (end <= self.len())
+            .then(|| (crate::memory::phys_to_virt(self.phys) + offset as u64) as *mut u8)
+    }
+
+    /// Lends `len` bytes at `offset` to `read` as a slice (after a fence,
+    /// so writes the device completed are seen); `None` if they do not fit.
+    /// For zero-copy receive: a driver lends a buffer the device returned.
+    ///
+    /// # Safety
+    /// While `read` runs, the device must not write those bytes (the
+    /// device returned them and the driver has not given them back), and
+    /// no mutable slice of them may exist.
+    pub(crate) unsafe fn lend<R>(
+        &self,
+        offset: usize,
+        len: usize,
+        read: impl FnOnce(&[u8]) -> R,
+    ) -> Option<R> {
+        let start = self.range(offset, len)?;
+        fence(Ordering::SeqCst);
+        // SAFETY: the range lies inside this buffer's frames (checked),
+        // which stay allocated while `self` is borrowed and sit in the
+        // direct map; the caller guarantees that neither the device nor
+        // any `&mut` writes them while the slice lives, and the slice
+        // cannot outlive `read`.
+        let bytes = unsafe { core::slice::from_raw_parts(start.cast_const(), len) };
+        Some(read(bytes))
+    }
+
+    /// Lends `len` bytes at `offset` to `fill` as a mutable slice, then
+    /// fences so the device sees what `fill` wrote before any later
+    /// doorbell; `None` if they do not fit. For zero-copy transmit: a
+    /// driver lends a buffer it has not yet given to the device.
+    ///
+    /// # Safety
+    /// While `fill` runs, the device must not access those bytes (the
+    /// driver has not given them to the device, or the device returned
+    /// them and the driver has not given them back), and no other slice
+    /// of them may exist.
+    pub(crate) unsafe fn lend_mut<R>(
+        &self,
+        offset: usize,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> R,
+    ) -> Option<R> {
+        let start = self.range(offset, len)?;
+        fence(Ordering::SeqCst);
+        // SAFETY: as in `lend`, and the caller guarantees this is the only
+        // access of any kind to the range while `fill` runs.
+        let bytes = unsafe { core::slice::from_raw_parts_mut(start, len) };
+        let result = fill(bytes);
+        fence(Ordering::SeqCst);
+        Some(result)
     }
 }
 

@@ -35,6 +35,7 @@ mod irqlock;
 mod pic;
 mod port;
 mod pvh;
+mod virtio;
 
 pub use aios_bootinfo::BootInfo;
 

@@ -13,6 +13,8 @@ mod engine_tests;
 mod interrupt_tests;
 mod ipc_tests;
 mod memory_tests;
+mod net_frames;
+mod net_tests;
 pub mod remote;
 mod smp_tests;
 mod store_tests;
@@ -65,6 +67,7 @@ const SUITES: &[&[KTest]] = &[
     ipc_tests::TESTS,
     block_tests::TESTS,
     disk_interrupt_tests::TESTS,
+    net_tests::TESTS,
     store_tests::TESTS,
     wasm_memory_tests::TESTS,
     wasm_platform_tests::TESTS,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::disks::Controller;
 use crate::error::Error;
+use crate::nics::Nic;
 
 /// The kernel command line used when none is given.
 pub const DEFAULT_CMDLINE: &str = "loglevel=info";
@@ -23,11 +24,13 @@ commands:
   build                       build the kernel, the test kernel, the bundle and the loader
   image [--key SEED_FILE] [--cmdline TEXT]
                               build the signed ESP in target/aios/esp/
-  run [--pvh] [--smp N] [--memory SIZE] [--disk virtio|nvme|ahci] [--cmdline TEXT]
-      [--key SEED_FILE] [-- QEMU_ARGS...]
+  run [--pvh] [--smp N] [--memory SIZE] [--disk virtio|nvme|ahci] [--net virtio|e1000e]
+      [--cmdline TEXT] [--key SEED_FILE] [-- QEMU_ARGS...]
                               build and boot in QEMU (verified UEFI boot unless --pvh), with
                               the data disk target/aios/data.img (made once, kept) attached
-                              through the --disk controller (default virtio)
+                              through the --disk controller (default virtio) and one network
+                              card of the --net kind (default virtio) on QEMU's restricted
+                              user network
   test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
   bench <suite>               run a benchmark suite (suites: boot, agents, ipc, storage, ai)
   help                        this text";
@@ -73,6 +76,8 @@ pub struct RunOptions {
     pub image: ImageOptions,
     /// The controller the data disk is attached through.
     pub disk: Controller,
+    /// The kind of the network card.
+    pub net: Nic,
     /// Extra arguments appended to QEMU's command line.
     pub qemu_args: Vec<String>,
 }
@@ -139,6 +144,7 @@ fn parse_run(args: &[String]) -> Result<RunOptions, Error> {
         memory: DEFAULT_MEMORY.to_string(),
         image: default_image(),
         disk: Controller::Virtio,
+        net: Nic::Virtio,
         qemu_args: Vec::new(),
     };
     let mut args = args.iter();
@@ -151,6 +157,12 @@ fn parse_run(args: &[String]) -> Result<RunOptions, Error> {
                 let name = value(arg, &mut args)?;
                 options.disk = Controller::parse(name).ok_or_else(|| {
                     Error::Usage(format!("--disk takes virtio, nvme or ahci, not `{name}`"))
+                })?;
+            }
+            "--net" => {
+                let name = value(arg, &mut args)?;
+                options.net = Nic::parse(name).ok_or_else(|| {
+                    Error::Usage(format!("--net takes virtio or e1000e, not `{name}`"))
                 })?;
             }
             "--" => {
@@ -255,6 +267,20 @@ mod tests {
         assert_eq!(run.image.key, None);
         assert!(run.qemu_args.is_empty());
         assert_eq!(run.disk, Controller::Virtio);
+        assert_eq!(run.net, Nic::Virtio);
+    }
+
+    #[test]
+    fn run_takes_the_network_card_kind() {
+        for (text, nic) in [
+            ("run --net e1000e", Nic::E1000e),
+            ("run --net virtio", Nic::Virtio),
+        ] {
+            let Command::Run(run) = parse(&args(text)).unwrap() else {
+                panic!("not a run command");
+            };
+            assert_eq!(run.net, nic, "{text}");
+        }
     }
 
     #[test]
@@ -287,6 +313,8 @@ mod tests {
             "run --smp",
             "run --disk",
             "run --disk floppy",
+            "run --net",
+            "run --net rtl8139",
             "run --fast",
             "image --pvh",
             "test now",

@@ -133,6 +133,15 @@ fn parse_done(counts: &str) -> Option<(u64, u64)> {
     Some((passed.trim().parse().ok()?, failed.trim().parse().ok()?))
 }
 
+/// The devices every suite boot carries: a scratch disk on each
+/// controller and a card of each network kind.
+fn machine_devices(paths: &Paths) -> Result<Vec<String>, Error> {
+    let mut devices =
+        crate::disks::scratch_disks(&paths.aios.join("ktest-disks"), SCRATCH_DISK, "writeback")?;
+    devices.extend(crate::nics::test_nics());
+    Ok(devices)
+}
+
 /// Runs the suite once per shape; returns the tally and the failures.
 pub fn run(paths: &Paths, kernel: &std::path::Path) -> Result<(Tally, Vec<String>), Error> {
     let mut total = Tally::default();
@@ -151,11 +160,7 @@ pub fn run(paths: &Paths, kernel: &std::path::Path) -> Result<(Tally, Vec<String
                 bundle: paths.bundle(),
                 cmdline: "ktest".to_string(),
             },
-            extra: crate::disks::scratch_disks(
-                &paths.aios.join("ktest-disks"),
-                SCRATCH_DISK,
-                "writeback",
-            )?,
+            extra: machine_devices(paths)?,
         };
         let mut session = Session::spawn(&machine, false)?;
         let finished = session.wait_for(BOOT_TIMEOUT, |line| line.starts_with("ktest: done "));

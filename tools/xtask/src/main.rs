@@ -18,6 +18,7 @@ mod error;
 mod esp;
 mod ktest;
 mod models;
+mod nics;
 mod paths;
 mod process;
 mod protocol;

@@ -43,16 +43,14 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
         }
     };
     let data = crate::data_disk::ensure(paths)?;
-    let mut extra = options.disk.qemu_args(&data);
-    extra.extend(options.qemu_args.iter().cloned());
     let machine = Machine {
         smp: options.smp,
         memory: options.memory.clone(),
         boot,
-        extra,
+        extra: devices(options, &data),
     };
     println!(
-        "xtask: booting ({}, smp={} mem={}, data disk on {})…",
+        "xtask: booting ({}, smp={} mem={}, data disk on {}, {} network card)…",
         if options.pvh {
             "PVH, unverified"
         } else {
@@ -60,13 +58,25 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
         },
         options.smp,
         options.memory,
-        options.disk.name()
+        options.disk.name(),
+        options.net.name()
     );
     if std::io::stdin().is_terminal() {
         interactive(&machine)
     } else {
         piped(&machine)
     }
+}
+
+/// The run machine's devices: the data disk on the chosen controller, one
+/// network card of the chosen kind on `net0` (QEMU's restricted user
+/// network: no host forwards, nothing beyond the emulator), then the
+/// user's own QEMU arguments.
+fn devices(options: &RunOptions, data: &std::path::Path) -> Vec<String> {
+    let mut devices = options.disk.qemu_args(data);
+    devices.extend(options.net.qemu_args("net0"));
+    devices.extend(options.qemu_args.iter().cloned());
+    devices
 }
 
 /// QEMU owns the terminal (raw mode); Ctrl-A X quits.
@@ -187,7 +197,45 @@ fn after(output: &[u8], text: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::after;
+    use super::{after, devices};
+    use crate::cli::{Command, parse};
+
+    fn run_devices(line: &str) -> Vec<String> {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let Ok(Command::Run(options)) = parse(&args) else {
+            panic!("`{line}` is not a run command");
+        };
+        devices(&options, std::path::Path::new("/t/data.img"))
+    }
+
+    #[test]
+    fn the_run_machine_has_one_restricted_network_card_of_the_chosen_kind() {
+        let pairs = |args: &[String], flag: &str| -> Vec<String> {
+            args.windows(2)
+                .filter(|w| w[0] == flag)
+                .map(|w| w[1].clone())
+                .collect()
+        };
+        let virtio = run_devices("run");
+        assert_eq!(pairs(&virtio, "-netdev"), ["user,id=net0,restrict=on"]);
+        assert_eq!(
+            pairs(&virtio, "-device"),
+            [
+                "virtio-blk-pci,drive=disk-virtio",
+                "virtio-net-pci,netdev=net0,disable-legacy=on"
+            ]
+        );
+        let e1000e = run_devices("run --net e1000e --disk nvme -- -d int");
+        assert_eq!(pairs(&e1000e, "-netdev"), ["user,id=net0,restrict=on"]);
+        assert_eq!(
+            pairs(&e1000e, "-device"),
+            [
+                "nvme,drive=disk-nvme,serial=aios-nvme",
+                "e1000e,netdev=net0"
+            ]
+        );
+        assert_eq!(e1000e[e1000e.len() - 2..], ["-d", "int"]);
+    }
 
     #[test]
     fn after_finds_the_end_of_the_last_occurrence() {
