@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use crate::e2e_agents::{found, send};
 use crate::error::Error;
+use crate::nics::Nic;
 use crate::paths::Paths;
 use crate::report::Checks;
 use crate::serial::{Session, Wait};
@@ -45,11 +46,16 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
         PAGE.len()
     );
     std::fs::write(&response, http).map_err(|e| Error::io(&response, e))?;
-    for (index, nic) in ["virtio", "e1000e"].into_iter().enumerate() {
+    for (index, card) in Nic::ALL.into_iter().enumerate() {
+        let nic = card.name();
         println!("xtask: [{}/2] e2e networking on {nic} …", index + 1);
         let echo_port = free_port().map_err(|e| Error::io(Path::new("127.0.0.1"), e))?;
         let mut machine = crate::e2e::production_pvh(paths);
-        machine.extra.extend(nic_args(nic, echo_port, &response));
+        let forwards = [
+            format!("hostfwd=tcp:127.0.0.1:{echo_port}-:7"),
+            format!("guestfwd=tcp:10.0.2.100:80-cmd:cat {}", response.display()),
+        ];
+        machine.extra.extend(card.qemu_args_with("net0", &forwards));
         let mut session = Session::spawn(&machine, false)?;
         let outcome = scenario(&mut session, checks, nic, echo_port);
         let log = session.save_log(&paths.logs(), &format!("e2e-net-{nic}"))?;
@@ -62,25 +68,6 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// QEMU's arguments for one NIC of `kind` on a restricted user network
-/// with the echo port forwarded from 127.0.0.1 and the page server at
-/// 10.0.2.100:80.
-fn nic_args(kind: &str, echo_port: u16, response: &Path) -> Vec<String> {
-    let device = match kind {
-        "virtio" => "virtio-net-pci,netdev=net0,disable-legacy=on",
-        _ => "e1000e,netdev=net0",
-    };
-    vec![
-        "-netdev".to_string(),
-        format!(
-            "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:{echo_port}-:7,guestfwd=tcp:10.0.2.100:80-cmd:cat {}",
-            response.display()
-        ),
-        "-device".to_string(),
-        device.to_string(),
-    ]
 }
 
 /// A port on 127.0.0.1 that was free a moment ago.

@@ -36,13 +36,23 @@ impl Nic {
     /// QEMU arguments attaching this card to a fresh, restricted user
     /// network called `id`.
     pub fn qemu_args(self, id: &str) -> Vec<String> {
+        self.qemu_args_with(id, &[])
+    }
+
+    /// Like [`Nic::qemu_args`], with user-network options such as
+    /// `hostfwd=tcp:127.0.0.1:PORT-:7` or `guestfwd=…` (explicit forwards
+    /// work under `restrict=on`; nothing else leaves the emulator).
+    pub fn qemu_args_with(self, id: &str, options: &[String]) -> Vec<String> {
         let device = match self {
             Nic::Virtio => format!("virtio-net-pci,netdev={id},disable-legacy=on"),
             Nic::E1000e => format!("e1000e,netdev={id}"),
         };
         vec![
             "-netdev".to_string(),
-            format!("user,id={id},restrict=on"),
+            core::iter::once(format!("user,id={id},restrict=on"))
+                .chain(options.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(","),
             "-device".to_string(),
             device,
         ]
