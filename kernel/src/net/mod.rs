@@ -65,8 +65,9 @@ pub fn start(cmdline: &crate::cmdline::Cmdline) -> Option<Arc<Net>> {
             return None;
         }
     };
-    let polled = !nic.has_interrupt();
     let name = nic.name().into();
+    // Before the first frame goes out: its answer may interrupt at once.
+    aios_hal::net::set_notify(on_interrupt);
     let link = NicLink { nic, name };
     let net = match Net::new(Box::new(link), config, aios_hal::clock::now_ns()) {
         Ok(net) => Arc::new(net),
@@ -75,10 +76,8 @@ pub fn start(cmdline: &crate::cmdline::Cmdline) -> Option<Arc<Net>> {
             return None;
         }
     };
-    aios_hal::net::set_notify(on_interrupt);
-    if polled {
-        DUE_NS.store(0, Ordering::Release);
-    }
+    // The first step polls and learns when the stack's timers are due.
+    DUE_NS.store(0, Ordering::Release);
     Some(SERVICE.call_once(|| net).clone())
 }
 
