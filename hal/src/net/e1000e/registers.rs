@@ -74,6 +74,8 @@ pub(super) const EECD_AUTO_READ_DONE: u32 = 1 << 9;
 
 pub(super) const CTRL_EXT_INTERRUPT_AUTO_MASK: u32 = 1 << 27;
 pub(super) const CTRL_EXT_EXTENDED_AUTO_MASK: u32 = 1 << 24;
+/// Tells management firmware that a driver owns the device.
+pub(super) const CTRL_EXT_DRIVER_LOADED: u32 = 1 << 28;
 /// With MSI-X: unmasking a cause clears its vector's pending bit.
 pub(super) const CTRL_EXT_PBA_CLEAR: u32 = 1 << 31;
 

@@ -23,8 +23,10 @@ const BUFFER_SIZE: usize = 2048;
 /// A frame shorter than its Ethernet header is no frame.
 const MIN_FRAME: usize = 14;
 
-/// Legacy descriptor, bytes 8..16: length (16 bits), checksum (16),
-/// status (8), errors (8), special (16).
+/// Legacy descriptor: buffer address (8 bytes), then length (16 bits),
+/// checksum (16), status (8), errors (8), special (16).
+const WRITTEN_OFFSET: usize = 8;
+const STATUS_OFFSET: usize = 12;
 const STATUS_DONE: u8 = 1 << 0;
 const STATUS_END_OF_PACKET: u8 = 1 << 1;
 /// CRC/alignment, symbol, sequence, carrier extension and RX data errors
@@ -95,7 +97,10 @@ impl RxRing {
     /// True if the device has completed the next descriptor.
     pub(super) fn ready(&self) -> bool {
         let index = self.next.load(Ordering::Relaxed);
-        self.descriptors.read::<u8>(index * DESCRIPTOR_SIZE + 12) & STATUS_DONE != 0
+        self.descriptors
+            .read::<u8>(index * DESCRIPTOR_SIZE + STATUS_OFFSET)
+            & STATUS_DONE
+            != 0
     }
 
     /// Hands the next good frame to `consume`, dropping (and counting)
@@ -113,7 +118,9 @@ impl RxRing {
             // The device wrote the descriptor before setting DD.
             fence(Ordering::SeqCst);
             let index = self.next.load(Ordering::Relaxed);
-            let written: u64 = self.descriptors.read(index * DESCRIPTOR_SIZE + 8);
+            let written: u64 = self
+                .descriptors
+                .read(index * DESCRIPTOR_SIZE + WRITTEN_OFFSET);
             let length = usize::from(written as u16);
             let status = (written >> 32) as u8;
             let errors = (written >> 40) as u8;
@@ -165,7 +172,8 @@ impl RxRing {
     fn reset(&self, index: usize) {
         let buffer = self.buffers.phys() + (index * BUFFER_SIZE) as u64;
         self.descriptors.write(index * DESCRIPTOR_SIZE, buffer);
-        self.descriptors.write(index * DESCRIPTOR_SIZE + 8, 0u64);
+        self.descriptors
+            .write(index * DESCRIPTOR_SIZE + WRITTEN_OFFSET, 0u64);
     }
 
     /// Frames dropped since start: device errors, bad lengths, frames

@@ -22,11 +22,17 @@ const DESCRIPTORS: usize = 64;
 const DESCRIPTOR_SIZE: usize = 16;
 const BUFFER_SIZE: usize = 2048;
 
+/// Legacy descriptor: buffer address (8 bytes), then length (16 bits),
+/// checksum offset (8), command (8), status (8), checksum start (8),
+/// special (16).
+const LENGTH_OFFSET: usize = 8;
+const COMMAND_SHIFT: u64 = 24;
+const STATUS_OFFSET: usize = 12;
 /// Command byte: end of packet, insert the FCS, report status (DD).
 const COMMAND_END_OF_PACKET: u64 = 1 << 0;
 const COMMAND_INSERT_FCS: u64 = 1 << 1;
 const COMMAND_REPORT_STATUS: u64 = 1 << 3;
-/// Status byte (offset 12): descriptor done.
+/// Status byte: descriptor done.
 const STATUS_DONE: u8 = 1 << 0;
 
 /// Which descriptors software may fill and which the device still holds.
@@ -115,19 +121,23 @@ impl TxRing {
         if len == 0 {
             return Err(NetError::BadLength);
         }
-        let mut frame = self.frame.lock();
-        let frame = frame.get_mut(..len).ok_or(NetError::BadLength)?;
-        fill(frame);
         let offset = slot * BUFFER_SIZE;
-        if !self.buffers.copy_in(offset, frame) {
-            return Err(NetError::BadLength);
+        {
+            let mut frame = self.frame.lock();
+            let frame = frame.get_mut(..len).ok_or(NetError::BadLength)?;
+            fill(frame);
+            if !self.buffers.copy_in(offset, frame) {
+                return Err(NetError::BadLength);
+            }
         }
         let descriptor = slot * DESCRIPTOR_SIZE;
         let command = COMMAND_END_OF_PACKET | COMMAND_INSERT_FCS | COMMAND_REPORT_STATUS;
         self.descriptors
             .write(descriptor, self.buffers.phys() + offset as u64);
-        self.descriptors
-            .write(descriptor + 8, len as u64 | command << 24);
+        self.descriptors.write(
+            descriptor + LENGTH_OFFSET,
+            len as u64 | command << COMMAND_SHIFT,
+        );
         let mut positions = self.positions.lock();
         positions.tail = (slot + 1) % DESCRIPTORS;
         positions.in_flight += 1;
@@ -141,7 +151,7 @@ impl TxRing {
     pub(super) fn reclaim(&self) {
         let mut positions = self.positions.lock();
         while positions.in_flight > 0 {
-            let status = positions.oldest * DESCRIPTOR_SIZE + 12;
+            let status = positions.oldest * DESCRIPTOR_SIZE + STATUS_OFFSET;
             if self.descriptors.read::<u8>(status) & STATUS_DONE == 0 {
                 break;
             }
