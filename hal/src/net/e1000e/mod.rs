@@ -10,7 +10,7 @@ use super::NetError;
 use super::driver::Driver;
 use crate::pci::{Interrupt, Mmio, PciDevice};
 use alloc::boxed::Box;
-use registers::{ICR, STATUS, STATUS_LINK_UP};
+use registers::{ICR, IMC, IMS, STATUS, STATUS_LINK_UP};
 use rx::RxRing;
 use tx::TxRing;
 
@@ -19,6 +19,9 @@ struct E1000e {
     mac: [u8; 6],
     rx: RxRing,
     tx: TxRing,
+    /// The transmit write-back cause: unmasked only while a full ring
+    /// has a stack waiting in `tx_ready` (0 without an interrupt).
+    transmitted: u32,
 }
 
 /// Resets the device, reads its address, sets up both rings and its
@@ -38,12 +41,13 @@ pub(super) fn init(
     setup::set_link_up(&registers);
     rx.start(&registers);
     tx.start(&registers);
-    setup::enable_interrupts(&registers, interrupt);
+    let transmitted = setup::enable_interrupts(&registers, interrupt);
     Ok(Box::new(E1000e {
         registers,
         mac,
         rx,
         tx,
+        transmitted,
     }))
 }
 
@@ -57,7 +61,17 @@ impl Driver for E1000e {
         status != u32::MAX && status & STATUS_LINK_UP != 0
     }
 
+    /// With the ring full, unmasks the transmit write-back cause before
+    /// looking again, so a stack that waits here is woken by the next
+    /// completion, or sees the one that came just before.
     fn tx_ready(&self) -> bool {
+        if self.tx.ready() {
+            return true;
+        }
+        if self.transmitted != 0 {
+            self.registers.write32(IMS, self.transmitted);
+        }
+        self.tx.reclaim();
         self.tx.ready()
     }
 
@@ -76,10 +90,15 @@ impl Driver for E1000e {
     /// Acknowledges exactly the causes it read (writing them back clears
     /// them whether or not this read already did), so a frame arriving
     /// afterwards raises a fresh interrupt; the caller then looks at the
-    /// ring. All ones means the device is gone: nothing to acknowledge.
+    /// ring. A transmit write-back masks its cause again: it was wanted
+    /// once, to wake a waiting stack. All ones means the device is gone:
+    /// nothing to acknowledge.
     fn poll(&self) -> bool {
         let causes = self.registers.read32(ICR);
         if causes != 0 && causes != u32::MAX {
+            if causes & self.transmitted != 0 {
+                self.registers.write32(IMC, self.transmitted);
+            }
             self.registers.write32(ICR, causes);
         }
         self.tx.reclaim();

@@ -80,11 +80,14 @@ pub(super) const CTRL_EXT_DRIVER_LOADED: u32 = 1 << 28;
 pub(super) const CTRL_EXT_PBA_CLEAR: u32 = 1 << 31;
 
 /// Interrupt causes (ICR, IMS, IMC share the layout).
+pub(super) const INT_TX_WRITTEN_BACK: u32 = 1 << 0;
 pub(super) const INT_LINK_STATUS_CHANGE: u32 = 1 << 2;
 pub(super) const INT_RX_OVERRUN: u32 = 1 << 6;
 pub(super) const INT_RX_TIMER: u32 = 1 << 7;
 /// MSI-X mode: receive queue 0 wrote back.
 pub(super) const INT_RX_QUEUE0: u32 = 1 << 20;
+/// MSI-X mode: transmit queue 0 wrote back.
+pub(super) const INT_TX_QUEUE0: u32 = 1 << 22;
 /// MSI-X mode: link change, overrun and the other causes.
 pub(super) const INT_OTHER: u32 = 1 << 24;
 

@@ -1,9 +1,11 @@
 //! The receive ring: legacy descriptors over 2 KiB buffers, each
-//! completed frame checked before the stack sees it.
+//! completed frame checked before the stack reads it in place.
 //!
-//! `DmaBuffer` never lends its memory as a slice, so a frame is copied
-//! once into a driver-owned buffer, the device's buffer goes straight
-//! back to the ring, and the stack reads the copy.
+//! The device owns the descriptors from RDH up to RDT - 1. Software holds
+//! the one at RDT and the completed ones before it; giving descriptor `i`
+//! back means writing RDT = `i`, which hands over `i - 1`. So a completed
+//! descriptor's buffer stays out of the device's reach until its frame
+//! has been read, and it is lent to the stack only in that window.
 
 use super::registers::{
     MTA, MTA_REGISTERS, RADV, RCTL, RCTL_BROADCAST_ACCEPT, RCTL_BUFFER_2048, RCTL_ENABLE,
@@ -13,7 +15,6 @@ use crate::dma::DmaBuffer;
 use crate::net::NetError;
 use crate::pci::Mmio;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
-use spin::Mutex;
 
 /// Descriptors in the ring (a multiple of 8: RDLEN counts 128 bytes).
 const DESCRIPTORS: usize = 128;
@@ -43,8 +44,6 @@ pub(super) struct RxRing {
     /// True while the rest of a frame that came without end-of-packet
     /// is being thrown away.
     discarding: AtomicBool,
-    /// The frame handed to the stack (see the module doc).
-    copy: Mutex<[u8; BUFFER_SIZE]>,
     dropped: AtomicU64,
 }
 
@@ -59,7 +58,6 @@ impl RxRing {
             buffers,
             next: AtomicUsize::new(0),
             discarding: AtomicBool::new(false),
-            copy: Mutex::new([0; BUFFER_SIZE]),
             dropped: AtomicU64::new(0),
         };
         for index in 0..DESCRIPTORS {
@@ -124,19 +122,19 @@ impl RxRing {
             let length = usize::from(written as u16);
             let status = (written >> 32) as u8;
             let errors = (written >> 40) as u8;
-            let accepted = self.accept(length, status, errors);
-            let mut copy = self.copy.lock();
-            // `accept` bounded the length by the buffer, so both fit.
-            let frame = match copy.get_mut(..length) {
-                Some(frame) if accepted => self
-                    .buffers
-                    .copy_out(index * BUFFER_SIZE, frame)
-                    .then_some(&*frame),
-                _ => None,
-            };
+            let lent = self.accept(length, status, errors).then(|| {
+                // SAFETY: the device completed descriptor `index` and moved
+                // past it, and RDT has not reached it since (see the module
+                // doc), so the device does not write its buffer until
+                // `give_back` below, after `lend` returned; `receive` is
+                // serialised, so no other slice of that buffer exists.
+                unsafe {
+                    self.buffers
+                        .lend(index * BUFFER_SIZE, length, |frame| consume(frame))
+                }
+            });
             self.give_back(registers, index);
-            if let Some(frame) = frame {
-                consume(frame);
+            if lent.flatten().is_some() {
                 return Some(length);
             }
         }

@@ -6,9 +6,9 @@ use super::registers::{
     CTRL_EXT_INTERRUPT_AUTO_MASK, CTRL_EXT_PBA_CLEAR, CTRL_FORCE_DUPLEX, CTRL_FORCE_SPEED,
     CTRL_GIO_MASTER_DISABLE, CTRL_INVERT_LOSS_OF_SIGNAL, CTRL_LINK_RESET, CTRL_PHY_RESET,
     CTRL_RESET, CTRL_SET_LINK_UP, CTRL_VLAN_MODE, EECD, EECD_AUTO_READ_DONE, EIAC, IAM, ICR, IMC,
-    IMS, INT_LINK_STATUS_CHANGE, INT_OTHER, INT_RX_OVERRUN, INT_RX_QUEUE0, INT_RX_TIMER, IVAR,
-    IVAR_OTHER_VALID, IVAR_RX_QUEUE0_VALID, IVAR_TX_QUEUE0_VALID, RAH0, RAL0, RCTL, STATUS,
-    STATUS_GIO_MASTER_ENABLED, TCTL,
+    IMS, INT_LINK_STATUS_CHANGE, INT_OTHER, INT_RX_OVERRUN, INT_RX_QUEUE0, INT_RX_TIMER,
+    INT_TX_QUEUE0, INT_TX_WRITTEN_BACK, IVAR, IVAR_OTHER_VALID, IVAR_RX_QUEUE0_VALID,
+    IVAR_TX_QUEUE0_VALID, RAH0, RAL0, RCTL, STATUS, STATUS_GIO_MASTER_ENABLED, TCTL,
 };
 use crate::net::NetError;
 use crate::pci::{Interrupt, Mmio};
@@ -84,14 +84,19 @@ pub(super) fn set_link_up(registers: &Mmio) {
 /// Unmasks the causes the driver handles (received frames, overruns,
 /// link changes) on the interrupt the probe set up; with MSI-X, the
 /// 82574L's own cause-to-vector map sends every cause to vector 0, the
-/// only one routed. Nothing is unmasked without an interrupt.
-pub(super) fn enable_interrupts(registers: &Mmio, interrupt: Option<Interrupt>) {
+/// only one routed. Nothing is unmasked without an interrupt. Returns
+/// the transmit write-back cause, left masked until the ring fills (0
+/// without an interrupt).
+pub(super) fn enable_interrupts(registers: &Mmio, interrupt: Option<Interrupt>) -> u32 {
     let extended = registers.read32(CTRL_EXT);
     let mut extended = (extended & !(CTRL_EXT_INTERRUPT_AUTO_MASK | CTRL_EXT_EXTENDED_AUTO_MASK))
         | CTRL_EXT_DRIVER_LOADED;
-    let causes = match interrupt {
-        None => 0,
-        Some(Interrupt::Msi { .. }) => INT_RX_TIMER | INT_RX_OVERRUN | INT_LINK_STATUS_CHANGE,
+    let (causes, transmitted) = match interrupt {
+        None => (0, 0),
+        Some(Interrupt::Msi { .. }) => (
+            INT_RX_TIMER | INT_RX_OVERRUN | INT_LINK_STATUS_CHANGE,
+            INT_TX_WRITTEN_BACK,
+        ),
         Some(Interrupt::MsiX { .. }) => {
             // Vector number 0 in each field, plus its valid bit.
             registers.write32(
@@ -99,7 +104,10 @@ pub(super) fn enable_interrupts(registers: &Mmio, interrupt: Option<Interrupt>) 
                 IVAR_RX_QUEUE0_VALID | IVAR_TX_QUEUE0_VALID | IVAR_OTHER_VALID,
             );
             extended |= CTRL_EXT_PBA_CLEAR;
-            INT_RX_QUEUE0 | INT_OTHER | INT_RX_TIMER | INT_RX_OVERRUN | INT_LINK_STATUS_CHANGE
+            (
+                INT_RX_QUEUE0 | INT_OTHER | INT_RX_TIMER | INT_RX_OVERRUN | INT_LINK_STATUS_CHANGE,
+                INT_TX_QUEUE0 | INT_TX_WRITTEN_BACK,
+            )
         }
     };
     // No cause is cleared or masked behind the driver's back: `poll`
@@ -111,6 +119,7 @@ pub(super) fn enable_interrupts(registers: &Mmio, interrupt: Option<Interrupt>) 
     if causes != 0 {
         registers.write32(IMS, causes);
     }
+    transmitted
 }
 
 /// Spins until `done` holds, or fails with `Timeout` after `timeout_ns`.

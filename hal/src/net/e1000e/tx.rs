@@ -1,9 +1,10 @@
-//! The transmit ring: legacy descriptors, one 2 KiB buffer each, and the
-//! reclaiming of the descriptors the device has sent.
+//! The transmit ring: legacy descriptors, one 2 KiB buffer each, frames
+//! written in place, and the reclaiming of the descriptors the device
+//! has sent.
 //!
-//! As on the receive side, the caller writes the frame into a
-//! driver-owned buffer that is then copied into the device's buffer once
-//! (`DmaBuffer` lends no slices).
+//! The device reads the descriptors from TDH up to TDT - 1; the one at
+//! TDT (the tail) is software's until TDT moves past it, so its buffer is
+//! lent to the caller to fill before that.
 
 use super::registers::{
     TARC_ENABLE, TARC0, TCTL, TCTL_COLLISION_DISTANCE, TCTL_COLLISION_THRESHOLD, TCTL_ENABLE,
@@ -15,7 +16,6 @@ use crate::irqlock::IrqMutex;
 use crate::net::{MAX_FRAME, NetError};
 use crate::pci::Mmio;
 use core::sync::atomic::{Ordering, fence};
-use spin::Mutex;
 
 /// Descriptors in the ring (a multiple of 8: TDLEN counts 128 bytes).
 const DESCRIPTORS: usize = 64;
@@ -45,14 +45,12 @@ struct Positions {
     in_flight: usize,
 }
 
-/// The transmit descriptor ring, its buffers and the caller's buffer.
+/// The transmit descriptor ring and its buffers.
 pub(super) struct TxRing {
     descriptors: DmaBuffer,
     buffers: DmaBuffer,
     /// Shared with `poll`, which reclaims from interrupt context.
     positions: IrqMutex<Positions>,
-    /// Where the caller writes the frame (see the module doc).
-    frame: Mutex<[u8; MAX_FRAME]>,
 }
 
 impl TxRing {
@@ -69,7 +67,6 @@ impl TxRing {
                 oldest: 0,
                 in_flight: 0,
             }),
-            frame: Mutex::new([0; MAX_FRAME]),
         })
     }
 
@@ -118,18 +115,16 @@ impl TxRing {
             }
             positions.tail
         };
-        if len == 0 {
+        if !(1..=MAX_FRAME).contains(&len) {
             return Err(NetError::BadLength);
         }
         let offset = slot * BUFFER_SIZE;
-        {
-            let mut frame = self.frame.lock();
-            let frame = frame.get_mut(..len).ok_or(NetError::BadLength)?;
-            fill(frame);
-            if !self.buffers.copy_in(offset, frame) {
-                return Err(NetError::BadLength);
-            }
-        }
+        // SAFETY: `slot` is the tail, which the device does not read until
+        // TDT moves past it below, after `lend_mut` returned; it is not in
+        // flight (fewer than DESCRIPTORS - 1 are, from `oldest`), and
+        // transmits are serialised, so no other slice of it exists.
+        unsafe { self.buffers.lend_mut(offset, len, |frame| fill(frame)) }
+            .ok_or(NetError::BadLength)?;
         let descriptor = slot * DESCRIPTOR_SIZE;
         let command = COMMAND_END_OF_PACKET | COMMAND_INSERT_FCS | COMMAND_REPORT_STATUS;
         self.descriptors
