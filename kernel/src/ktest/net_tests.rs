@@ -13,7 +13,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 ktests!(
-    a_virtio_net_interface_is_present,
+    a_virtio_net_and_an_e1000e_interface_are_present,
     every_interface_has_a_unicast_mac_and_link_up,
     arp_for_the_gateway_gets_a_reply,
     dhcp_discover_gets_an_offer_of_the_first_lease,
@@ -24,7 +24,7 @@ ktests!(
 );
 
 /// The kinds that must be present.
-const REQUIRED: &[NicKind] = &[NicKind::Virtio];
+const REQUIRED: &[NicKind] = &[NicKind::Virtio, NicKind::E1000e];
 /// How long QEMU may take to answer (generous: TCG on a loaded host).
 const REPLY_TIMEOUT_NS: u64 = 5_000_000_000;
 /// Frames of the burst test.
@@ -107,7 +107,7 @@ fn is_unicast(mac: [u8; 6]) -> bool {
     mac != [0; 6] && mac[0] & 1 == 0
 }
 
-fn a_virtio_net_interface_is_present() -> Result<(), String> {
+fn a_virtio_net_and_an_e1000e_interface_are_present() -> Result<(), String> {
     let nics = nics()?;
     for kind in REQUIRED {
         ensure!(
@@ -117,10 +117,10 @@ fn a_virtio_net_interface_is_present() -> Result<(), String> {
             nics.iter().map(|nic| nic.name()).collect::<Vec<_>>()
         );
     }
-    for nic in nics.iter().filter(|nic| nic.kind() == NicKind::Virtio) {
+    for nic in nics.iter().filter(|nic| REQUIRED.contains(&nic.kind())) {
         ensure!(
             nic.has_interrupt(),
-            "{}: no MSI-X interrupt (QEMU's virtio-net has one)",
+            "{}: no MSI-X interrupt (QEMU's virtio-net and e1000e have one)",
             nic.name()
         );
     }
