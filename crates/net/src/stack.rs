@@ -147,12 +147,7 @@ impl Net {
             }
         };
         let dns = sockets.add(dns::Socket::new(&config.dns, Vec::new()));
-        let packets =
-            || icmp::PacketBuffer::new(vec![icmp::PacketMetadata::EMPTY; 16], vec![0; 16 * 128]);
-        let mut echo = icmp::Socket::new(packets(), packets());
-        // A fresh socket with a non-zero identifier always binds.
-        let _ = echo.bind(icmp::Endpoint::Ident(IDENT));
-        let icmp = sockets.add(echo);
+        let icmp = sockets.add(echo_socket());
         let mut stack = Stack {
             link,
             iface,
@@ -365,6 +360,7 @@ impl Stack {
     /// queued (so the caller polls the interface again to send it).
     fn advance_probes(&mut self, now_ns: u64) -> bool {
         let mut queued = false;
+        let mut lost = false;
         let caps = ChecksumCapabilities::default();
         for probe in self.probes.values_mut() {
             if let Phase::Resolving(query) = probe.phase {
@@ -396,6 +392,9 @@ impl Stack {
                 }
             }
             if now_ns >= probe.deadline_ns && !matches!(probe.phase, Phase::Done(_)) {
+                if let Phase::Sent { .. } = probe.phase {
+                    lost = true;
+                }
                 if let Phase::Resolving(query) = probe.phase {
                     self.sockets
                         .get_mut::<dns::Socket>(self.dns)
@@ -411,6 +410,18 @@ impl Stack {
             }
         }
         self.collect_replies(now_ns, &caps);
+        // A request to a host that never answers ARP stays queued in the
+        // socket, and smoltcp keeps asking for that neighbour, taking the
+        // one ARP request a second it allows from every other socket. Once
+        // no probe waits for a reply, a fresh socket drops it.
+        let waiting = self
+            .probes
+            .values()
+            .any(|p| matches!(p.phase, Phase::Sent { .. }));
+        if lost && !waiting {
+            self.sockets.remove(self.icmp);
+            self.icmp = self.sockets.add(echo_socket());
+        }
         self.probes.retain(|_, p| {
             !matches!(p.phase, Phase::Done(_))
                 || now_ns < p.deadline_ns.saturating_add(UNCOLLECTED_NS)
@@ -503,6 +514,16 @@ impl Stack {
             probes: self.probes.len(),
         }
     }
+}
+
+/// The socket echo requests leave by, bound to the node's identifier.
+fn echo_socket() -> icmp::Socket<'static> {
+    let packets =
+        || icmp::PacketBuffer::new(vec![icmp::PacketMetadata::EMPTY; 16], vec![0; 16 * 128]);
+    let mut echo = icmp::Socket::new(packets(), packets());
+    // A fresh socket with a non-zero identifier always binds.
+    let _ = echo.bind(icmp::Endpoint::Ident(IDENT));
+    echo
 }
 
 /// Queues one echo request; false if the family has no source address.

@@ -268,3 +268,30 @@ fn a_name_is_resolved_before_connecting() {
     });
     assert_eq!(a.send(missing, b"x", clock), Err(NetError::NameNotFound));
 }
+
+#[test]
+fn a_lost_echo_does_not_starve_later_connections() {
+    let (a, b) = pair();
+    let mut clock = 0;
+    let id = a.ping_start("10.0.0.99", clock, 500 * MS).unwrap();
+    until(&[&a, &b], None, &mut clock, |_| {
+        !matches!(a.ping_result(id), Ok(None))
+    });
+    // Long enough for smoltcp to have asked for 10.0.0.99 again and again.
+    for _ in 0..3000 {
+        clock += MS;
+        a.poll(clock);
+        b.poll(clock);
+    }
+    let listener = b.listen(80).unwrap();
+    let client = a.connect("10.0.0.2", 80, clock, 2000 * MS).unwrap();
+    let started = clock;
+    until(&[&a, &b], None, &mut clock, |_| {
+        a.readiness(client).unwrap().writable
+    });
+    assert!(a.readiness(client).unwrap().open, "connected");
+    assert!(clock - started < 1500 * MS, "{}", clock - started);
+    until(&[&a, &b], None, &mut clock, |_| {
+        b.readiness(listener).unwrap().readable
+    });
+}
