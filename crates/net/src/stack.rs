@@ -9,9 +9,11 @@ use crate::probe::{IDENT, PAYLOAD, Phase, PingReply, Probe, ProbeId};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
+use core::sync::atomic::{AtomicU64, Ordering};
 use smoltcp::iface::{Config as IfaceConfig, Interface, SocketHandle, SocketSet};
 use smoltcp::phy::ChecksumCapabilities;
 use smoltcp::socket::{dhcpv4, dns, icmp};
@@ -92,6 +94,9 @@ const UNCOLLECTED_NS: u64 = 60_000_000_000;
 /// The network service: one interface under smoltcp.
 pub struct Net {
     pub(crate) stack: spin::Mutex<Stack>,
+    /// When the stack next needs a poll (ns since boot; `u64::MAX`: only
+    /// when a frame arrives), whoever polled it last.
+    due: Arc<AtomicU64>,
 }
 
 pub(crate) struct Stack {
@@ -112,6 +117,8 @@ pub(crate) struct Stack {
     tx_lost: u64,
     /// Agents' TCP and UDP endpoints.
     pub(crate) endpoints: crate::endpoint::Endpoints,
+    /// Where each poll leaves its next due time ([`Net::due_ns`]).
+    due: Arc<AtomicU64>,
 }
 
 impl Net {
@@ -164,9 +171,11 @@ impl Net {
             next_seq: 1,
             tx_lost: 0,
             endpoints: crate::endpoint::Endpoints::new(config.seed),
+            due: Arc::new(AtomicU64::new(0)),
         };
         stack.poll(now_ns);
         Ok(Net {
+            due: stack.due.clone(),
             stack: spin::Mutex::new(stack),
         })
     }
@@ -183,6 +192,14 @@ impl Net {
     pub fn lease_change(&self) -> Option<Option<Lease>> {
         let mut stack = self.stack.lock();
         core::mem::take(&mut stack.lease_changed).then(|| stack.lease.clone())
+    }
+
+    /// When the stack next needs a poll if no frame arrives before (ns
+    /// since boot; `u64::MAX`: not before a frame), as left by the last
+    /// poll, whoever made it: a request polls the stack too, and may have
+    /// set a timer (a retransmission, a probe's deadline).
+    pub fn due_ns(&self) -> u64 {
+        self.due.load(Ordering::Acquire)
     }
 
     /// The stack's state now.
@@ -223,13 +240,15 @@ impl Net {
     pub fn ping_cancel(&self, id: ProbeId) {
         let mut stack = self.stack.lock();
         let dns = stack.dns;
-        if let Some(probe) = stack.probes.remove(&id.0)
-            && let Phase::Resolving(query) = probe.phase
-        {
-            stack
-                .sockets
-                .get_mut::<dns::Socket>(dns)
-                .cancel_query(query);
+        match stack.probes.remove(&id.0).map(|p| p.phase) {
+            Some(Phase::Resolving(query)) => {
+                stack
+                    .sockets
+                    .get_mut::<dns::Socket>(dns)
+                    .cancel_query(query);
+            }
+            Some(Phase::Sent { .. }) => stack.drop_unanswered_echoes(),
+            _ => {}
         }
     }
 }
@@ -256,10 +275,12 @@ impl Stack {
             .map(|p| p.deadline_ns)
             .chain(self.endpoints.deadlines())
             .min();
-        match (iface_at, probe_at) {
+        let next = match (iface_at, probe_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
-        }
+        };
+        self.due.store(next.unwrap_or(u64::MAX), Ordering::Release);
+        next
     }
 
     /// One smoltcp poll over the link.
@@ -414,19 +435,27 @@ impl Stack {
         // socket, and smoltcp keeps asking for that neighbour, taking the
         // one ARP request a second it allows from every other socket. Once
         // no probe waits for a reply, a fresh socket drops it.
-        let waiting = self
-            .probes
-            .values()
-            .any(|p| matches!(p.phase, Phase::Sent { .. }));
-        if lost && !waiting {
-            self.sockets.remove(self.icmp);
-            self.icmp = self.sockets.add(echo_socket());
+        if lost {
+            self.drop_unanswered_echoes();
         }
         self.probes.retain(|_, p| {
             !matches!(p.phase, Phase::Done(_))
                 || now_ns < p.deadline_ns.saturating_add(UNCOLLECTED_NS)
         });
         queued
+    }
+
+    /// Renews the echo socket once no probe waits for a reply, dropping
+    /// requests still queued for neighbours that never answered.
+    fn drop_unanswered_echoes(&mut self) {
+        let waiting = self
+            .probes
+            .values()
+            .any(|p| matches!(p.phase, Phase::Sent { .. }));
+        if !waiting {
+            self.sockets.remove(self.icmp);
+            self.icmp = self.sockets.add(echo_socket());
+        }
     }
 
     /// Matches echo replies to the probes that sent their requests.

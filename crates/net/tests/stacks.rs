@@ -125,8 +125,11 @@ fn the_stack_says_when_to_poll_next() {
     let (a, _b) = wire(MAC_A, MAC_B);
     let a = stack(a, "10.0.0.1/24", None, 0);
     a.ping_start("10.0.0.9", 0, 300 * MS).unwrap();
+    // The request polled the stack itself: its timer is known at once.
+    assert!(a.due_ns() > 0 && a.due_ns() <= 300 * MS, "{}", a.due_ns());
     let next = a.poll(MS).expect("a probe in flight needs a timer");
     assert!(next > MS && next <= 300 * MS, "{next}");
+    assert_eq!(a.due_ns(), next);
 }
 
 #[test]

@@ -14,8 +14,8 @@ static NICS: Once<Vec<Nic>> = Once::new();
 static SERVICE: Once<Arc<Net>> = Once::new();
 /// Set by the interface's interrupt: frames arrived or left.
 static PENDING: AtomicBool = AtomicBool::new(false);
-/// When the stack next needs a poll without an interrupt (ns since boot).
-static DUE_NS: AtomicU64 = AtomicU64::new(u64::MAX);
+/// Polled interfaces: when the next look is due (ns since boot).
+static LOOK_NS: AtomicU64 = AtomicU64::new(0);
 /// One CPU polls at a time; the others go on with their agents.
 static POLLING: AtomicBool = AtomicBool::new(false);
 /// Polled interfaces (no interrupt) are looked at this often.
@@ -76,8 +76,6 @@ pub fn start(cmdline: &crate::cmdline::Cmdline) -> Option<Arc<Net>> {
             return None;
         }
     };
-    // The first step polls and learns when the stack's timers are due.
-    DUE_NS.store(0, Ordering::Release);
     Some(SERVICE.call_once(|| net).clone())
 }
 
@@ -96,21 +94,23 @@ pub fn step() -> bool {
         return false;
     };
     let now = aios_hal::clock::now_ns();
-    if !PENDING.load(Ordering::Acquire) && now < DUE_NS.load(Ordering::Acquire) {
+    // The service's own due time counts polls that requests made (a
+    // connect, a send, a ping poll the stack and may set its timers).
+    let polled = nics().first().is_some_and(|nic| !nic.has_interrupt());
+    let due = if polled {
+        net.due_ns().min(LOOK_NS.load(Ordering::Acquire))
+    } else {
+        net.due_ns()
+    };
+    if !PENDING.load(Ordering::Acquire) && now < due {
         return false;
     }
     if POLLING.swap(true, Ordering::Acquire) {
         return false;
     }
     PENDING.store(false, Ordering::Release);
-    let next = net.poll(now);
-    let polled = nics().first().is_some_and(|nic| !nic.has_interrupt());
-    let next = match (next, polled) {
-        (Some(at), true) => at.min(now + POLL_INTERVAL_NS),
-        (None, true) => now + POLL_INTERVAL_NS,
-        (at, false) => at.unwrap_or(u64::MAX),
-    };
-    DUE_NS.store(next, Ordering::Release);
+    net.poll(now);
+    LOOK_NS.store(now + POLL_INTERVAL_NS, Ordering::Release);
     POLLING.store(false, Ordering::Release);
     if let Some(lease) = net.lease_change() {
         match lease {
