@@ -98,6 +98,10 @@ pub(super) const IVAR_OTHER_VALID: u32 = 1 << 19;
 
 pub(super) const RCTL_ENABLE: u32 = 1 << 1;
 pub(super) const RCTL_BROADCAST_ACCEPT: u32 = 1 << 15;
+/// Multicast promiscuous: IPv6 needs multicast (router advertisements to
+/// all nodes, neighbour solicitations to solicited-node groups); the stack
+/// drops groups it has not joined.
+pub(super) const RCTL_MULTICAST_PROMISCUOUS: u32 = 1 << 4;
 /// Buffer size field (bits 16-17, with BSEX clear): 0 means 2048 bytes.
 pub(super) const RCTL_BUFFER_2048: u32 = 0;
 pub(super) const RCTL_STRIP_CRC: u32 = 1 << 26;

@@ -9,7 +9,8 @@
 
 use super::registers::{
     MTA, MTA_REGISTERS, RADV, RCTL, RCTL_BROADCAST_ACCEPT, RCTL_BUFFER_2048, RCTL_ENABLE,
-    RCTL_STRIP_CRC, RDBAH, RDBAL, RDH, RDLEN, RDT, RDTR, RFCTL, RFCTL_EXTENDED, RXCSUM,
+    RCTL_MULTICAST_PROMISCUOUS, RCTL_STRIP_CRC, RDBAH, RDBAL, RDH, RDLEN, RDT, RDTR, RFCTL,
+    RFCTL_EXTENDED, RXCSUM,
 };
 use crate::dma::DmaBuffer;
 use crate::net::NetError;
@@ -88,7 +89,11 @@ impl RxRing {
         registers.write32(RDT, (DESCRIPTORS - 1) as u32);
         registers.write32(
             RCTL,
-            RCTL_ENABLE | RCTL_BROADCAST_ACCEPT | RCTL_BUFFER_2048 | RCTL_STRIP_CRC,
+            RCTL_ENABLE
+                | RCTL_BROADCAST_ACCEPT
+                | RCTL_MULTICAST_PROMISCUOUS
+                | RCTL_BUFFER_2048
+                | RCTL_STRIP_CRC,
         );
     }
 
