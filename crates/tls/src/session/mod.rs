@@ -76,29 +76,32 @@ impl Session {
 
     /// Takes the ciphertext to send to the peer, in order.
     pub fn take_outgoing(&mut self) -> Vec<u8> {
-        mem::take(&mut self.buffers.outgoing)
+        mem::take(&mut self.buffers.queues.outgoing)
     }
 
     /// Whether there is ciphertext waiting to be sent.
     pub fn wants_to_send(&self) -> bool {
-        !self.buffers.outgoing.is_empty()
+        !self.buffers.queues.outgoing.is_empty()
     }
 
     /// Queues `plaintext` for the peer; it is encrypted as soon as the
     /// handshake allows (immediately once it is done).
     pub fn write(&mut self, plaintext: &[u8]) -> Result<(), Error> {
         self.check()?;
-        if self.buffers.close_requested {
+        if self.buffers.queues.close_requested {
             return Err(Error::Closed);
         }
-        self.buffers.unsent.extend_from_slice(plaintext);
+        self.buffers.queues.unsent.extend_from_slice(plaintext);
         self.pump()
     }
 
     /// Copies received plaintext into `buffer`; returns how many bytes.
     pub fn read(&mut self, buffer: &mut [u8]) -> usize {
-        let count = buffer.len().min(self.buffers.received.len());
-        for (slot, byte) in buffer.iter_mut().zip(self.buffers.received.drain(..count)) {
+        let count = buffer.len().min(self.buffers.queues.received.len());
+        for (slot, byte) in buffer
+            .iter_mut()
+            .zip(self.buffers.queues.received.drain(..count))
+        {
             *slot = byte;
         }
         count
@@ -106,7 +109,7 @@ impl Session {
 
     /// How many plaintext bytes are waiting to be read.
     pub fn readable(&self) -> usize {
-        self.buffers.received.len()
+        self.buffers.queues.received.len()
     }
 
     /// Whether the handshake is still under way.
@@ -131,7 +134,7 @@ impl Session {
     /// Whether the peer has closed its side (sent close_notify). Everything
     /// it sent before is readable.
     pub fn peer_closed(&self) -> bool {
-        self.buffers.peer_closed
+        self.buffers.queues.peer_closed
     }
 
     /// Closes our side: queues a close_notify after any unsent plaintext (or
@@ -139,7 +142,7 @@ impl Session {
     /// [`Error::Closed`]; reading still works.
     pub fn close(&mut self) -> Result<(), Error> {
         self.check()?;
-        self.buffers.close_requested = true;
+        self.buffers.queues.close_requested = true;
         self.pump()
     }
 

@@ -18,8 +18,15 @@ use crate::error::Error;
 #[derive(Default)]
 pub(super) struct Buffers {
     /// Ciphertext from the peer not processed yet (at most a partial record
-    /// once `run` returns).
+    /// once `run` returns). rustls remembers positions in it between calls,
+    /// so it only ever loses the prefix rustls says to discard.
     pub(super) incoming: Vec<u8>,
+    pub(super) queues: Queues,
+}
+
+/// Everything but the incoming ciphertext.
+#[derive(Default)]
+pub(super) struct Queues {
     /// Ciphertext for the peer.
     pub(super) outgoing: Vec<u8>,
     /// Plaintext from the peer not read yet.
@@ -66,86 +73,97 @@ impl Process for UnbufferedConnectionCommon<ServerConnectionData> {
 pub(super) fn run<C: Process>(connection: &mut C, buffers: &mut Buffers) -> Result<(), Error> {
     loop {
         let UnbufferedStatus { mut discard, state } = connection.process(&mut buffers.incoming);
-        let proceed = match state? {
-            ConnectionState::ReadTraffic(mut traffic) => {
-                while let Some(record) = traffic.next_record() {
-                    let record = record?;
-                    discard += record.discard;
-                    buffers.received.extend(record.payload);
-                }
-                true
-            }
-            ConnectionState::EncodeTlsData(mut handshake) => {
-                emit(
-                    &mut buffers.outgoing,
-                    1024,
-                    |out| handshake.encode(out),
-                    encode_shortfall,
-                )?;
-                true
-            }
-            ConnectionState::TransmitTlsData(mut transmit) => {
-                if let Some(mut traffic) = transmit.may_encrypt_app_data() {
-                    encrypt_unsent(&mut traffic, &mut buffers.unsent, &mut buffers.outgoing)?;
-                }
-                // The bytes are in `outgoing`, which the caller sends in order.
-                transmit.done();
-                true
-            }
-            ConnectionState::WriteTraffic(mut traffic) => {
-                encrypt_unsent(&mut traffic, &mut buffers.unsent, &mut buffers.outgoing)?;
-                if buffers.close_requested && !buffers.close_sent {
-                    emit(
-                        &mut buffers.outgoing,
-                        64,
-                        |out| traffic.queue_close_notify(out),
-                        encrypt_shortfall,
-                    )?;
-                    buffers.close_sent = true;
-                }
-                false
-            }
-            ConnectionState::PeerClosed => {
-                buffers.peer_closed = true;
-                true
-            }
-            ConnectionState::Closed => {
-                buffers.peer_closed = true;
-                false
-            }
-            ConnectionState::BlockedHandshake => false,
-            // Early data is never enabled (the server takes no tickets), so
-            // a client that sends it anyway is broken.
-            ConnectionState::ReadEarlyData(_) => return Err(Error::PeerMisbehaved),
-            _ => false,
+        let proceed = match state {
+            Ok(state) => handle(state, &mut discard, &mut buffers.queues),
+            Err(error) => Err(error.into()),
         };
+        // Even after an error: rustls counts on the discard having happened.
         buffers.incoming.drain(..discard);
-        if !proceed {
+        if !proceed? {
             return Ok(());
         }
     }
 }
 
+/// Acts on one state; returns whether to ask rustls for the next one.
+fn handle<Data>(
+    state: ConnectionState<'_, '_, Data>,
+    discard: &mut usize,
+    queues: &mut Queues,
+) -> Result<bool, Error> {
+    Ok(match state {
+        ConnectionState::ReadTraffic(mut traffic) => {
+            while let Some(record) = traffic.next_record() {
+                let record = record?;
+                *discard += record.discard;
+                queues.received.extend(record.payload);
+            }
+            true
+        }
+        ConnectionState::EncodeTlsData(mut handshake) => {
+            emit(
+                &mut queues.outgoing,
+                1024,
+                |out| handshake.encode(out),
+                encode_shortfall,
+            )?;
+            true
+        }
+        ConnectionState::TransmitTlsData(mut transmit) => {
+            if let Some(mut traffic) = transmit.may_encrypt_app_data() {
+                encrypt_unsent(&mut traffic, &mut queues.unsent, &mut queues.outgoing)?;
+            }
+            // The bytes are in `outgoing`, which the caller sends in order.
+            transmit.done();
+            true
+        }
+        ConnectionState::WriteTraffic(mut traffic) => {
+            encrypt_unsent(&mut traffic, &mut queues.unsent, &mut queues.outgoing)?;
+            if queues.close_requested && !queues.close_sent {
+                emit(
+                    &mut queues.outgoing,
+                    64,
+                    |out| traffic.queue_close_notify(out),
+                    encrypt_shortfall,
+                )?;
+                queues.close_sent = true;
+            }
+            false
+        }
+        ConnectionState::PeerClosed => {
+            queues.peer_closed = true;
+            true
+        }
+        ConnectionState::Closed => {
+            queues.peer_closed = true;
+            false
+        }
+        ConnectionState::BlockedHandshake => false,
+        // Early data is never enabled (the server issues no tickets), so a
+        // client that sends it anyway is broken.
+        ConnectionState::ReadEarlyData(_) => return Err(Error::PeerMisbehaved),
+        _ => false,
+    })
+}
+
 /// After a failure, moves the alert rustls queued for the peer into the
 /// outgoing bytes, so the peer learns why the session ended.
+///
+/// rustls hands out queued records before it reads input, so one call
+/// yields the alert if there is one. It must be only one: a second call
+/// would parse the rest of `incoming` and could raise a second fatal alert,
+/// which rustls asserts never happens.
 pub(super) fn flush_alert<C: Process>(connection: &mut C, buffers: &mut Buffers) {
-    loop {
-        match connection.process(&mut []).state {
-            Ok(ConnectionState::EncodeTlsData(mut alert)) => {
-                if emit(
-                    &mut buffers.outgoing,
-                    64,
-                    |out| alert.encode(out),
-                    encode_shortfall,
-                )
-                .is_err()
-                {
-                    return;
-                }
-            }
-            Ok(ConnectionState::TransmitTlsData(transmit)) => transmit.done(),
-            _ => return,
-        }
+    let status = connection.process(&mut buffers.incoming);
+    if let Ok(ConnectionState::EncodeTlsData(mut alert)) = status.state {
+        // Nothing more can go wrong that the caller could act on: the
+        // session has already failed with its own error.
+        let _ = emit(
+            &mut buffers.queues.outgoing,
+            64,
+            |out| alert.encode(out),
+            encode_shortfall,
+        );
     }
 }
 

@@ -72,12 +72,14 @@ pub struct Authority {
 
 impl Authority {
     pub fn new(algorithm: &'static SignatureAlgorithm) -> Self {
+        Self::named("AIOS test CA", algorithm)
+    }
+
+    pub fn named(name: &str, algorithm: &'static SignatureAlgorithm) -> Self {
         let key = KeyPair::generate_for(algorithm).expect("CA key");
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "AIOS test CA");
+        params.distinguished_name.push(DnType::CommonName, name);
         let certificate = params.self_signed(&key).expect("CA certificate");
         Self {
             der: certificate.der().to_vec(),
