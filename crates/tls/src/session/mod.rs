@@ -173,7 +173,7 @@ impl Session {
             Connection::Client(connection) => pump::run(&mut **connection, &mut self.buffers),
             Connection::Server(connection) => pump::run(&mut **connection, &mut self.buffers),
         };
-        result.map_err(|error| {
+        result.inspect_err(|error| {
             match &mut self.connection {
                 Connection::Client(connection) => {
                     pump::flush_alert(&mut **connection, &mut self.buffers)
@@ -184,7 +184,6 @@ impl Session {
             }
             self.buffers.incoming.clear();
             self.failure = Some(error.clone());
-            error
         })
     }
 }
