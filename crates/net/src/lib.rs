@@ -15,6 +15,7 @@ mod config;
 mod endpoint;
 mod info;
 mod link;
+pub mod memory;
 mod probe;
 mod stack;
 

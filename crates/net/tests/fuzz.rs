@@ -38,7 +38,7 @@ proptest! {
         let query = a.ping_start("name.test", 0, 1000 * MS).unwrap();
         for (ethertype, body, raw) in &frames {
             let frame = if *raw { body.clone() } else { framed(*ethertype, body) };
-            b_end.inject_to_peer(frame);
+            b_end.inject(&frame);
         }
         let mut clock = 0;
         for _ in 0..5 {

@@ -2,117 +2,15 @@
 //! advance, and a small DNS server on a bare smoltcp interface.
 #![allow(dead_code)]
 
-use aios_net::{Config, Link, LinkStats, Net};
+use aios_net::{Config, Link, Net};
 use smoltcp::iface::{Config as IfaceConfig, Interface, SocketHandle, SocketSet};
 use smoltcp::phy::{self, DeviceCapabilities, Medium};
 use smoltcp::socket::udp;
 use smoltcp::time::Instant;
 use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address};
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
 
-type Queue = Arc<Mutex<VecDeque<Vec<u8>>>>;
-
-/// One end of a wire or a port of a hub: frames it sends land in every
-/// other end's queue.
-pub struct End {
-    pub name: String,
-    pub mac: [u8; 6],
-    inbox: Queue,
-    peers: Vec<Queue>,
-    stats: Mutex<LinkStats>,
-}
-
-/// Most frames queued for one end before senders see `Busy`.
-const QUEUE: usize = 64;
-
-/// Two connected ends.
-pub fn wire(a: [u8; 6], b: [u8; 6]) -> (End, End) {
-    let mut ends = hub(&[a, b]);
-    let b = ends.pop().unwrap();
-    let a = ends.pop().unwrap();
-    (a, b)
-}
-
-/// Ends that all hear each other, like ports of an Ethernet hub.
-pub fn hub(macs: &[[u8; 6]]) -> Vec<End> {
-    let queues: Vec<Queue> = macs.iter().map(|_| Queue::default()).collect();
-    macs.iter()
-        .enumerate()
-        .map(|(i, mac)| End {
-            name: format!("hub port {i}"),
-            mac: *mac,
-            inbox: queues[i].clone(),
-            peers: queues
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, q)| q.clone())
-                .collect(),
-            stats: Mutex::default(),
-        })
-        .collect()
-}
-
-impl End {
-    /// Sends a frame to the other ends without going through a stack.
-    pub fn inject_to_peer(&self, frame: Vec<u8>) {
-        for peer in &self.peers {
-            peer.lock().unwrap().push_back(frame.clone());
-        }
-    }
-
-    fn deliver(&self, frame: Vec<u8>) {
-        for peer in &self.peers {
-            let mut queue = peer.lock().unwrap();
-            if queue.len() < QUEUE {
-                queue.push_back(frame.clone());
-            }
-        }
-    }
-}
-
-impl Link for End {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn mac(&self) -> [u8; 6] {
-        self.mac
-    }
-    fn link_up(&self) -> bool {
-        true
-    }
-    fn rx_ready(&self) -> bool {
-        !self.inbox.lock().unwrap().is_empty()
-    }
-    fn receive(&self, consume: &mut dyn FnMut(&[u8])) -> bool {
-        let Some(frame) = self.inbox.lock().unwrap().pop_front() else {
-            return false;
-        };
-        let mut stats = self.stats.lock().unwrap();
-        stats.rx_frames += 1;
-        stats.rx_bytes += frame.len() as u64;
-        drop(stats);
-        consume(&frame);
-        true
-    }
-    fn tx_ready(&self) -> bool {
-        true
-    }
-    fn transmit(&self, len: usize, fill: &mut dyn FnMut(&mut [u8])) -> bool {
-        let mut frame = vec![0; len];
-        fill(&mut frame);
-        let mut stats = self.stats.lock().unwrap();
-        stats.tx_frames += 1;
-        stats.tx_bytes += len as u64;
-        drop(stats);
-        self.deliver(frame);
-        true
-    }
-    fn stats(&self) -> LinkStats {
-        *self.stats.lock().unwrap()
-    }
-}
+#[allow(unused_imports)]
+pub use aios_net::memory::{Port as End, hub, wire};
 
 pub const MAC_A: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0a];
 pub const MAC_B: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0b];
@@ -148,7 +46,7 @@ impl phy::Device for Dev<'_> {
     where
         Self: 't;
     fn receive(&mut self, _: Instant) -> Option<(Rx, Tx<'_>)> {
-        let frame = self.0.inbox.lock().unwrap().pop_front()?;
+        let frame = self.0.take()?;
         Some((Rx(frame), Tx(self.0)))
     }
     fn transmit(&mut self, _: Instant) -> Option<Tx<'_>> {
@@ -172,14 +70,14 @@ impl phy::TxToken for Tx<'_> {
     fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
         let mut frame = vec![0; len];
         let r = f(&mut frame);
-        self.0.deliver(frame);
+        self.0.inject(&frame);
         r
     }
 }
 
 impl DnsPeer {
     pub fn new(mut end: End, address: Ipv4Address) -> DnsPeer {
-        let mut config = IfaceConfig::new(HardwareAddress::Ethernet(EthernetAddress(end.mac)));
+        let mut config = IfaceConfig::new(HardwareAddress::Ethernet(EthernetAddress(end.mac())));
         config.random_seed = 1;
         let mut iface = Interface::new(config, &mut Dev(&mut end), Instant::from_millis(0));
         iface.update_ip_addrs(|a| a.push(IpCidr::new(address.into(), 24)).unwrap());
