@@ -15,8 +15,8 @@ use core::task::{Context, Poll, Waker};
 
 /// How often a parked console reader looks for input.
 const CONSOLE_POLL_NS: u64 = 10_000_000;
-/// How often an agent waiting for the network looks again (the stack
-/// times its round trips itself, so this only delays the agent's wake).
+/// How often an agent waiting for the network looks again if no poll of
+/// the network service wakes it first (`Runtime::network_moved`).
 const NET_POLL_NS: u64 = 1_000_000;
 
 /// What one call of [`Runtime::run_once`] did.
@@ -86,6 +86,9 @@ impl Runtime {
                 };
                 return RunOutcome::Idle(next);
             };
+            // Picked to run: a later network poll must not wake it from
+            // whatever it waits for next (a sleep would end early).
+            state.net_waiters.remove(&id);
             let Some(record) = state.agents.get_mut(&id) else {
                 state.sched.remove(id);
                 return RunOutcome::Ran;
@@ -152,7 +155,10 @@ impl Runtime {
                     }
                     Park::Exit(_) => Some(ended),
                     Park::Event { deadline, .. } => Some(deadline.min(ended + CONSOLE_POLL_NS)),
-                    Park::Ping { .. } | Park::Net { .. } => Some(ended + NET_POLL_NS),
+                    Park::Ping { .. } | Park::Net { .. } => {
+                        state.net_waiters.insert(id);
+                        Some(ended + NET_POLL_NS)
+                    }
                     // Mail that arrived while the slice ended must not be
                     // missed: look again under the lock before sleeping.
                     Park::Recv {

@@ -89,6 +89,15 @@ impl Runtime {
         self.inner.net.call_once(|| net);
     }
 
+    /// The network service has just been polled (frames came or went, or
+    /// a timer fired): agents waiting in network syscalls look again now
+    /// rather than at their next 1 ms check.
+    pub fn network_moved(&self) {
+        if self.inner.state.lock().wake_net_waiters() > 0 {
+            self.inner.platform.kick();
+        }
+    }
+
     /// The mounted store's state, if there is one.
     pub fn store_status(&self) -> Option<StoreStatus> {
         self.inner.storage.status()

@@ -99,6 +99,9 @@ pub(crate) struct State {
     /// Agents finished since the runtime last ran its after-exit work
     /// (audit, events, subscriptions), with how they ended.
     pub(crate) ended: Vec<(u64, AgentState, Option<String>)>,
+    /// Agents parked in a network syscall, woken when the network service
+    /// has moved (see [`State::wake_net_waiters`]).
+    pub(crate) net_waiters: alloc::collections::BTreeSet<u64>,
     /// The engine, whose epoch a wake-up advances (see [`State::wake`]).
     engine: aios_engine::wasmtime::Engine,
 }
@@ -114,6 +117,7 @@ impl State {
             next_id: 1,
             post: Post::new(),
             ended: Vec::new(),
+            net_waiters: alloc::collections::BTreeSet::new(),
         }
     }
 
@@ -186,6 +190,22 @@ impl State {
             .and_then(|r| r.last_cpu)
             .unwrap_or(0) as usize;
         self.wake(agent, cpu);
+    }
+
+    /// Wakes every agent parked in a network syscall; each looks at its
+    /// endpoint or probe and parks again if it still has to wait. Returns
+    /// how many were woken.
+    pub(crate) fn wake_net_waiters(&mut self) -> usize {
+        let waiters = core::mem::take(&mut self.net_waiters);
+        for &agent in &waiters {
+            let cpu = self
+                .agents
+                .get(&agent)
+                .and_then(|r| r.last_cpu)
+                .unwrap_or(0) as usize;
+            self.wake(agent, cpu);
+        }
+        waiters.len()
     }
 
     /// Makes a blocked agent runnable on `cpu` and advances the epoch, so

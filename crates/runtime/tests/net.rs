@@ -27,6 +27,8 @@ const NET_IMPORTS: &str = r#"
   (import "aios" "net_recv" (func $recv (param i32 i32 i32 i64) (result i32)))
   (import "aios" "net_udp_bind" (func $udp_bind (param i32 i32) (result i32)))
   (import "aios" "net_close" (func $close (param i32) (result i32)))
+  (import "aios" "net_recv_from" (func $recv_from (param i32 i32 i32 i64) (result i32)))
+  (import "aios" "sleep" (func $sleep (param i64) (result i32)))
 "#;
 
 fn module(data: &str, body: &str) -> String {
@@ -293,4 +295,43 @@ fn without_a_network_the_calls_say_so() {
         rt.info(id).unwrap().exit_code,
         Some(Error::Unavailable.code())
     );
+}
+
+#[test]
+fn a_network_poll_wakes_network_waiters_only() {
+    // An agent that waited for a datagram (in vain, 2 ms) and then
+    // sleeps must not be woken from its sleep by later polls.
+    let body = r#"
+      (local.set $s (call $udp_bind (i32.const 65536) (i32.const 5000)))
+      (local.set $n (call $recv_from (local.get $s) (i32.const 0) (i32.const 256) (i64.const 2000000)))
+      (if (i32.ne (local.get $n) (i32.const -10)) (then (return (i32.const -100))))
+      (drop (call $sleep (i64.const 1000000000)))
+      (i32.const 0)"#;
+    let agent = TestAgent::new("sleeper", &module("", body)).cap_on(
+        CapKind::NetEndpoint,
+        "udp:*",
+        rights::READ,
+        None,
+    );
+    let (rt, platform, net, _peer) = node(&[agent]);
+    let id = rt.spawn("sleeper", None).unwrap();
+    // Through the wait for a datagram, which ends by its own timeout (no
+    // poll wakes it), and into the sleep.
+    for _ in 0..200 {
+        rt.run_once(0);
+        platform.advance(100_000);
+        net.poll(platform.now.load(std::sync::atomic::Ordering::SeqCst));
+    }
+    let asleep = platform.now.load(std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..50 {
+        rt.network_moved();
+        rt.run_once(0);
+    }
+    assert!(
+        !rt.info(id).unwrap().state.is_final(),
+        "woken early from its sleep at {asleep} ns"
+    );
+    platform.advance(2_000_000_000);
+    support::run(&rt, 0, 20);
+    assert_eq!(rt.info(id).unwrap().exit_code, Some(0));
 }

@@ -112,6 +112,9 @@ pub fn step() -> bool {
     net.poll(now);
     LOOK_NS.store(now + POLL_INTERVAL_NS, Ordering::Release);
     POLLING.store(false, Ordering::Release);
+    if let Some(runtime) = crate::agents::runtime() {
+        runtime.network_moved();
+    }
     if let Some(lease) = net.lease_change() {
         match lease {
             Some(lease) => crate::info!(
