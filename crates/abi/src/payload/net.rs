@@ -49,7 +49,8 @@ pub struct NetInfo {
     /// Bytes received.
     #[n(12)]
     pub rx_bytes: u64,
-    /// Frames dropped: by the device or driver, and refused by a full ring.
+    /// Frames lost: received ones the device or driver dropped, and sent
+    /// ones the device would not take (a full ring).
     #[n(13)]
     pub dropped: u64,
     /// Device interrupts taken.
