@@ -25,6 +25,9 @@ pub struct Readiness {
     pub writable: bool,
     /// The stream is connected (or the endpoint is a listener or UDP).
     pub open: bool,
+    /// Why the stream failed (name not found, refused, timed out), once
+    /// it did; every later call on it returns this.
+    pub error: Option<NetError>,
 }
 
 /// One endpoint as listings show it.
@@ -306,11 +309,12 @@ impl Stack {
 
     fn readiness(&self, id: EndpointId) -> Result<Readiness, NetError> {
         let endpoint = self.endpoint(id)?;
-        if endpoint.failed.is_some() {
+        if let Some(error) = endpoint.failed {
             return Ok(Readiness {
                 readable: true,
                 writable: true,
                 open: false,
+                error: Some(error),
             });
         }
         Ok(match &endpoint.kind {
@@ -325,12 +329,14 @@ impl Stack {
                     readable: socket.can_recv() || (!connecting && !socket.may_recv()),
                     writable: socket.can_send() || (!connecting && !socket.may_send()),
                     open: socket.may_send() || socket.may_recv(),
+                    error: None,
                 }
             }
             Kind::Listener { ready, .. } => Readiness {
                 readable: !ready.is_empty(),
                 writable: false,
                 open: true,
+                error: None,
             },
             Kind::Datagram(handle) => {
                 let socket = self.sockets.get::<udp::Socket>(*handle);
@@ -338,6 +344,7 @@ impl Stack {
                     readable: socket.can_recv(),
                     writable: socket.can_send(),
                     open: true,
+                    error: None,
                 }
             }
         })
@@ -545,18 +552,13 @@ impl Net {
         Ok(())
     }
 
-    /// Takes the next datagram: its length (cut to `buf`) and sender.
-    pub fn recv_from(
-        &self,
-        id: EndpointId,
-        buf: &mut [u8],
-    ) -> Result<(usize, IpEndpoint), NetError> {
+    /// Takes the next datagram, whole, with its sender.
+    pub fn recv_from(&self, id: EndpointId) -> Result<(Vec<u8>, IpEndpoint), NetError> {
         let mut stack = self.stack.lock();
         let handle = stack.datagram(id)?;
-        match stack.sockets.get_mut::<udp::Socket>(handle).recv_slice(buf) {
-            Ok((n, meta)) => Ok((n, meta.endpoint)),
-            Err(udp::RecvError::Exhausted) => Err(NetError::WouldBlock),
-            Err(udp::RecvError::Truncated) => Err(NetError::WouldBlock),
+        match stack.sockets.get_mut::<udp::Socket>(handle).recv() {
+            Ok((data, meta)) => Ok((data.to_vec(), meta.endpoint)),
+            Err(udp::RecvError::Exhausted | udp::RecvError::Truncated) => Err(NetError::WouldBlock),
         }
     }
 

@@ -276,6 +276,30 @@ fn parked(caller: &mut Caller<'_, AgentCtx>, result: Result<Park, Error>) -> Ste
     }
 }
 
+/// A call on the open endpoint `handle` (held with `needed` rights) that
+/// may wait up to `timeout` ns for what `wait` describes (built after the
+/// handle is checked, from the call's buffers).
+fn wait_on(
+    caller: &mut Caller<'_, AgentCtx>,
+    handle: i32,
+    needed: u32,
+    timeout: i64,
+    wait: impl FnOnce(&Caller<'_, AgentCtx>) -> Result<NetWait, Error>,
+) -> Step<i32> {
+    let park = endpoint(caller, handle as u32, needed).and_then(|(_, id)| {
+        let wait = wait(caller)?;
+        let timeout = timeout_of(timeout)?;
+        let (rt, _) = context(caller)?;
+        Ok(Park::Net {
+            wait,
+            endpoint: id.0,
+            handle: handle as u32,
+            deadline: rt.inner.platform.now_ns().saturating_add(timeout),
+        })
+    });
+    parked(caller, park)
+}
+
 pub(super) fn net_connect(
     caller: &mut Caller<'_, AgentCtx>,
     (cap, host_ptr, host_len, port, timeout): (i32, i32, i32, i32, i64),
@@ -332,67 +356,31 @@ pub(super) fn net_accept(
     caller: &mut Caller<'_, AgentCtx>,
     (listener, timeout): (i32, i64),
 ) -> Step<i32> {
-    let park = endpoint(caller, listener as u32, rights::READ).and_then(|(_, id)| {
-        let (rt, _) = context(caller)?;
-        let deadline = rt
-            .inner
-            .platform
-            .now_ns()
-            .saturating_add(timeout_of(timeout)?);
-        Ok(Park::Net {
-            wait: NetWait::Accept,
-            endpoint: id.0,
-            handle: listener as u32,
-            deadline,
-        })
-    });
-    parked(caller, park)
+    wait_on(caller, listener, rights::READ, timeout, |_| {
+        Ok(NetWait::Accept)
+    })
 }
 
 pub(super) fn net_send(
     caller: &mut Caller<'_, AgentCtx>,
     (stream, ptr, len, timeout): (i32, i32, i32, i64),
 ) -> Step<i32> {
-    let park = endpoint(caller, stream as u32, rights::WRITE).and_then(|(_, id)| {
-        // The bytes are read when they go: checked now, so a bad buffer
-        // fails at once rather than after a wait.
+    // The bytes are read when they go: checked now, so a bad buffer fails
+    // at once rather than after a wait.
+    wait_on(caller, stream, rights::WRITE, timeout, |caller| {
         let (ptr, len) = crate::memory::in_buffer(caller, ptr, len)?;
-        let (rt, _) = context(caller)?;
-        let deadline = rt
-            .inner
-            .platform
-            .now_ns()
-            .saturating_add(timeout_of(timeout)?);
-        Ok(Park::Net {
-            wait: NetWait::Send { ptr, len },
-            endpoint: id.0,
-            handle: stream as u32,
-            deadline,
-        })
-    });
-    parked(caller, park)
+        Ok(NetWait::Send { ptr, len })
+    })
 }
 
 pub(super) fn net_recv(
     caller: &mut Caller<'_, AgentCtx>,
     (stream, out, cap, timeout): (i32, i32, i32, i64),
 ) -> Step<i32> {
-    let park = endpoint(caller, stream as u32, rights::READ).and_then(|(_, id)| {
+    wait_on(caller, stream, rights::READ, timeout, |caller| {
         let (ptr, cap) = out_buffer(caller, out, cap)?;
-        let (rt, _) = context(caller)?;
-        let deadline = rt
-            .inner
-            .platform
-            .now_ns()
-            .saturating_add(timeout_of(timeout)?);
-        Ok(Park::Net {
-            wait: NetWait::Recv { ptr, cap },
-            endpoint: id.0,
-            handle: stream as u32,
-            deadline,
-        })
-    });
-    parked(caller, park)
+        Ok(NetWait::Recv { ptr, cap })
+    })
 }
 
 pub(super) fn net_udp_bind(caller: &mut Caller<'_, AgentCtx>, cap: u32, port: u32) -> SysResult {
@@ -449,22 +437,10 @@ pub(super) fn net_recv_from(
     caller: &mut Caller<'_, AgentCtx>,
     (socket, out, cap, timeout): (i32, i32, i32, i64),
 ) -> Step<i32> {
-    let park = endpoint(caller, socket as u32, rights::READ).and_then(|(_, id)| {
+    wait_on(caller, socket, rights::READ, timeout, |caller| {
         let (ptr, cap) = out_buffer(caller, out, cap)?;
-        let (rt, _) = context(caller)?;
-        let deadline = rt
-            .inner
-            .platform
-            .now_ns()
-            .saturating_add(timeout_of(timeout)?);
-        Ok(Park::Net {
-            wait: NetWait::RecvFrom { ptr, cap },
-            endpoint: id.0,
-            handle: socket as u32,
-            deadline,
-        })
-    });
-    parked(caller, park)
+        Ok(NetWait::RecvFrom { ptr, cap })
+    })
 }
 
 pub(super) fn net_close(caller: &mut Caller<'_, AgentCtx>, handle: u32) -> SysResult {
@@ -560,17 +536,13 @@ pub(crate) fn net_outcome(
     let now = rt.inner.platform.now_ns();
     let result: Result<i64, Error> = match wait {
         NetWait::Connect => match net.readiness(id) {
-            Ok(ready) if ready.open && ready.writable => Ok(i64::from(handle)),
-            Ok(ready) if ready.writable || ready.readable => {
-                // Failed: say why, then let it go.
-                let mut probe = [0u8; 0];
-                let why = net
-                    .recv(id, &mut probe, now)
-                    .err()
-                    .unwrap_or(NetError::Closed);
+            Ok(ready) if ready.error.is_some() || (!ready.open && ready.writable) => {
+                // Failed (or reset as soon as it connected): say why, then
+                // let it go.
                 release(&rt, me, &net, id, handle);
-                Err(net_error(why))
+                Err(net_error(ready.error.unwrap_or(NetError::Closed)))
             }
+            Ok(ready) if ready.open && ready.writable => Ok(i64::from(handle)),
             Ok(_) if now >= deadline => {
                 release(&rt, me, &net, id, handle);
                 Err(Error::TimedOut)
@@ -593,7 +565,10 @@ pub(crate) fn net_outcome(
         },
         NetWait::Send { ptr, len } => {
             let allowance = bandwidth_allowance(&rt, me, now).min(len as u64) as usize;
-            if allowance == 0 && len > 0 {
+            // Nothing is copied out of the agent while the stream has no
+            // room (an error to report counts as room).
+            let room = net.readiness(id).is_ok_and(|r| r.writable);
+            if !room || (allowance == 0 && len > 0) {
                 Err(Error::WouldBlock)
             } else {
                 let mut data = alloc::vec![0u8; allowance.min(64 * 1024)];
@@ -611,7 +586,8 @@ pub(crate) fn net_outcome(
         }
         NetWait::Recv { ptr, cap } => {
             let allowance = bandwidth_allowance(&rt, me, now).min(u64::from(cap)) as usize;
-            if allowance == 0 && cap > 0 {
+            let waiting = net.readiness(id).is_ok_and(|r| r.readable);
+            if !waiting || (allowance == 0 && cap > 0) {
                 Err(Error::WouldBlock)
             } else {
                 let mut buf = alloc::vec![0u8; allowance.min(64 * 1024)];
@@ -624,25 +600,22 @@ pub(crate) fn net_outcome(
                 }
             }
         }
-        NetWait::RecvFrom { ptr, cap } => {
-            let mut buf = alloc::vec![0u8; MAX_DATAGRAM];
-            match net.recv_from(id, &mut buf) {
-                Ok((n, from)) => {
-                    charge_bandwidth(&rt, me, n, now);
-                    let datagram = Datagram {
-                        from: endpoint_text(&from),
-                        data: buf[..n].to_vec(),
-                    };
-                    let bytes = aios_abi::encode(&datagram);
-                    if bytes.len() > cap as usize {
-                        Err(Error::BufferTooSmall)
-                    } else {
-                        write_at(caller, ptr, &bytes).map(|()| bytes.len() as i64)
-                    }
+        NetWait::RecvFrom { ptr, cap } => match net.recv_from(id) {
+            Ok((data, from)) => {
+                charge_bandwidth(&rt, me, data.len(), now);
+                let datagram = Datagram {
+                    from: endpoint_text(&from),
+                    data,
+                };
+                let bytes = aios_abi::encode(&datagram);
+                if bytes.len() > cap as usize {
+                    Err(Error::BufferTooSmall)
+                } else {
+                    write_at(caller, ptr, &bytes).map(|()| bytes.len() as i64)
                 }
-                Err(e) => Err(net_error(e)),
             }
-        }
+            Err(e) => Err(net_error(e)),
+        },
     };
     match result {
         Err(Error::WouldBlock) if now < deadline => None,
