@@ -4,7 +4,7 @@
 use super::disk::{Disk, DiskKind, Shared};
 use super::driver::Driver;
 use super::{ahci, nvme, route, virtio};
-use crate::pci::{COMMAND_BUS_MASTER, COMMAND_MEMORY, EcamWindow, Interrupt, PciDevice};
+use crate::pci::{COMMAND_BUS_MASTER, COMMAND_MEMORY, EcamWindow, PciDevice};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
@@ -30,7 +30,8 @@ pub fn probe(windows: &[EcamWindow]) -> Vec<Disk> {
         };
         let name = format!("{} {}", label, device.address);
         device.enable(COMMAND_MEMORY | COMMAND_BUS_MASTER);
-        let (interrupt, irq_cpu) = interrupts(&device, &name);
+        let routed = crate::pci::route_to_this_cpu(&device, &format!("blk: {}", name));
+        let (interrupt, irq_cpu) = (routed.map(|(i, _)| i), routed.map(|(_, cpu)| cpu));
         let found = match kind {
             DiskKind::Virtio => virtio::init(&device, interrupt),
             DiskKind::Nvme => nvme::init(&device, interrupt),
@@ -71,26 +72,6 @@ fn kind_of(device: &PciDevice) -> Option<DiskKind> {
         (_, _, 0x01, 0x08, 0x02) => Some(DiskKind::Nvme),
         (_, _, 0x01, 0x06, 0x01) => Some(DiskKind::Ahci),
         _ => None,
-    }
-}
-
-/// Routes the device's interrupt to this CPU; `None` means polling.
-fn interrupts(device: &PciDevice, name: &str) -> (Option<Interrupt>, Option<usize>) {
-    let cpu = crate::percpu::try_current();
-    let (Some(cpu), Some(vector)) = (cpu, crate::pci::allocate_vector()) else {
-        log(format_args!("blk: {}: no interrupt vector; polling", name));
-        return (None, None);
-    };
-    let apic_id = cpu.apic_id.load(core::sync::atomic::Ordering::Relaxed);
-    match device.enable_msi(vector, apic_id) {
-        Ok(interrupt) => (Some(interrupt), Some(cpu.index)),
-        Err(e) => {
-            log(format_args!(
-                "blk: {}: no MSI/MSI-X ({:?}); polling",
-                name, e
-            ));
-            (None, None)
-        }
     }
 }
 

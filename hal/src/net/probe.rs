@@ -4,7 +4,7 @@
 use super::driver::Driver;
 use super::nic::{Nic, NicKind};
 use super::{NetError, e1000e, virtio};
-use crate::pci::{COMMAND_BUS_MASTER, COMMAND_MEMORY, EcamWindow, Interrupt, PciDevice};
+use crate::pci::{COMMAND_BUS_MASTER, COMMAND_MEMORY, EcamWindow, PciDevice};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::vec::Vec;
@@ -20,14 +20,15 @@ pub fn probe(windows: &[EcamWindow]) -> Vec<Nic> {
         };
         let name = format!("{} {}", kind.label(), device.address);
         device.enable(COMMAND_MEMORY | COMMAND_BUS_MASTER);
-        let (interrupt, irq_cpu) = interrupts(&device, &name);
+        let routed = crate::pci::route_to_this_cpu(&device, &format!("net: {}", name));
+        let interrupt = routed.map(|(interrupt, _)| interrupt);
         let driver: Result<Box<dyn Driver>, NetError> = match kind {
             NicKind::Virtio => virtio::init(&device, interrupt),
             NicKind::E1000e => e1000e::init(&device, interrupt),
         };
         match driver {
             Ok(driver) => {
-                let route = interrupt.zip(irq_cpu).map(|(i, cpu)| (i.vector(), cpu));
+                let route = routed.map(|(interrupt, cpu)| (interrupt.vector(), cpu));
                 nics.push(Nic::new(name, kind, driver, device, route));
             }
             Err(e) => {
@@ -44,26 +45,6 @@ fn kind_of(device: &PciDevice) -> Option<NicKind> {
         (0x1AF4, 0x1000 | 0x1041) => Some(NicKind::Virtio),
         (0x8086, 0x10D3) => Some(NicKind::E1000e),
         _ => None,
-    }
-}
-
-/// Routes the device's interrupt to this CPU; `None` means polling.
-fn interrupts(device: &PciDevice, name: &str) -> (Option<Interrupt>, Option<usize>) {
-    let cpu = crate::percpu::try_current();
-    let (Some(cpu), Some(vector)) = (cpu, crate::pci::allocate_vector()) else {
-        log(format_args!("net: {}: no interrupt vector; polling", name));
-        return (None, None);
-    };
-    let apic_id = cpu.apic_id.load(core::sync::atomic::Ordering::Relaxed);
-    match device.enable_msi(vector, apic_id) {
-        Ok(interrupt) => (Some(interrupt), Some(cpu.index)),
-        Err(e) => {
-            log(format_args!(
-                "net: {}: no MSI/MSI-X ({:?}); polling",
-                name, e
-            ));
-            (None, None)
-        }
     }
 }
 

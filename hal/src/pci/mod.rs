@@ -15,6 +15,7 @@ pub use config::EcamWindow;
 pub use device::{Address, PciDevice};
 pub use enumerate::enumerate;
 pub use mmio::Mmio;
+pub(crate) use msi::route_to_this_cpu;
 pub use msi::{Interrupt, InterruptError, allocate_vector};
 
 /// Command register bit: respond to I/O space accesses.

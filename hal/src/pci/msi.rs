@@ -134,3 +134,28 @@ impl PciDevice {
         Ok(Interrupt::Msi { vector })
     }
 }
+
+/// Gives `device` a fresh vector delivered to this CPU, by MSI-X or MSI:
+/// the interrupt and this CPU's index. `None` (logged, naming the device
+/// as `name`) means its driver polls: no vector left, no per-CPU data yet,
+/// or no MSI capability.
+pub(crate) fn route_to_this_cpu(device: &PciDevice, name: &str) -> Option<(Interrupt, usize)> {
+    let cpu = crate::percpu::try_current();
+    let (Some(cpu), Some(vector)) = (cpu, allocate_vector()) else {
+        log(format_args!("{name}: no interrupt vector; polling"));
+        return None;
+    };
+    let apic_id = cpu.apic_id.load(Ordering::Relaxed);
+    match device.enable_msi(vector, apic_id) {
+        Ok(interrupt) => Some((interrupt, cpu.index)),
+        Err(e) => {
+            log(format_args!("{name}: no MSI/MSI-X ({e:?}); polling"));
+            None
+        }
+    }
+}
+
+fn log(args: core::fmt::Arguments<'_>) {
+    use core::fmt::Write;
+    let _ = writeln!(crate::serial::SerialWriter, "{}", args);
+}
