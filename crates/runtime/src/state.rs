@@ -172,8 +172,7 @@ impl State {
                     continue;
                 }
                 record.wake_value = Some(wake.value);
-                let cpu = record.last_cpu.unwrap_or(0) as usize;
-                self.wake(wake.agent, cpu);
+                self.wake(wake.agent);
             }
         }
     }
@@ -184,12 +183,7 @@ impl State {
         if !self.post.receiving.contains(&agent) {
             return;
         }
-        let cpu = self
-            .agents
-            .get(&agent)
-            .and_then(|r| r.last_cpu)
-            .unwrap_or(0) as usize;
-        self.wake(agent, cpu);
+        self.wake(agent);
     }
 
     /// Wakes every agent parked in a network syscall; each looks at its
@@ -198,22 +192,22 @@ impl State {
     pub(crate) fn wake_net_waiters(&mut self) -> usize {
         let waiters = core::mem::take(&mut self.net_waiters);
         for &agent in &waiters {
-            let cpu = self
-                .agents
-                .get(&agent)
-                .and_then(|r| r.last_cpu)
-                .unwrap_or(0) as usize;
-            self.wake(agent, cpu);
+            self.wake(agent);
         }
         waiters.len()
     }
 
-    /// Makes a blocked agent runnable on `cpu` and advances the epoch, so
+    /// Makes a blocked agent runnable on the CPU it last ran on and advances the epoch, so
     /// the agents running now end their slices at their next check and
     /// each CPU picks again by fair share: a woken agent (a message's
     /// receiver, a sender given room) runs within microseconds, not at
     /// the next timer tick, even on CPUs busy with spinners.
-    fn wake(&mut self, agent: u64, cpu: usize) {
+    fn wake(&mut self, agent: u64) {
+        let cpu = self
+            .agents
+            .get(&agent)
+            .and_then(|r| r.last_cpu)
+            .unwrap_or(0) as usize;
         self.sched.wake(agent, cpu);
         self.engine.increment_epoch();
     }
