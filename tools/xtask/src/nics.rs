@@ -72,13 +72,7 @@ pub fn test_nics() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pair(args: &[String], flag: &str) -> Vec<String> {
-        args.windows(2)
-            .filter(|w| w[0] == flag)
-            .map(|w| w[1].clone())
-            .collect()
-    }
+    use crate::qemu::tests::pair;
 
     #[test]
     fn each_card_sits_on_its_own_restricted_user_network() {

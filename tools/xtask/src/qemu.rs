@@ -127,7 +127,7 @@ pub fn fresh_vars(dir: &Path, name: &str) -> Result<PathBuf, Error> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn machine(boot: Boot) -> Machine {
@@ -139,7 +139,9 @@ mod tests {
         }
     }
 
-    fn pair(args: &[String], flag: &str) -> Vec<String> {
+    /// The values that follow `flag` in QEMU arguments, in order (for the
+    /// argument tests of this module, `nics` and `run`).
+    pub(crate) fn pair(args: &[String], flag: &str) -> Vec<String> {
         args.windows(2)
             .filter(|w| w[0] == flag)
             .map(|w| w[1].clone())

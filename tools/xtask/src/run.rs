@@ -210,12 +210,7 @@ mod tests {
 
     #[test]
     fn the_run_machine_has_one_restricted_network_card_of_the_chosen_kind() {
-        let pairs = |args: &[String], flag: &str| -> Vec<String> {
-            args.windows(2)
-                .filter(|w| w[0] == flag)
-                .map(|w| w[1].clone())
-                .collect()
-        };
+        let pairs = crate::qemu::tests::pair;
         let virtio = run_devices("run");
         assert_eq!(pairs(&virtio, "-netdev"), ["user,id=net0,restrict=on"]);
         assert_eq!(
