@@ -6,9 +6,10 @@
 //!   or DNS server under `restrict=on`); `ping` gets echo replies from
 //!   the gateway and a clear timeout from an address nobody has;
 //! - the `fetch` agent GETs a page over its own TCP stream from a server
-//!   on the host (a guest forward of 10.0.2.100:80 to a process that
-//!   writes a canned HTTP response), and an unreachable server gives a
-//!   clear error;
+//!   on the host (a guest forward of 10.0.2.100:80 to a shell script
+//!   that reads the request's header, keeps it for the check, and only
+//!   then writes a canned HTTP response), and an unreachable server gives
+//!   a clear error;
 //! - the `tcp-echo` agent listens on port 7, reached from the host through
 //!   a host forward on 127.0.0.1: 64 KiB come back intact;
 //! - the audit log names who connected where, and who accepted whom.
@@ -47,6 +48,9 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
         PAGE.len()
     );
     std::fs::write(&response, http).map_err(|e| Error::io(&response, e))?;
+    let server = dir.join("serve.sh");
+    std::fs::write(&server, PAGE_SERVER).map_err(|e| Error::io(&server, e))?;
+    let request = dir.join("request.txt");
     for (index, card) in Nic::ALL.into_iter().enumerate() {
         let nic = card.name();
         println!("xtask: [{}/2] e2e networking on {nic} …", index + 1);
@@ -54,11 +58,17 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
         let mut machine = crate::e2e::production_pvh(paths);
         let forwards = [
             format!("hostfwd=tcp:127.0.0.1:{echo_port}-:7"),
-            format!("guestfwd=tcp:10.0.2.100:80-cmd:cat {}", response.display()),
+            format!(
+                "guestfwd=tcp:10.0.2.100:80-cmd:/bin/sh {} {} {}",
+                server.display(),
+                request.display(),
+                response.display()
+            ),
         ];
         machine.extra.extend(card.qemu_args_with("net0", &forwards));
         let mut session = Session::spawn(&machine, false)?;
-        let outcome = scenario(&mut session, checks, nic, echo_port);
+        let _ = std::fs::remove_file(&request);
+        let outcome = scenario(&mut session, checks, nic, echo_port, &request);
         let log = session.save_log(&paths.logs(), &format!("e2e-net-{nic}"))?;
         if let Err(why) = outcome {
             checks.record(
@@ -70,6 +80,22 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// The page server QEMU starts for each connection to 10.0.2.100:80, its
+/// standard input and output being the connection: it keeps the request's
+/// header (to the blank line) in `$1`, then writes the response in `$2`.
+/// Answering only after the whole request has arrived matters: a server
+/// that exits before the request reaches it makes QEMU reset the
+/// connection, and a reset throws away the response the guest has not yet
+/// read.
+const PAGE_SERVER: &str = r#"cr=$(printf '\r')
+: > "$1"
+while IFS= read -r line; do
+    printf '%s\n' "$line" >> "$1"
+    if [ "$line" = "$cr" ] || [ -z "$line" ]; then break; fi
+done
+cat "$2"
+"#;
 
 /// A port on 127.0.0.1 that was free a moment ago.
 fn free_port() -> std::io::Result<u16> {
@@ -87,7 +113,13 @@ fn expect(
     found(s.wait_for(STEP, wanted), what)
 }
 
-fn scenario(s: &mut Session, checks: &mut Checks, nic: &str, echo_port: u16) -> Result<(), String> {
+fn scenario(
+    s: &mut Session,
+    checks: &mut Checks,
+    nic: &str,
+    echo_port: u16,
+    request: &Path,
+) -> Result<(), String> {
     found(s.wait_for(READY, crate::protocol::is_ready), "ready line")?;
     let lease = s.wait_for(READY, |l| l.contains("net: dhcp lease "));
     checks.expect(
@@ -160,6 +192,13 @@ fn scenario(s: &mut Session, checks: &mut Checks, nic: &str, echo_port: u16) -> 
         status == format!("HTTP 200, {} bytes", PAGE.len())
             && first.as_deref() == Ok("hello from the host"),
         || format!("{status} / {first:?}"),
+    );
+    let asked = std::fs::read_to_string(request).unwrap_or_default();
+    checks.expect(
+        "the server got a well-formed GET naming the path and the host",
+        asked.starts_with("GET /hello.txt HTTP/1.1\r\n")
+            && asked.contains("\nHost: 10.0.2.100\r\n"),
+        || format!("{asked:?}"),
     );
     let refused = expect(s, "fetch http://10.0.2.2:9/", "fetch error", |l| {
         l.starts_with("fetch: ")
