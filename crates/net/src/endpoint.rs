@@ -1,9 +1,14 @@
 //! Agents' endpoints: TCP streams (connected or accepted), TCP listeners
 //! with a small backlog, and UDP sockets, each named by an
-//! [`EndpointId`]. The runtime turns ids into capability handles; this
-//! module only keeps the sockets and their state.
+//! [`EndpointId`]. A stream may carry TLS (`crate::tls`): connected with
+//! [`Net::connect_tls`], or accepted from a listener opened with
+//! [`Net::listen_tls`]. The runtime turns ids into capability handles;
+//! this module only keeps the sockets and their state.
 
 use crate::stack::{Net, NetError, Stack, is_host_name};
+use crate::tls::{MAX_WRITE, Secure, TlsFailure};
+use aios_tls::{ClientConfig, ServerConfig};
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -33,13 +38,14 @@ pub struct Readiness {
 /// One endpoint as listings show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointInfo {
-    /// "tcp", "tcp-listen" or "udp".
+    /// "tcp", "tls", "tcp-listen", "tls-listen" or "udp".
     pub kind: &'static str,
     /// Local address and port (port only while unbound to an address).
     pub local: Option<IpEndpoint>,
     /// Remote address and port of a stream.
     pub remote: Option<IpEndpoint>,
-    /// TCP state ("Established"), or "bound".
+    /// TCP state ("Established"), or "bound"; a TLS stream adds the
+    /// session's ("TLS 1.3, X25519MLKEM768, TLS_CHACHA20_POLY1305_SHA256").
     pub state: alloc::string::String,
 }
 
@@ -63,11 +69,13 @@ enum Kind {
     /// A stream (connecting, connected or closing).
     Stream(SocketHandle),
     /// A listener: sockets listening on `port`, and established
-    /// connections not yet accepted.
+    /// connections not yet accepted; with `tls`, each accepted stream is
+    /// the server side of a TLS session.
     Listener {
         port: u16,
         listening: Vec<SocketHandle>,
         ready: Vec<SocketHandle>,
+        tls: Option<ServerConfig>,
     },
     /// A UDP socket.
     Datagram(SocketHandle),
@@ -79,13 +87,22 @@ struct Endpoint {
     connect_deadline: Option<u64>,
     /// Why the stream failed, once it did.
     failed: Option<NetError>,
+    /// A stream's TLS session.
+    tls: Option<Box<Secure>>,
+}
+
+/// A closed stream finishing its shutdown: a TLS stream first sends its
+/// remaining ciphertext (its `close_notify` last), then the FIN.
+struct Closing {
+    handle: SocketHandle,
+    tls: Option<Box<Secure>>,
 }
 
 /// The endpoint table and the sockets being closed.
 pub(crate) struct Endpoints {
     open: BTreeMap<u64, Endpoint>,
     /// Closed streams finishing their shutdown, removed once closed.
-    closing: Vec<SocketHandle>,
+    closing: Vec<Closing>,
     next_id: u64,
     next_port: u16,
 }
@@ -133,7 +150,12 @@ impl Stack {
         port
     }
 
-    fn add_endpoint(&mut self, kind: Kind, connect_deadline: Option<u64>) -> EndpointId {
+    fn add_endpoint(
+        &mut self,
+        kind: Kind,
+        connect_deadline: Option<u64>,
+        tls: Option<Box<Secure>>,
+    ) -> EndpointId {
         let id = self.endpoints.next_id;
         self.endpoints.next_id += 1;
         self.endpoints.open.insert(
@@ -142,6 +164,7 @@ impl Stack {
                 kind,
                 connect_deadline,
                 failed: None,
+                tls,
             },
         );
         EndpointId(id)
@@ -210,11 +233,31 @@ impl Stack {
                     }
                 }
                 Kind::Stream(handle) => {
-                    let socket = self.sockets.get::<tcp::Socket>(*handle);
-                    let state = socket.state();
+                    let handle = *handle;
                     let Some(endpoint) = self.endpoints.open.get_mut(&id) else {
                         continue;
                     };
+                    let socket = self.sockets.get_mut::<tcp::Socket>(handle);
+                    if let Some(tls) = &mut endpoint.tls {
+                        let (sent, mut failure) = tls.pump(socket);
+                        queued |= sent;
+                        // A peer that ends the stream mid-handshake will
+                        // never finish it.
+                        let ended = !socket.may_recv()
+                            && !socket.can_recv()
+                            && !matches!(
+                                socket.state(),
+                                tcp::State::SynSent | tcp::State::SynReceived | tcp::State::Closed
+                            );
+                        if failure.is_none() && ended && !tls.established() {
+                            failure = Some(TlsFailure::Truncated);
+                        }
+                        if let Some(failure) = failure {
+                            endpoint.failed.get_or_insert(NetError::Tls(failure));
+                            endpoint.connect_deadline = None;
+                        }
+                    }
+                    let state = socket.state();
                     if endpoint.connect_deadline.is_some() {
                         match state {
                             tcp::State::SynSent | tcp::State::SynReceived => {}
@@ -271,10 +314,19 @@ impl Stack {
             }
         }
         let sockets = &mut self.sockets;
-        self.endpoints.closing.retain(|handle| {
-            let closed = sockets.get::<tcp::Socket>(*handle).state() == tcp::State::Closed;
+        self.endpoints.closing.retain_mut(|closing| {
+            let socket = sockets.get_mut::<tcp::Socket>(closing.handle);
+            if let Some(tls) = &mut closing.tls {
+                queued |= tls.flush(socket);
+                if !tls.ciphertext_waiting() || !socket.may_send() {
+                    closing.tls = None;
+                    socket.close();
+                    queued = true;
+                }
+            }
+            let closed = socket.state() == tcp::State::Closed;
             if closed {
-                sockets.remove(*handle);
+                sockets.remove(closing.handle);
             }
             !closed
         });
@@ -325,11 +377,23 @@ impl Stack {
                     socket.state(),
                     tcp::State::SynSent | tcp::State::SynReceived
                 );
-                Readiness {
-                    readable: socket.can_recv() || (!connecting && !socket.may_recv()),
-                    writable: socket.can_send() || (!connecting && !socket.may_send()),
-                    open: socket.may_send() || socket.may_recv(),
-                    error: None,
+                let ended = !connecting && !socket.may_recv() && !socket.can_recv();
+                match &endpoint.tls {
+                    None => Readiness {
+                        readable: socket.can_recv() || (!connecting && !socket.may_recv()),
+                        writable: socket.can_send() || (!connecting && !socket.may_send()),
+                        open: socket.may_send() || socket.may_recv(),
+                        error: None,
+                    },
+                    // Plaintext, the peer's close_notify, or a stream cut
+                    // short are all something for `recv` to report.
+                    Some(tls) => Readiness {
+                        readable: tls.unread() > 0 || tls.peer_closed() || ended,
+                        writable: (tls.has_room() && socket.may_send())
+                            || (!connecting && !socket.may_send()),
+                        open: tls.established() && (socket.may_send() || socket.may_recv()),
+                        error: None,
+                    },
                 }
             }
             Kind::Listener { ready, .. } => Readiness {
@@ -362,6 +426,34 @@ impl Net {
         now_ns: u64,
         timeout_ns: u64,
     ) -> Result<EndpointId, NetError> {
+        self.open_stream(host, port, None, now_ns, timeout_ns)
+    }
+
+    /// Opens a TLS stream to `host` port `port` whose certificate must
+    /// name `server_name` and lead to a root `config` trusts. Returns at
+    /// once: the stream becomes writable (and open) when the handshake is
+    /// done; a failed handshake fails it with [`NetError::Tls`].
+    pub fn connect_tls(
+        &self,
+        host: &str,
+        port: u16,
+        server_name: &str,
+        config: &ClientConfig,
+        now_ns: u64,
+        timeout_ns: u64,
+    ) -> Result<EndpointId, NetError> {
+        let secure = Secure::client(config, server_name).map_err(NetError::Tls)?;
+        self.open_stream(host, port, Some(Box::new(secure)), now_ns, timeout_ns)
+    }
+
+    fn open_stream(
+        &self,
+        host: &str,
+        port: u16,
+        tls: Option<Box<Secure>>,
+        now_ns: u64,
+        timeout_ns: u64,
+    ) -> Result<EndpointId, NetError> {
         if port == 0 {
             return Err(NetError::BadPort);
         }
@@ -390,13 +482,23 @@ impl Net {
                 Kind::Resolving { query, port }
             }
         };
-        let id = stack.add_endpoint(kind, Some(now_ns.saturating_add(timeout_ns)));
+        let id = stack.add_endpoint(kind, Some(now_ns.saturating_add(timeout_ns)), tls);
         stack.poll(now_ns);
         Ok(id)
     }
 
     /// Listens for TCP connections on `port`.
     pub fn listen(&self, port: u16) -> Result<EndpointId, NetError> {
+        self.open_listener(port, None)
+    }
+
+    /// Listens for TLS connections on `port`: each accepted stream is the
+    /// server side of a session presenting `config`'s certificate.
+    pub fn listen_tls(&self, port: u16, config: &ServerConfig) -> Result<EndpointId, NetError> {
+        self.open_listener(port, Some(config.clone()))
+    }
+
+    fn open_listener(&self, port: u16, tls: Option<ServerConfig>) -> Result<EndpointId, NetError> {
         if port == 0 {
             return Err(NetError::BadPort);
         }
@@ -416,19 +518,25 @@ impl Net {
                 port,
                 listening,
                 ready: Vec::new(),
+                tls,
             },
+            None,
             None,
         ))
     }
 
     /// Takes the next connection a listener accepted, as a new stream
     /// endpoint, with the peer's address.
-    pub fn accept(&self, id: EndpointId) -> Result<(EndpointId, IpEndpoint), NetError> {
+    pub fn accept(
+        &self,
+        id: EndpointId,
+        now_ns: u64,
+    ) -> Result<(EndpointId, IpEndpoint), NetError> {
         let mut stack = self.stack.lock();
         if stack.endpoints.count() >= MAX_ENDPOINTS {
             return Err(NetError::TooManyEndpoints);
         }
-        let handle = match &mut stack
+        let (handle, tls) = match &mut stack
             .endpoints
             .open
             .get_mut(&id.0)
@@ -436,15 +544,26 @@ impl Net {
             .kind
         {
             Kind::Listener { ready, .. } if ready.is_empty() => return Err(NetError::WouldBlock),
-            Kind::Listener { ready, .. } => ready.remove(0),
+            Kind::Listener { ready, tls, .. } => (ready.remove(0), tls.clone()),
             _ => return Err(NetError::WrongKind),
+        };
+        let secure = match tls.as_ref().map(Secure::server).transpose() {
+            Ok(secure) => secure.map(Box::new),
+            Err(failure) => {
+                stack.sockets.get_mut::<tcp::Socket>(handle).abort();
+                stack.endpoints.closing.push(Closing { handle, tls: None });
+                return Err(NetError::Tls(failure));
+            }
         };
         let peer = stack
             .sockets
             .get::<tcp::Socket>(handle)
             .remote_endpoint()
             .unwrap_or(IpEndpoint::new(IpAddress::v4(0, 0, 0, 0), 0));
-        Ok((stack.add_endpoint(Kind::Stream(handle), None), peer))
+        let stream = stack.add_endpoint(Kind::Stream(handle), None, secure);
+        // The ClientHello may be waiting already.
+        stack.poll(now_ns);
+        Ok((stream, peer))
     }
 
     /// Binds a UDP endpoint to `port` (0: an ephemeral port).
@@ -472,7 +591,7 @@ impl Net {
             .bind(IpListenEndpoint { addr: None, port })
             .map_err(|_| NetError::BadPort)?;
         let handle = stack.sockets.add(socket);
-        Ok(stack.add_endpoint(Kind::Datagram(handle), None))
+        Ok(stack.add_endpoint(Kind::Datagram(handle), None, None))
     }
 
     /// Queues bytes on a stream; returns how many fit (at least one), or
@@ -480,12 +599,30 @@ impl Net {
     pub fn send(&self, id: EndpointId, data: &[u8], now_ns: u64) -> Result<usize, NetError> {
         let mut stack = self.stack.lock();
         let handle = stack.stream(id)?;
-        let socket = stack.sockets.get_mut::<tcp::Socket>(handle);
+        let Stack {
+            sockets, endpoints, ..
+        } = &mut *stack;
+        let socket = sockets.get_mut::<tcp::Socket>(handle);
         if !socket.may_send() {
             return Err(match socket.state() {
                 tcp::State::SynSent | tcp::State::SynReceived => NetError::WouldBlock,
                 _ => NetError::Closed,
             });
+        }
+        if let Some(endpoint) = endpoints.open.get_mut(&id.0)
+            && let Some(tls) = &mut endpoint.tls
+        {
+            if !tls.has_room() {
+                return Err(NetError::WouldBlock);
+            }
+            let taken = data.len().min(MAX_WRITE);
+            if let Err(failure) = tls.write(&data[..taken]) {
+                endpoint.failed = Some(NetError::Tls(failure));
+                return Err(NetError::Tls(failure));
+            }
+            tls.flush(socket);
+            stack.poll(now_ns);
+            return Ok(taken);
         }
         let sent = socket.send_slice(data).map_err(|_| NetError::Closed)?;
         if sent == 0 && !data.is_empty() {
@@ -500,7 +637,37 @@ impl Net {
     pub fn recv(&self, id: EndpointId, buf: &mut [u8], now_ns: u64) -> Result<usize, NetError> {
         let mut stack = self.stack.lock();
         let handle = stack.stream(id)?;
-        let socket = stack.sockets.get_mut::<tcp::Socket>(handle);
+        let Stack {
+            sockets, endpoints, ..
+        } = &mut *stack;
+        let socket = sockets.get_mut::<tcp::Socket>(handle);
+        if let Some(endpoint) = endpoints.open.get_mut(&id.0)
+            && let Some(tls) = &mut endpoint.tls
+        {
+            let (_, failure) = tls.pump(socket);
+            if let Some(failure) = failure {
+                endpoint.failed = Some(NetError::Tls(failure));
+                return Err(NetError::Tls(failure));
+            }
+            let read = tls.read(buf);
+            if read == 0 && !buf.is_empty() {
+                let connecting = matches!(
+                    socket.state(),
+                    tcp::State::SynSent | tcp::State::SynReceived
+                );
+                return if tls.peer_closed() {
+                    Ok(0)
+                } else if socket.state() == tcp::State::Closed && !connecting {
+                    Err(NetError::Closed)
+                } else if !connecting && !socket.may_recv() && !socket.can_recv() {
+                    Err(NetError::Tls(TlsFailure::Truncated))
+                } else {
+                    Err(NetError::WouldBlock)
+                };
+            }
+            stack.poll(now_ns);
+            return Ok(read);
+        }
         let read = match socket.recv_slice(buf) {
             Ok(0) if !buf.is_empty() => {
                 return match socket.state() {
@@ -584,8 +751,17 @@ impl Net {
                     .cancel_query(query);
             }
             Kind::Stream(handle) => {
-                stack.sockets.get_mut::<tcp::Socket>(handle).close();
-                stack.endpoints.closing.push(handle);
+                let socket = stack.sockets.get_mut::<tcp::Socket>(handle);
+                let tls = endpoint.tls.map(|mut tls| {
+                    tls.close();
+                    tls.flush(socket);
+                    tls
+                });
+                // A TLS stream sends its FIN once its ciphertext is out.
+                if tls.is_none() {
+                    socket.close();
+                }
+                stack.endpoints.closing.push(Closing { handle, tls });
             }
             Kind::Listener {
                 listening, ready, ..
@@ -595,7 +771,7 @@ impl Net {
                 }
                 for handle in ready {
                     stack.sockets.get_mut::<tcp::Socket>(handle).abort();
-                    stack.endpoints.closing.push(handle);
+                    stack.endpoints.closing.push(Closing { handle, tls: None });
                 }
             }
             Kind::Datagram(handle) => {
@@ -619,14 +795,23 @@ impl Net {
             Kind::Stream(handle) => {
                 let socket = stack.sockets.get::<tcp::Socket>(*handle);
                 EndpointInfo {
-                    kind: "tcp",
+                    kind: if endpoint.tls.is_some() { "tls" } else { "tcp" },
                     local: socket.local_endpoint(),
                     remote: socket.remote_endpoint(),
-                    state: alloc::format!("{}", socket.state()),
+                    state: match &endpoint.tls {
+                        Some(tls) => alloc::format!("{}, {}", socket.state(), tls.describe()),
+                        None => alloc::format!("{}", socket.state()),
+                    },
                 }
             }
-            Kind::Listener { port, ready, .. } => EndpointInfo {
-                kind: "tcp-listen",
+            Kind::Listener {
+                port, ready, tls, ..
+            } => EndpointInfo {
+                kind: if tls.is_some() {
+                    "tls-listen"
+                } else {
+                    "tcp-listen"
+                },
                 local: Some(IpEndpoint::new(IpAddress::v4(0, 0, 0, 0), *port)),
                 remote: None,
                 state: alloc::format!("listening, {} to accept", ready.len()),

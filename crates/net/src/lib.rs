@@ -1,7 +1,7 @@
 //! The network service: one Ethernet [`Link`] under smoltcp, with the
 //! node's addressing (DHCPv4 or static IPv4, IPv6 by SLAAC), ICMP echo
-//! probes, a DNS resolver, agents' TCP and UDP endpoints, and a snapshot of its state for the console
-//! and the API.
+//! probes, a DNS resolver, agents' TCP, TLS and UDP endpoints, and a
+//! snapshot of its state for the console and the API.
 //!
 //! The service owns its state behind [`Net`]'s methods; the kernel polls
 //! it (on a device interrupt and when [`Net::poll`] says a timer is due)
@@ -18,6 +18,7 @@ mod link;
 pub mod memory;
 mod probe;
 mod stack;
+mod tls;
 
 pub use config::{Addressing, Config, ConfigError};
 pub use endpoint::{BACKLOG, EndpointId, EndpointInfo, MAX_ENDPOINTS, Readiness};
@@ -26,6 +27,7 @@ pub use link::{Link, LinkStats, MAX_FRAME};
 pub use probe::{PingReply, ProbeId};
 pub use smoltcp::wire::{IpAddress, IpCidr, IpEndpoint, Ipv4Address, Ipv6Address};
 pub use stack::{Net, NetError};
+pub use tls::TlsFailure;
 
 /// Most DNS servers the stack keeps (configured and from DHCP).
 pub const MAX_DNS_SERVERS: usize = 4;

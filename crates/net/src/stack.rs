@@ -6,6 +6,7 @@ use crate::config::{Addressing, Config};
 use crate::info::{Info, Lease};
 use crate::link::{Link, Phy};
 use crate::probe::{IDENT, PAYLOAD, Phase, PingReply, Probe, ProbeId};
+use crate::tls::TlsFailure;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -59,10 +60,15 @@ pub enum NetError {
     /// The operation does not apply to that kind of endpoint (accept on a
     /// stream, send_to on a listener).
     WrongKind,
+    /// A TLS stream failed, for this reason.
+    Tls(TlsFailure),
 }
 
 impl fmt::Display for NetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let NetError::Tls(failure) = self {
+            return write!(f, "{failure}");
+        }
         f.write_str(match self {
             NetError::BadMac => "the interface's MAC address is not unicast",
             NetError::BadHost => "not an IP address or a valid host name",
@@ -80,6 +86,7 @@ impl fmt::Display for NetError {
             NetError::NoSuchEndpoint => "no such endpoint",
             NetError::TooManyEndpoints => "too many endpoints open",
             NetError::WrongKind => "not for this kind of endpoint",
+            NetError::Tls(_) => "TLS failed",
         })
     }
 }

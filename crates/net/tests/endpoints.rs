@@ -42,7 +42,7 @@ fn connected(a: &Net, b: &Net, clock: &mut u64) -> (EndpointId, EndpointId, Endp
     until(&[a, b], None, clock, |_| {
         b.readiness(listener).unwrap().readable
     });
-    let (server, peer) = b.accept(listener).unwrap();
+    let (server, peer) = b.accept(listener, *clock).unwrap();
     assert_eq!(peer.addr, IpAddress::v4(10, 0, 0, 1));
     assert!(peer.port >= 49152, "{peer:?}");
     (client, listener, server)
@@ -142,7 +142,7 @@ fn a_listener_keeps_a_backlog_and_refuses_misuse() {
     let listener = b.listen(80).unwrap();
     assert_eq!(b.listen(80), Err(NetError::PortInUse));
     assert_eq!(b.listen(0), Err(NetError::BadPort));
-    assert_eq!(b.accept(listener), Err(NetError::WouldBlock));
+    assert_eq!(b.accept(listener, clock), Err(NetError::WouldBlock));
     let from_a = a.connect("10.0.0.2", 80, clock, 1000 * MS).unwrap();
     let from_c = c.connect("10.0.0.2", 80, clock, 1000 * MS).unwrap();
     until(&[&a, &b, &c], None, &mut clock, |_| {
@@ -152,8 +152,8 @@ fn a_listener_keeps_a_backlog_and_refuses_misuse() {
         b.readiness(listener).unwrap().readable
     });
     let mut peers = Vec::new();
-    while let Ok((stream, peer)) = b.accept(listener) {
-        assert_eq!(b.accept(stream), Err(NetError::WrongKind));
+    while let Ok((stream, peer)) = b.accept(listener, clock) {
+        assert_eq!(b.accept(stream, clock), Err(NetError::WrongKind));
         peers.push(peer.addr);
     }
     peers.sort();

@@ -106,7 +106,7 @@ fn a_stream_under_a_connect_pattern_carries_bytes_both_ways_and_is_audited() {
     let mut stream = None;
     let code = drive(&rt, &platform, &net, &peer, id, |peer, now| {
         if stream.is_none() {
-            stream = peer.accept(listener).ok().map(|(s, _)| s);
+            stream = peer.accept(listener, now).ok().map(|(s, _)| s);
         }
         if let Some(s) = stream {
             let mut buf = [0u8; 16];

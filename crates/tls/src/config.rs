@@ -45,6 +45,15 @@ impl CipherSuite {
         CipherSuite::Aes256GcmSha384,
     ];
 
+    /// The suite's IANA name, as listings show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CipherSuite::ChaCha20Poly1305Sha256 => "TLS_CHACHA20_POLY1305_SHA256",
+            CipherSuite::Aes128GcmSha256 => "TLS_AES_128_GCM_SHA256",
+            CipherSuite::Aes256GcmSha384 => "TLS_AES_256_GCM_SHA384",
+        }
+    }
+
     pub(crate) fn from_rustls(suite: rustls::CipherSuite) -> Option<Self> {
         match suite {
             rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 => {
@@ -72,6 +81,14 @@ impl Group {
         match self {
             Group::X25519MlKem768 => 0x11EC,
             Group::X25519 => 0x001D,
+        }
+    }
+
+    /// The group's IANA name, as listings show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::X25519MlKem768 => "X25519MLKEM768",
+            Group::X25519 => "X25519",
         }
     }
 

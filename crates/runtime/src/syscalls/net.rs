@@ -550,7 +550,7 @@ pub(crate) fn net_outcome(
             Ok(_) => return None,
             Err(e) => Err(net_error(e)),
         },
-        NetWait::Accept => match net.accept(id) {
+        NetWait::Accept => match net.accept(id, now) {
             Ok((stream, peer)) => {
                 let what = format!("accept {} on endpoint {}", endpoint_text(&peer), endpoint);
                 match room_for_endpoint(&rt, me) {
