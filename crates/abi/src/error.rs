@@ -69,11 +69,17 @@ pub enum Error {
     Closed = -29,
     /// The peer refused the connection.
     Refused = -30,
+    /// TLS could not verify the peer: its certificate does not lead to a
+    /// trusted root, names another server, or is out of its validity.
+    Untrusted = -31,
+    /// TLS failed otherwise: no common parameters, the peer's alert, a
+    /// forged record, or a stream cut short without `close_notify`.
+    TlsFailed = -32,
 }
 
 impl Error {
     /// Every error, for tables and tests.
-    pub const ALL: [Error; 30] = [
+    pub const ALL: [Error; 32] = [
         Error::InvalidArgument,
         Error::BadPointer,
         Error::BadLength,
@@ -104,6 +110,8 @@ impl Error {
         Error::Exists,
         Error::Closed,
         Error::Refused,
+        Error::Untrusted,
+        Error::TlsFailed,
     ];
 
     /// The code returned to the agent.
@@ -149,6 +157,8 @@ impl Error {
             Error::Exists => "already exists",
             Error::Closed => "connection closed",
             Error::Refused => "connection refused",
+            Error::Untrusted => "TLS peer not trusted (certificate, name or validity)",
+            Error::TlsFailed => "TLS failed",
         }
     }
 }

@@ -75,6 +75,9 @@ macro_rules! for_each_syscall {
             /// net_connect(cap, host_ptr, host_len, port, timeout_ns): opens a TCP stream to host (an address or a DNS name) and port, if the NetEndpoint capability covers `connect:HOST:PORT`; waits up to timeout_ns for the connection; returns the stream's handle.
             #[parks]
             NET_CONNECT = "net_connect": unsafe fn net_connect(cap: u32, host_ptr: in_ptr, host_len: len, port: u32, timeout_ns: u64) -> i32;
+            /// net_connect_tls(cap, host_ptr, host_len, port, name_ptr, name_len, timeout_ns): like net_connect, then a TLS 1.3 handshake (X25519MLKEM768 preferred) with a server whose certificate names name (empty: host) and leads to a root of the node's trust store; waits up to timeout_ns for both; returns the stream's handle, whose reads and writes are plaintext.
+            #[parks]
+            NET_CONNECT_TLS = "net_connect_tls": unsafe fn net_connect_tls(cap: u32, host_ptr: in_ptr, host_len: len, port: u32, name_ptr: in_ptr, name_len: len, timeout_ns: u64) -> i32;
             /// net_listen(cap, port): listens for TCP connections on port (the capability covers `listen:PORT`); returns the listener's handle.
             NET_LISTEN = "net_listen": safe fn net_listen(cap: u32, port: u32) -> i32;
             /// net_accept(listener, timeout_ns): waits up to timeout_ns for the next connection; returns the new stream's handle.

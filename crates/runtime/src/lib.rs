@@ -34,6 +34,7 @@ pub use ai::InferenceStats;
 pub use error::{SpawnError, StartError};
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;
+pub use network::TRUST_STORE;
 pub use platform::Platform;
 pub use storage::{Disk, MountError, StoreStatus};
 
@@ -65,6 +66,10 @@ pub(crate) struct Inner {
     net: spin::Once<Arc<aios_net::Net>>,
     /// Which agent owns each open endpoint.
     net_owners: spin::Mutex<network::Owners>,
+    /// What agents' TLS streams verify servers with, once the kernel
+    /// attached it (the error says why there is none).
+    /// The configuration and the number of roots it trusts.
+    tls_client: spin::Once<Result<(aios_tls::ClientConfig, usize), alloc::string::String>>,
     /// Per CPU: whether its next turn goes to inference (turns alternate
     /// with agent slices while both have work).
     infer_next: alloc::vec::Vec<core::sync::atomic::AtomicBool>,
@@ -87,6 +92,31 @@ impl Runtime {
     /// call is ignored).
     pub fn attach_network(&self, net: Arc<aios_net::Net>) {
         self.inner.net.call_once(|| net);
+    }
+
+    /// Sets up TLS for agents' streams (once; a second call is ignored):
+    /// servers are verified against the PEM certificates in `trust` (the
+    /// bundle's [`TRUST_STORE`] entry) with `crypto` and `clock`, the
+    /// hybrid group offered first. Returns how many roots it trusts, or
+    /// why agents cannot use TLS (then `net_connect_tls` is `Unavailable`).
+    pub fn attach_tls(
+        &self,
+        crypto: &'static aios_tls::Crypto,
+        clock: Arc<dyn aios_tls::Clock>,
+        trust: Option<&[u8]>,
+    ) -> Result<usize, alloc::string::String> {
+        let outcome = self.inner.tls_client.call_once(|| {
+            let trust = trust.ok_or_else(|| alloc::format!("the bundle has no {TRUST_STORE}"))?;
+            let roots = aios_tls::TrustStore::from_pem(trust)
+                .map_err(|e| alloc::format!("{TRUST_STORE}: {e}"))?;
+            aios_tls::ClientConfig::new(crypto, clock, &roots, &aios_tls::Policy::default())
+                .map(|config| (config, roots.len()))
+                .map_err(|e| alloc::format!("TLS client: {e}"))
+        });
+        outcome
+            .as_ref()
+            .map(|(_, roots)| *roots)
+            .map_err(Clone::clone)
     }
 
     /// The network service has just been polled (frames came or went, or
@@ -149,6 +179,7 @@ impl Runtime {
             inference: ai::Inference::default(),
             net: spin::Once::new(),
             net_owners: spin::Mutex::new(network::Owners::default()),
+            tls_client: spin::Once::new(),
             infer_next: (0..cpus.max(1))
                 .map(|_| core::sync::atomic::AtomicBool::new(true))
                 .collect(),

@@ -12,11 +12,17 @@
 //! - `udp:PORT`: UDP endpoints bound to PORT.
 //!
 //! An open endpoint is a capability too (`Resource::Socket`), so it is a
-//! handle in the agent's table, listed and revoked like any other.
+//! handle in the agent's table, listed and revoked like any other. A TLS
+//! stream (`net_connect_tls`) is granted by the same `connect:` pattern;
+//! the servers it trusts are the roots of the bundle's [`TRUST_STORE`].
 
 use crate::Inner;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+
+/// The bundle entry holding the PEM certificates agents' TLS streams
+/// trust as roots.
+pub const TRUST_STORE: &str = "tls/trust.pem";
 
 /// Endpoints an agent may have open at once unless its manifest says.
 pub(crate) const DEFAULT_NET_ENDPOINTS: u32 = 16;

@@ -20,7 +20,7 @@ use aios_abi::{Error, Handle};
 use aios_audit::Kind;
 use aios_cap::Resource;
 use aios_engine::wasmtime::Caller;
-use aios_net::{EndpointId, IpAddress, IpCidr, IpEndpoint, Net, NetError};
+use aios_net::{EndpointId, IpAddress, IpCidr, IpEndpoint, Net, NetError, TlsFailure};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -153,6 +153,11 @@ fn net_error(error: NetError) -> Error {
         NetError::Refused => Error::Refused,
         NetError::PortInUse => Error::Exists,
         NetError::WrongKind => Error::WrongKind,
+        NetError::Tls(TlsFailure::Untrusted | TlsFailure::WrongName | TlsFailure::Expired) => {
+            Error::Untrusted
+        }
+        NetError::Tls(TlsFailure::Local) => Error::Unavailable,
+        NetError::Tls(_) => Error::TlsFailed,
     }
 }
 
@@ -304,19 +309,41 @@ pub(super) fn net_connect(
     caller: &mut Caller<'_, AgentCtx>,
     (cap, host_ptr, host_len, port, timeout): (i32, i32, i32, i32, i64),
 ) -> Step<i32> {
-    let park = start_connect(caller, cap as u32, host_ptr, host_len, port, timeout);
+    let park = host_text(caller, host_ptr, host_len)
+        .and_then(|host| start_connect(caller, cap as u32, host, port, None, timeout));
     parked(caller, park)
 }
 
+pub(super) fn net_connect_tls(
+    caller: &mut Caller<'_, AgentCtx>,
+    (cap, host_ptr, host_len, port, name_ptr, name_len, timeout): (
+        i32,
+        i32,
+        i32,
+        i32,
+        i32,
+        i32,
+        i64,
+    ),
+) -> Step<i32> {
+    let park = host_text(caller, host_ptr, host_len).and_then(|host| {
+        let name = host_text(caller, name_ptr, name_len)?;
+        let name = if name.is_empty() { host.clone() } else { name };
+        start_connect(caller, cap as u32, host, port, Some(name), timeout)
+    });
+    parked(caller, park)
+}
+
+/// Opens a stream to `host` port `port`, with TLS to `server_name` if
+/// one is given.
 fn start_connect(
     caller: &mut Caller<'_, AgentCtx>,
     cap: u32,
-    host_ptr: i32,
-    host_len: i32,
+    host: String,
     port: i32,
+    server_name: Option<String>,
     timeout: i64,
 ) -> Result<Park, Error> {
-    let host = host_text(caller, host_ptr, host_len)?;
     let port = port_of(port)?;
     covered(
         caller,
@@ -330,8 +357,23 @@ fn start_connect(
     let (rt, me) = context(caller)?;
     let net = room_for_endpoint(&rt, me)?;
     let now = rt.inner.platform.now_ns();
-    let id = net.connect(&host, port, now, timeout).map_err(net_error)?;
-    let handle = adopt(&rt, me, &net, id, &format!("connect {target}"))?;
+    let (id, what) = match &server_name {
+        None => (
+            net.connect(&host, port, now, timeout).map_err(net_error)?,
+            format!("connect {target}"),
+        ),
+        Some(name) => {
+            let config = match rt.inner.tls_client.get() {
+                Some(Ok((config, _))) => config,
+                _ => return Err(Error::Unavailable),
+            };
+            let id = net
+                .connect_tls(&host, port, name, config, now, timeout)
+                .map_err(net_error)?;
+            (id, format!("connect tls {target} (name {name})"))
+        }
+    };
+    let handle = adopt(&rt, me, &net, id, &what)?;
     rt.inner.platform.kick();
     Ok(Park::Net {
         wait: NetWait::Connect,
@@ -538,11 +580,28 @@ pub(crate) fn net_outcome(
         NetWait::Connect => match net.readiness(id) {
             Ok(ready) if ready.error.is_some() || (!ready.open && ready.writable) => {
                 // Failed (or reset as soon as it connected): say why, then
-                // let it go.
+                // let it go. A TLS failure is audited with its reason.
+                let error = ready.error.unwrap_or(NetError::Closed);
+                if let NetError::Tls(failure) = error {
+                    rt.inner
+                        .audit(Kind::Net, me, &format!("endpoint {endpoint}: {failure}"));
+                }
                 release(&rt, me, &net, id, handle);
-                Err(net_error(ready.error.unwrap_or(NetError::Closed)))
+                Err(net_error(error))
             }
-            Ok(ready) if ready.open && ready.writable => Ok(i64::from(handle)),
+            Ok(ready) if ready.open && ready.writable => {
+                // A TLS stream's record says what the handshake settled.
+                if let Ok(info) = net.endpoint_info(id)
+                    && info.kind == "tls"
+                {
+                    rt.inner.audit(
+                        Kind::Net,
+                        me,
+                        &format!("endpoint {endpoint}: {}", info.state),
+                    );
+                }
+                Ok(i64::from(handle))
+            }
             Ok(_) if now >= deadline => {
                 release(&rt, me, &net, id, handle);
                 Err(Error::TimedOut)
