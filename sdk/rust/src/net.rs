@@ -98,6 +98,38 @@ impl TcpStream {
         })
     }
 
+    /// Connects to `host` on `port` as [`connect`](Self::connect) does,
+    /// then runs a TLS 1.3 handshake with a server whose certificate names
+    /// `server_name` (an empty name: `host`) and leads to a root of the
+    /// node's trust store; the hybrid X25519MLKEM768 group is offered
+    /// first. Reads and writes are then plaintext, and the end of the
+    /// stream is the server's `close_notify`. Fails with `Untrusted` when
+    /// the certificate does not check out, `TlsFailed` otherwise.
+    pub fn connect_tls(
+        cap: Handle,
+        host: &str,
+        port: u16,
+        server_name: &str,
+        timeout: Duration,
+    ) -> Result<TcpStream, Error> {
+        // SAFETY: `host` and `server_name` are readable for their lengths
+        // for the whole call.
+        let ret = unsafe {
+            crate::sys::net_connect_tls(
+                cap.raw(),
+                host.as_ptr(),
+                host.len(),
+                u32::from(port),
+                server_name.as_ptr(),
+                server_name.len(),
+                clamp_ns(duration_to_ns(timeout)),
+            )
+        };
+        check(ret).map(|raw| TcpStream {
+            handle: Handle(raw),
+        })
+    }
+
     /// The stream's handle.
     pub fn handle(&self) -> Handle {
         self.handle

@@ -31,7 +31,7 @@ fn serve() -> Error {
             continue;
         }
         let body = match url_of(&request).and_then(|url| fetch(&url)) {
-            Ok((status, body)) => answer(status, &body),
+            Ok(page) => answer(&page),
             Err(why) => {
                 aios_sdk::warn!("fetch: {why}");
                 answer_error(&why)
@@ -60,12 +60,33 @@ fn url_of(request: &Message) -> Result<String, String> {
     Err("no url".into())
 }
 
+/// What a GET brought back.
+struct Page {
+    status: u16,
+    body: Vec<u8>,
+    /// An https page's TLS session ("TLS 1.3, X25519MLKEM768, …").
+    tls: Option<String>,
+}
+
 /// GETs `url`: its status and body.
-fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
+fn fetch(url: &str) -> Result<Page, String> {
     let url = parse_url(url).map_err(|e| e.to_string())?;
     let cap = aios_sdk::net_cap("connect").ok_or("no connect capability")?;
-    let stream = TcpStream::connect(cap, url.host, url.port, NET_TIMEOUT)
-        .map_err(|e| format!("connect {}:{}: {e}", url.host, url.port))?;
+    let stream = if url.secure {
+        TcpStream::connect_tls(cap, url.host, url.port, url.host, NET_TIMEOUT)
+    } else {
+        TcpStream::connect(cap, url.host, url.port, NET_TIMEOUT)
+    }
+    .map_err(|e| format!("connect {}:{}: {e}", url.host, url.port))?;
+    let tls = if url.secure {
+        let state = stream
+            .info()
+            .map_err(|e| format!("endpoint info: {e}"))?
+            .state;
+        state.find("TLS ").map(|at| state[at..].to_string())
+    } else {
+        None
+    };
     stream
         .write_all(request(&url).as_bytes(), NET_TIMEOUT)
         .map_err(|e| format!("send: {e}"))?;
@@ -73,31 +94,45 @@ fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
         .read_to_end(MAX_RESPONSE, NET_TIMEOUT)
         .map_err(|e| format!("receive: {e}"))?;
     let response = parse_response(&bytes).map_err(|e| e.to_string())?;
-    Ok((response.status, response.body))
+    Ok(Page {
+        status: response.status,
+        body: response.body,
+        tls,
+    })
 }
 
-/// `{ status, bytes, body }` with the body's first [`BODY_TEXT`] bytes.
-fn answer(status: u16, body: &[u8]) -> Vec<u8> {
+/// `{ status, bytes, body[, tls] }` with the body's first [`BODY_TEXT`]
+/// bytes.
+fn answer(page: &Page) -> Vec<u8> {
+    let body = &page.body;
     let text = String::from_utf8_lossy(&body[..body.len().min(BODY_TEXT)]);
-    encode(u64::from(status), body.len() as u64, &text)
+    encode(
+        u64::from(page.status),
+        body.len() as u64,
+        &text,
+        page.tls.as_deref(),
+    )
 }
 
 /// A failed fetch: status 0 and the reason as the body.
 fn answer_error(why: &str) -> Vec<u8> {
-    encode(0, 0, why)
+    encode(0, 0, why, None)
 }
 
-fn encode(status: u64, bytes: u64, body: &str) -> Vec<u8> {
+fn encode(status: u64, bytes: u64, body: &str, tls: Option<&str>) -> Vec<u8> {
     let mut encoder = Encoder::new(Vec::new());
     // Writing into a Vec cannot fail.
     let _ = encoder
-        .map(3)
+        .map(if tls.is_some() { 4 } else { 3 })
         .and_then(|e| e.str("status"))
         .and_then(|e| e.u64(status))
         .and_then(|e| e.str("bytes"))
         .and_then(|e| e.u64(bytes))
         .and_then(|e| e.str("body"))
         .and_then(|e| e.str(body));
+    if let Some(tls) = tls {
+        let _ = encoder.str("tls").and_then(|e| e.str(tls));
+    }
     encoder.into_writer()
 }
 

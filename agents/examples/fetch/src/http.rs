@@ -7,12 +7,14 @@ use core::fmt;
 /// Most bytes of headers accepted.
 pub const MAX_HEADERS: usize = 16 * 1024;
 
-/// An `http://` URL's parts.
+/// An `http://` or `https://` URL's parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url<'a> {
+    /// `https://`: the stream is TLS, the certificate must name `host`.
+    pub secure: bool,
     /// Host name or address (IPv6 without its brackets).
     pub host: &'a str,
-    /// Port (80 unless given).
+    /// Port (80, or 443 for https, unless given).
     pub port: u16,
     /// Path and query, starting with `/`.
     pub path: &'a str,
@@ -21,7 +23,7 @@ pub struct Url<'a> {
 /// Why a URL or a response was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpError {
-    /// Not `http://HOST[:PORT][/PATH]`.
+    /// Not `http[s]://HOST[:PORT][/PATH]`.
     BadUrl(&'static str),
     /// The response is not HTTP/1.x or is cut short (what was wrong).
     BadResponse(&'static str),
@@ -36,16 +38,16 @@ impl fmt::Display for HttpError {
     }
 }
 
-/// Parses `http://HOST[:PORT][/PATH]`.
+/// Parses `http[s]://HOST[:PORT][/PATH]`.
 pub fn parse_url(url: &str) -> Result<Url<'_>, HttpError> {
-    if url.starts_with("https://") {
-        return Err(HttpError::BadUrl(
-            "https is not supported yet (no TLS in the node)",
-        ));
-    }
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or(HttpError::BadUrl("it must start with http://"))?;
+    let (secure, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        (None, None) => {
+            return Err(HttpError::BadUrl("it must start with http:// or https://"));
+        }
+    };
+    let default_port = if secure { 443 } else { 80 };
     let (authority, path) = match rest.find('/') {
         Some(at) => (&rest[..at], &rest[at..]),
         None => (rest, "/"),
@@ -58,7 +60,7 @@ pub fn parse_url(url: &str) -> Result<Url<'_>, HttpError> {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let (host, after) = v6.split_once(']').ok_or(HttpError::BadUrl("unclosed ["))?;
         match after {
-            "" => (host, 80),
+            "" => (host, default_port),
             _ => (
                 host,
                 port_of(
@@ -71,7 +73,7 @@ pub fn parse_url(url: &str) -> Result<Url<'_>, HttpError> {
     } else {
         match authority.rsplit_once(':') {
             Some((host, port)) => (host, port_of(port)?),
-            None => (authority, 80),
+            None => (authority, default_port),
         }
     };
     if host.is_empty() || host.contains('@') {
@@ -79,7 +81,12 @@ pub fn parse_url(url: &str) -> Result<Url<'_>, HttpError> {
             "no host (or user info, which is not supported)",
         ));
     }
-    Ok(Url { host, port, path })
+    Ok(Url {
+        secure,
+        host,
+        port,
+        path,
+    })
 }
 
 fn port_of(text: &str) -> Result<u16, HttpError> {
@@ -96,7 +103,7 @@ pub fn request(url: &Url<'_>) -> String {
     } else {
         url.host.to_string()
     };
-    let host = if url.port == 80 {
+    let host = if url.port == if url.secure { 443 } else { 80 } {
         host
     } else {
         format!("{host}:{}", url.port)
@@ -202,6 +209,7 @@ mod tests {
         assert_eq!(
             parse_url("http://10.0.2.100/hello.txt").unwrap(),
             Url {
+                secure: false,
                 host: "10.0.2.100",
                 port: 80,
                 path: "/hello.txt"
@@ -210,6 +218,7 @@ mod tests {
         assert_eq!(
             parse_url("http://example.org:8080").unwrap(),
             Url {
+                secure: false,
                 host: "example.org",
                 port: 8080,
                 path: "/"
@@ -218,6 +227,7 @@ mod tests {
         assert_eq!(
             parse_url("http://[fe80::1]:81/x?y=1").unwrap(),
             Url {
+                secure: false,
                 host: "fe80::1",
                 port: 81,
                 path: "/x?y=1"
@@ -236,9 +246,13 @@ mod tests {
             assert!(parse_url(bad).is_err(), "{bad}");
         }
         assert_eq!(
-            parse_url("https://example.org/").unwrap_err().to_string(),
-            "bad URL: https is not supported yet (no TLS in the node)"
+            parse_url("ftp://example.org/").unwrap_err().to_string(),
+            "bad URL: it must start with http:// or https://"
         );
+        let secure = parse_url("https://node.aios.test/page").unwrap();
+        assert_eq!((secure.secure, secure.port), (true, 443));
+        assert_eq!(parse_url("https://h:8443/").unwrap().port, 8443);
+        assert!(request(&secure).contains("\r\nHost: node.aios.test\r\n"));
     }
 
     #[test]

@@ -36,30 +36,43 @@ pub fn fetch(host: &mut impl Host, url: &str) -> Result<Vec<String>, Error> {
         }
         other => other?,
     };
-    let (status, bytes, text) =
-        fetched(&reply.body).ok_or(Error::Syscall(aios_abi::Error::MalformedPayload))?;
-    if status == 0 {
-        return Ok(vec![format!("fetch: {text}")]);
+    let page = fetched(&reply.body).ok_or(Error::Syscall(aios_abi::Error::MalformedPayload))?;
+    if page.status == 0 {
+        return Ok(vec![format!("fetch: {}", page.text)]);
     }
-    let mut out = vec![format!("HTTP {status}, {bytes} bytes")];
-    out.extend(text.lines().map(str::to_string));
+    let mut out = vec![format!("HTTP {}, {} bytes", page.status, page.bytes)];
+    out.extend(page.tls.map(|tls| format!("tls: {tls}")));
+    out.extend(page.text.lines().map(str::to_string));
     Ok(out)
 }
 
-/// The fetch agent's answer `{ status, bytes, body }`.
-fn fetched(body: &[u8]) -> Option<(u64, u64, String)> {
+/// The fetch agent's answer `{ status, bytes, body, tls? }`.
+struct Fetched {
+    status: u64,
+    bytes: u64,
+    text: String,
+    tls: Option<String>,
+}
+
+fn fetched(body: &[u8]) -> Option<Fetched> {
     let mut decoder = aios_sdk::minicbor::Decoder::new(body);
     let entries = decoder.map().ok()??;
-    let (mut status, mut bytes, mut text) = (None, None, None);
+    let (mut status, mut bytes, mut text, mut tls) = (None, None, None, None);
     for _ in 0..entries {
         match decoder.str().ok()? {
             "status" => status = decoder.u64().ok(),
             "bytes" => bytes = decoder.u64().ok(),
             "body" => text = decoder.str().ok().map(str::to_string),
+            "tls" => tls = decoder.str().ok().map(str::to_string),
             _ => decoder.skip().ok()?,
         }
     }
-    Some((status?, bytes?, text?))
+    Some(Fetched {
+        status: status?,
+        bytes: bytes?,
+        text: text?,
+        tls,
+    })
 }
 
 /// The `net` output, one string per line.

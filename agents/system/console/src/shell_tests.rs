@@ -284,6 +284,40 @@ fn fetch_prints_the_status_and_the_text() {
 }
 
 #[test]
+fn an_https_fetch_prints_the_tls_session_under_the_status() {
+    let mut host = FakeHost::new();
+    host.semantic
+        .intents
+        .push(("net.fetch".to_string(), Some(9)));
+    let mut encoder = aios_sdk::minicbor::Encoder::new(Vec::new());
+    let _ = encoder
+        .map(4)
+        .and_then(|e| e.str("status"))
+        .and_then(|e| e.u64(200))
+        .and_then(|e| e.str("bytes"))
+        .and_then(|e| e.u64(3))
+        .and_then(|e| e.str("body"))
+        .and_then(|e| e.str("hi\n"))
+        .and_then(|e| e.str("tls"))
+        .and_then(|e| e.str("TLS 1.3, X25519MLKEM768, TLS_CHACHA20_POLY1305_SHA256"));
+    host.semantic.reply_body = Some(encoder.into_writer());
+    let (shell, _) = session(host, &["fetch https://node.aios.test/\n"]);
+    let out = lines(&shell);
+    let at = out
+        .iter()
+        .position(|l| l == "fetch https://node.aios.test/")
+        .unwrap();
+    assert_eq!(
+        out[at + 1..at + 4],
+        [
+            "HTTP 200, 3 bytes",
+            "tls: TLS 1.3, X25519MLKEM768, TLS_CHACHA20_POLY1305_SHA256",
+            "hi"
+        ]
+    );
+}
+
+#[test]
 fn fetch_without_the_agent_says_what_to_do() {
     let (shell, _) = session(FakeHost::new(), &["fetch http://h/\n"]);
     assert!(
