@@ -1,0 +1,172 @@
+//! `tls-peer`: what the networking tests need on the host side of TLS.
+//!
+//! - `tls-peer pki DIR NAME...` writes a development certificate
+//!   authority (`ca.pem`), a server certificate for the NAMEs (DNS names
+//!   or IP addresses) signed by it (`server.pem`, key `server.key`), and a
+//!   second, unrelated authority's server certificate for the same names
+//!   (`stranger.pem`, `stranger.key`): a server nobody should trust.
+//! - `tls-peer serve CERT KEY RESPONSE LOG` is an HTTPS server for one
+//!   connection on standard input and output (QEMU's `guestfwd=…-cmd:`
+//!   starts one per connection): the TLS 1.3 handshake with rustls on
+//!   aws-lc-rs (X25519MLKEM768 preferred), the request read to its blank
+//!   line, the bytes of RESPONSE written back, then `close_notify`. It
+//!   appends what was negotiated and the request line to LOG, or why the
+//!   handshake failed.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("pki") if args.len() >= 3 => pki(Path::new(&args[1]), &args[2..]),
+        Some("serve") if args.len() == 5 => serve(&args[1], &args[2], &args[3], &args[4]),
+        _ => Err("usage: tls-peer pki DIR NAME... | tls-peer serve CERT KEY RESPONSE LOG".into()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            eprintln!("tls-peer: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An authority: its certificate in PEM and what signs with its key.
+fn authority(name: &str) -> Result<(String, Issuer<'static, KeyPair>), String> {
+    let key = KeyPair::generate().map_err(|e| format!("CA key: {e}"))?;
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, name);
+    let certificate = params
+        .self_signed(&key)
+        .map_err(|e| format!("CA certificate: {e}"))?;
+    Ok((certificate.pem(), Issuer::new(params, key)))
+}
+
+/// A server certificate for `names` signed by `issuer`: (certificate PEM,
+/// key PEM).
+fn leaf(names: &[String], issuer: &Issuer<'_, KeyPair>) -> Result<(String, String), String> {
+    let key = KeyPair::generate().map_err(|e| format!("server key: {e}"))?;
+    let params = CertificateParams::new(names.to_vec()).map_err(|e| format!("names: {e}"))?;
+    let certificate = params
+        .signed_by(&key, issuer)
+        .map_err(|e| format!("server certificate: {e}"))?;
+    Ok((certificate.pem(), key.serialize_pem()))
+}
+
+fn pki(dir: &Path, names: &[String]) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let (ca, issuer) = authority("AIOS development CA")?;
+    let (server, server_key) = leaf(names, &issuer)?;
+    let (_, stranger_issuer) = authority("A CA nobody trusts")?;
+    let (stranger, stranger_key) = leaf(names, &stranger_issuer)?;
+    for (file, text) in [
+        ("ca.pem", &ca),
+        ("server.pem", &server),
+        ("server.key", &server_key),
+        ("stranger.pem", &stranger),
+        ("stranger.key", &stranger_key),
+    ] {
+        let path = dir.join(file);
+        fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Standard input and output as one byte stream.
+struct Stdio;
+
+impl Read for Stdio {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        io::stdin().read(buf)
+    }
+}
+
+impl Write for Stdio {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        io::stdout().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        io::stdout().flush()
+    }
+}
+
+fn serve(cert: &str, key: &str, response: &str, log: &str) -> Result<(), String> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect())
+        .map_err(|e| format!("{cert}: {e}"))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{key}: {e}"))?;
+    let response = fs::read(response).map_err(|e| format!("{response}: {e}"))?;
+    let config = rustls::ServerConfig::builder_with_protocol_versions(&[&rustls::version::TLS13])
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| format!("server config: {e}"))?;
+    let mut connection =
+        rustls::ServerConnection::new(Arc::new(config)).map_err(|e| e.to_string())?;
+    let mut stdio = Stdio;
+    let outcome = answer(
+        &mut rustls::Stream::new(&mut connection, &mut stdio),
+        &response,
+    );
+    let line = match &outcome {
+        Ok(request) => format!(
+            "group={} suite={} request={request:?}\n",
+            connection
+                .negotiated_key_exchange_group()
+                .map_or("none".to_string(), |g| format!("{:?}", g.name())),
+            connection
+                .negotiated_cipher_suite()
+                .map_or("none".to_string(), |s| format!("{:?}", s.suite())),
+        ),
+        Err(why) => format!("failed: {why}\n"),
+    };
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .and_then(|mut file| file.write_all(line.as_bytes()))
+        .map_err(|e| format!("{log}: {e}"))?;
+    outcome.map(drop)
+}
+
+/// Reads the request to its blank line, writes `response` and closes with
+/// `close_notify`; returns the request line.
+fn answer(
+    stream: &mut rustls::Stream<'_, rustls::ServerConnection, Stdio>,
+    response: &[u8],
+) -> Result<String, String> {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        let read = stream.read(&mut buf).map_err(|e| format!("read: {e}"))?;
+        if read == 0 {
+            return Err("the client left before its request ended".into());
+        }
+        request.extend_from_slice(&buf[..read]);
+        if request.len() > 64 * 1024 {
+            return Err("request headers too long".into());
+        }
+    }
+    stream
+        .write_all(response)
+        .map_err(|e| format!("write: {e}"))?;
+    stream.conn.send_close_notify();
+    stream.flush().map_err(|e| format!("flush: {e}"))?;
+    while stream.conn.wants_write() {
+        stream
+            .conn
+            .write_tls(stream.sock)
+            .map_err(|e| format!("close: {e}"))?;
+    }
+    stream.sock.flush().map_err(|e| format!("close: {e}"))?;
+    let text = String::from_utf8_lossy(&request);
+    Ok(text.lines().next().unwrap_or("").to_string())
+}
