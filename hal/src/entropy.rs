@@ -72,7 +72,7 @@ pub fn sample(source: Source) -> Option<u64> {
     }
 }
 
-/// Intel's guidance: RDRAND fails only transiently, 10 retries suffice;
+/// Intel's guidance: RDRAND fails only transiently (10 tries suffice);
 /// RDSEED may fail for longer under contention, so it retries more, with
 /// a pause between tries.
 const RDRAND_TRIES: usize = 32;
