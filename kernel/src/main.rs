@@ -15,6 +15,7 @@ mod console;
 mod log;
 mod net;
 mod power;
+mod random;
 mod storage;
 mod storage_bench;
 mod system;
@@ -55,6 +56,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
         (boot_cpu.frames.total * 4096) >> 20,
         (boot_cpu.frames.free * 4096) >> 20
     );
+    random::init();
 
     let cpus_present = start_cpus(info, !cmdline.has_flag("nosmp"));
     aios_hal::finish_boot();

@@ -58,12 +58,18 @@ impl Platform for KernelPlatform {
 
     fn random_seed(&self) -> [u8; 32] {
         let mut seed = [0u8; 32];
-        let source = aios_hal::entropy::fill(&mut seed);
-        if source == aios_hal::entropy::Source::TscJitter {
-            crate::log::write(
+        match crate::random::fill(&mut seed) {
+            Ok(()) if crate::random::status().is_weak() => crate::log::write(
                 crate::log::Level::Warn,
-                format_args!("audit: no RDSEED/RDRAND; node key seeded from TSC jitter"),
-            );
+                format_args!("audit: the node key comes from the weak (TSC jitter) generator"),
+            ),
+            Ok(()) => {}
+            // The runtime cannot run without a key; an all-zero seed is
+            // at least plainly not secret, and said so.
+            Err(e) => crate::log::write(
+                crate::log::Level::Error,
+                format_args!("audit: no random numbers ({e}); the node key is not secret"),
+            ),
         }
         seed
     }

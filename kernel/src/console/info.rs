@@ -51,6 +51,7 @@ pub(super) fn run() {
         sys.boot_cpu.calibration.tsc_hz / 1_000_000,
         aios_hal::clock::tsc_to_ns(sys.boot_ticks) / 1_000_000
     );
+    println!("random: {}", crate::random::status());
     match sys.boot_info.boot_path {
         aios_bootinfo::BootPath::Pvh => println!("boot: pvh unverified"),
         aios_bootinfo::BootPath::Uefi => println!(

@@ -15,6 +15,7 @@ mod ipc_tests;
 mod memory_tests;
 mod net_frames;
 mod net_tests;
+mod random_tests;
 pub mod remote;
 mod smp_tests;
 mod store_tests;
@@ -61,6 +62,7 @@ const SUITES: &[&[KTest]] = &[
     memory_tests::TESTS,
     interrupt_tests::TESTS,
     clock_tests::TESTS,
+    random_tests::TESTS,
     smp_tests::TESTS,
     acpi_tests::TESTS,
     agent_tests::TESTS,

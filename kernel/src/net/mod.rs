@@ -52,8 +52,13 @@ pub fn nics() -> &'static [Nic] {
 /// returns it, or `None` without an interface or with bad settings.
 pub fn start(cmdline: &crate::cmdline::Cmdline) -> Option<Arc<Net>> {
     let nic = nics().first()?.clone();
+    // The stack's seed picks TCP initial sequence numbers, ephemeral ports
+    // and DHCP transaction ids: predictable ones invite spoofing.
     let mut seed = [0u8; 8];
-    aios_hal::entropy::fill(&mut seed);
+    if let Err(e) = crate::random::fill(&mut seed) {
+        crate::error!("net: no random numbers ({}); the network stays off", e);
+        return None;
+    }
     let config = match Config::parse(
         cmdline.value("net.ip"),
         cmdline.value("net.dns"),
