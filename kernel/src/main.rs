@@ -110,6 +110,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // the interfaces with raw frames of their own.
     if let (Some(net), Some(runtime)) = (net::start(&cmdline), runtime) {
         runtime.attach_network(net);
+        net::attach_tls(runtime, bundle);
     }
     if let Some(runtime) = runtime {
         agents::start_boot_agents(runtime);

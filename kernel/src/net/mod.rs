@@ -10,6 +10,9 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use spin::Once;
 
+mod tls;
+pub use tls::attach as attach_tls;
+
 static NICS: Once<Vec<Nic>> = Once::new();
 static SERVICE: Once<Arc<Net>> = Once::new();
 /// Set by the interface's interrupt: frames arrived or left.

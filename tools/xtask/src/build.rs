@@ -65,22 +65,27 @@ pub fn bundle(paths: &Paths) -> Result<Vec<u8>, Error> {
 }
 
 /// The boot bundle, also written to `target/aios/bundle.bin`: `motd`,
-/// `policy.aios`, one
+/// `policy.aios`, `tls/trust.pem` (see [`trust_store`]), one
 /// `agents/<name>.aimg` per agent signed with `key`, and
 /// `boot-manifest.cbor` trusting `key` as the agents' publisher.
 fn bundle_signed_by(paths: &Paths, key: &Key) -> Result<Vec<u8>, Error> {
     let agents = agents::build(paths, &key.seed)?;
     let policy = boot_policy(paths)?;
+    let trust = trust_store(paths)?;
     let mut builder = aios_bundle::BundleBuilder::new();
-    let entries = [("motd", MOTD.as_bytes()), (POLICY_ENTRY, policy.as_bytes())]
-        .into_iter()
-        .chain(
-            agents
-                .images
-                .iter()
-                .map(|(entry, image)| (entry.as_str(), image.as_slice())),
-        )
-        .chain([(BOOT_MANIFEST_ENTRY, agents.boot_manifest.as_slice())]);
+    let entries = [
+        ("motd", MOTD.as_bytes()),
+        (POLICY_ENTRY, policy.as_bytes()),
+        (TRUST_ENTRY, trust.as_slice()),
+    ]
+    .into_iter()
+    .chain(
+        agents
+            .images
+            .iter()
+            .map(|(entry, image)| (entry.as_str(), image.as_slice())),
+    )
+    .chain([(BOOT_MANIFEST_ENTRY, agents.boot_manifest.as_slice())]);
     for (name, data) in entries {
         builder
             .add(name, data)
@@ -95,6 +100,34 @@ fn bundle_signed_by(paths: &Paths, key: &Key) -> Result<Vec<u8>, Error> {
 
 /// The bundle entry the kernel reads its boot policy from.
 const POLICY_ENTRY: &str = "policy.aios";
+/// The bundle entry with the roots agents' TLS streams trust (the
+/// runtime's `TRUST_STORE`).
+const TRUST_ENTRY: &str = "tls/trust.pem";
+/// The host's public roots (Debian's `ca-certificates`), where it has them.
+const HOST_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// The development PKI's directory (`tls-peer pki` writes it).
+pub fn pki_dir(paths: &Paths) -> PathBuf {
+    paths.aios.join("pki")
+}
+
+/// The roots the node trusts: the host's public roots, so agents reach
+/// the same HTTPS servers the host does, and the development CA if one
+/// was made (its servers are the tests' and the local node's).
+fn trust_store(paths: &Paths) -> Result<Vec<u8>, Error> {
+    let mut pem = Vec::new();
+    for path in [PathBuf::from(HOST_ROOTS), pki_dir(paths).join("ca.pem")] {
+        match fs::read(&path) {
+            Ok(bytes) => {
+                pem.extend_from_slice(&bytes);
+                pem.push(b'\n');
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    Ok(pem)
+}
 
 /// `policy/boot.aios`, checked by compiling it here so that a broken
 /// policy fails the build rather than falling back at boot.

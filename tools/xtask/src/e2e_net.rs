@@ -10,6 +10,11 @@
 //!   that reads the request's header, keeps it for the check, and only
 //!   then writes a canned HTTP response), and an unreachable server gives
 //!   a clear error;
+//! - the same agent GETs the page over HTTPS from `tls-peer` (rustls on
+//!   aws-lc-rs, not our TLS) behind 10.0.2.101:443: the hybrid group
+//!   X25519MLKEM768 is negotiated, as both ends report; a server whose
+//!   certificate comes from a CA the bundle does not trust
+//!   (10.0.2.102:443) is refused as untrusted; the audit log names both;
 //! - the `tcp-echo` agent listens on port 7, reached from the host through
 //!   a host forward on 127.0.0.1: 64 KiB come back intact;
 //! - the audit log names who connected where, and who accepted whom.
@@ -28,6 +33,7 @@ use crate::nics::Nic;
 use crate::paths::Paths;
 use crate::report::Checks;
 use crate::serial::{Session, Wait};
+use crate::tls_peer::Peer;
 
 const READY: Duration = Duration::from_secs(60);
 const STEP: Duration = Duration::from_secs(60);
@@ -35,11 +41,15 @@ const STEP: Duration = Duration::from_secs(60);
 const PAGE: &str = "hello from the host\nsecond line of the page\n";
 /// Where the guest finds the host's page server.
 const PAGE_URL: &str = "http://10.0.2.100/hello.txt";
+/// The same page over HTTPS from a server the bundle trusts.
+const SECURE_URL: &str = "https://10.0.2.101/hello.txt";
+/// A server whose certificate comes from a CA nobody trusts.
+const STRANGER_URL: &str = "https://10.0.2.102/hello.txt";
 /// Bytes sent through the echo server.
 const ECHO_BYTES: usize = 64 * 1024;
 
 /// Runs the scenario on each NIC and records its checks.
-pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
+pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error> {
     let dir = paths.aios.join("e2e-net");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let response = dir.join("hello.http");
@@ -51,6 +61,17 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     let server = dir.join("serve.sh");
     std::fs::write(&server, PAGE_SERVER).map_err(|e| Error::io(&server, e))?;
     let request = dir.join("request.txt");
+    let tls_log = dir.join("tls-peer.log");
+    let serve = |cert: &str, key: &str| {
+        format!(
+            "cmd:{} serve {} {} {} {}",
+            peer.binary.display(),
+            peer.pki.join(cert).display(),
+            peer.pki.join(key).display(),
+            response.display(),
+            tls_log.display()
+        )
+    };
     for (index, card) in Nic::ALL.into_iter().enumerate() {
         let nic = card.name();
         println!("xtask: [{}/2] e2e networking on {nic} …", index + 1);
@@ -64,11 +85,25 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
                 request.display(),
                 response.display()
             ),
+            format!(
+                "guestfwd=tcp:10.0.2.101:443-{}",
+                serve("server.pem", "server.key")
+            ),
+            format!(
+                "guestfwd=tcp:10.0.2.102:443-{}",
+                serve("stranger.pem", "stranger.key")
+            ),
         ];
         machine.extra.extend(card.qemu_args_with("net0", &forwards));
         let mut session = Session::spawn(&machine, false)?;
         let _ = std::fs::remove_file(&request);
-        let outcome = scenario(&mut session, checks, nic, echo_port, &request);
+        let _ = std::fs::remove_file(&tls_log);
+        let outcome = scenario(&mut session, checks, nic, echo_port, &request)
+            .and_then(|()| match nic {
+                "virtio" => secure(&mut session, checks, &tls_log),
+                _ => Ok(()),
+            })
+            .and_then(|()| power_off(&mut session, checks, nic));
         let log = session.save_log(&paths.logs(), &format!("e2e-net-{nic}"))?;
         if let Err(why) = outcome {
             checks.record(
@@ -174,7 +209,7 @@ fn scenario(
         || lost.clone(),
     );
     if nic != "virtio" {
-        return power_off(s, checks, nic);
+        return Ok(());
     }
 
     expect(s, "spawn fetch", "fetch spawned", |l| {
@@ -244,7 +279,59 @@ fn scenario(
         "the audit log names who connected where and who accepted whom",
         connect.and(accept).map(drop),
     );
-    power_off(s, checks, nic)
+    Ok(())
+}
+
+/// HTTPS: the page from the trusted server with the hybrid group, both
+/// ends agreeing; the stranger refused as untrusted; the audit records.
+fn secure(s: &mut Session, checks: &mut Checks, tls_log: &Path) -> Result<(), String> {
+    let status = expect(s, &format!("fetch {SECURE_URL}"), "https status", |l| {
+        l.starts_with("HTTP ") || l.starts_with("fetch: ")
+    })?;
+    let tls = found(s.wait_for(STEP, |l| l.starts_with("tls: ")), "tls line");
+    let first = found(
+        s.wait_for(STEP, |l| l.starts_with("hello from")),
+        "page text",
+    );
+    checks.expect(
+        "the fetch agent GETs the page over HTTPS from a server on the host",
+        status == format!("HTTP 200, {} bytes", PAGE.len())
+            && first.as_deref() == Ok("hello from the host"),
+        || format!("{status} / {first:?}"),
+    );
+    let peer_says = std::fs::read_to_string(tls_log).unwrap_or_default();
+    checks.expect(
+        "both ends report X25519MLKEM768: the node, and rustls on aws-lc-rs serving it",
+        tls.as_deref()
+            .is_ok_and(|l| l.starts_with("tls: TLS 1.3, X25519MLKEM768, "))
+            && peer_says.contains("group=X25519MLKEM768 ")
+            && peer_says.contains("request=\"GET /hello.txt HTTP/1.1\""),
+        || format!("node: {tls:?}; tls-peer: {peer_says:?}"),
+    );
+    let refused = expect(s, &format!("fetch {STRANGER_URL}"), "fetch error", |l| {
+        l.starts_with("fetch: ") || l.starts_with("HTTP ")
+    })?;
+    checks.expect(
+        "a server whose certificate no trusted CA issued is refused as untrusted",
+        refused.starts_with("fetch: connect 10.0.2.102:443: TLS peer not trusted"),
+        || refused.clone(),
+    );
+    send(s, "audit tail 8")?;
+    let settled = found(
+        s.wait_for(STEP, |l| l.contains("TLS 1.3, X25519MLKEM768, ")),
+        "handshake record",
+    );
+    let untrusted = found(
+        s.wait_for(STEP, |l| {
+            l.contains("TLS: the peer's certificate is not trusted")
+        }),
+        "refusal record",
+    );
+    checks.record(
+        "the audit log names the group a TLS stream settled and why one was refused",
+        settled.and(untrusted).map(drop),
+    );
+    Ok(())
 }
 
 fn power_off(s: &mut Session, checks: &mut Checks, nic: &str) -> Result<(), String> {

@@ -28,6 +28,7 @@ mod run;
 mod serial;
 mod setup;
 mod test;
+mod tls_peer;
 
 use std::process::ExitCode;
 

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{agents, e2e, e2e_agents, e2e_ai, e2e_ipc, e2e_net, e2e_store, ktest, setup};
+use crate::{agents, e2e, e2e_agents, e2e_ai, e2e_ipc, e2e_net, e2e_store, ktest, setup, tls_peer};
 
 const TIERS: usize = 10;
 
@@ -100,8 +100,10 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
 
     tier(10, "end to end, networking", || {
         build::kernel(paths, Kernel::Production)?;
+        // The development CA must exist before the bundle that trusts it.
+        let peer = tls_peer::ensure(paths)?;
         build::bundle(paths)?;
-        checked(total, |checks| e2e_net::run(paths, checks))
+        checked(total, |checks| e2e_net::run(paths, &peer, checks))
     })
 }
 
