@@ -23,7 +23,7 @@ mod table;
 
 pub use error::Error;
 pub use handle::Handle;
-pub use syscall::{RESERVED, SELF, SYSCALLS, Syscall, ValType, send_flags};
+pub use syscall::{API_OPERATIONS, RESERVED, SELF, SYSCALLS, Syscall, ValType, send_flags};
 
 /// The Wasm import module every syscall lives in.
 pub const MODULE: &str = "aios";

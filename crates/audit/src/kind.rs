@@ -31,11 +31,13 @@ pub enum Kind {
     /// An agent opened a network endpoint: connected, listened, accepted
     /// or bound.
     Net,
+    /// A request to the node's API: the token, what it asked, the answer.
+    Api,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Boot,
         Kind::Spawn,
         Kind::Exit,
@@ -49,6 +51,7 @@ impl Kind {
         Kind::ImageRefused,
         Kind::Checkpoint,
         Kind::Net,
+        Kind::Api,
     ];
 
     /// The kind's code in the record format.
@@ -67,6 +70,7 @@ impl Kind {
             Kind::ImageRefused => 10,
             Kind::Checkpoint => 11,
             Kind::Net => 12,
+            Kind::Api => 13,
         }
     }
 
@@ -91,6 +95,7 @@ impl Kind {
             Kind::ImageRefused => "image-refused",
             Kind::Checkpoint => "checkpoint",
             Kind::Net => "net",
+            Kind::Api => "api",
         }
     }
 }

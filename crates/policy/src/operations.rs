@@ -1,12 +1,15 @@
-//! The operation names a rule may name exactly: the ABI's syscalls.
+//! The operation names a rule may name exactly: the ABI's syscalls and
+//! the node API's operations.
 
-use aios_abi::{RESERVED, SYSCALLS};
+use aios_abi::{API_OPERATIONS, RESERVED, SYSCALLS};
 
 /// Whether `name` is a syscall of the ABI, defined now or reserved for a
 /// later subsystem. Rejecting other exact names turns a typo such as
 /// `agent_spwn` into a compile error instead of a rule that never applies.
 pub(crate) fn is_known(name: &str) -> bool {
-    SYSCALLS.iter().any(|syscall| syscall.name == name) || RESERVED.contains(&name)
+    SYSCALLS.iter().any(|syscall| syscall.name == name)
+        || RESERVED.contains(&name)
+        || API_OPERATIONS.contains(&name)
 }
 
 /// Every name [`is_known`] accepts.
@@ -15,4 +18,5 @@ pub fn known_operations() -> impl Iterator<Item = &'static str> {
         .iter()
         .map(|syscall| syscall.name)
         .chain(RESERVED.iter().copied())
+        .chain(API_OPERATIONS.iter().copied())
 }

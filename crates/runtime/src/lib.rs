@@ -13,6 +13,7 @@
 extern crate alloc;
 
 mod ai;
+mod api;
 mod error;
 mod exec;
 mod guard;

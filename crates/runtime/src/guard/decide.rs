@@ -63,7 +63,38 @@ impl Inner {
         op: Operation<'_>,
         cache: &super::DecisionCache,
     ) -> Result<(), Error> {
-        let (decision, reusable, generation) = {
+        let (decision, reusable, generation) = self.evaluate(subject, op);
+        match decision.effect {
+            Effect::Allow => {
+                if reusable {
+                    cache.remember(&op, generation);
+                }
+                Ok(())
+            }
+            Effect::Audit => {
+                self.audit(Kind::PolicyAudit, me, &describe(subject, op, decision.line));
+                self.policy_event(me, op, PolicyEffect::Audit);
+                Ok(())
+            }
+            Effect::Deny => {
+                self.audit(Kind::Denial, me, &describe(subject, op, decision.line));
+                self.policy_event(me, op, PolicyEffect::Deny);
+                self.count_denial(me);
+                Err(Error::PolicyDenied)
+            }
+            Effect::RequireApproval(approver) => self.ask_approval(me, subject, op, &approver),
+        }
+    }
+
+    /// The policy's decision on `subject` doing `op`, whether it holds for
+    /// every later `op` until the policy changes, and the generation it
+    /// was made under.
+    pub(crate) fn evaluate(
+        &self,
+        subject: &Subject,
+        op: Operation<'_>,
+    ) -> (aios_policy::Decision, bool, u64) {
+        {
             let mut state = self.guard.policy.lock();
             let state = &mut *state;
             let mut buffer;
@@ -104,26 +135,6 @@ impl Inner {
             let generation = self.guard.generation.current();
             let (decision, reusable) = state.policy.evaluate_reusable(&request, &mut state.rates);
             (decision, reusable, generation)
-        };
-        match decision.effect {
-            Effect::Allow => {
-                if reusable {
-                    cache.remember(&op, generation);
-                }
-                Ok(())
-            }
-            Effect::Audit => {
-                self.audit(Kind::PolicyAudit, me, &describe(subject, op, decision.line));
-                self.policy_event(me, op, PolicyEffect::Audit);
-                Ok(())
-            }
-            Effect::Deny => {
-                self.audit(Kind::Denial, me, &describe(subject, op, decision.line));
-                self.policy_event(me, op, PolicyEffect::Deny);
-                self.count_denial(me);
-                Err(Error::PolicyDenied)
-            }
-            Effect::RequireApproval(approver) => self.ask_approval(me, subject, op, &approver),
         }
     }
 

@@ -11,7 +11,7 @@ mod events;
 
 pub(crate) use approval::Approvals;
 pub(crate) use cache::{DecisionCache, Generation};
-pub(crate) use decide::{Operation, Subject};
+pub(crate) use decide::{Operation, Subject, describe};
 pub(crate) use events::Subscriptions;
 
 use crate::Inner;

@@ -1,0 +1,21 @@
+//! The node's HTTPS API: requests parsed from untrusted bytes
+//! ([`http`]), bearer tokens bound to scopes ([`tokens`]), the routes and
+//! what they need ([`routes`]), metrics in the Prometheus text format
+//! ([`prometheus`]), and the [`Server`] over the network service's TLS
+//! endpoints. The node itself is behind the [`Node`] trait: the kernel
+//! implements it over the runtime, which decides every request with its
+//! policy and audits it. See `docs/api.md`.
+#![no_std]
+
+extern crate alloc;
+
+pub mod http;
+mod json;
+pub mod prometheus;
+pub mod routes;
+mod server;
+pub mod tokens;
+
+pub use routes::{AgentRow, Denied, Health, Node};
+pub use server::{MAX_CONNECTIONS, Progress, REQUEST_TIMEOUT_NS, Server};
+pub use tokens::{Grant, Tokens};
