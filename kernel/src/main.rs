@@ -8,6 +8,7 @@ extern crate alloc;
 mod acpi;
 mod agents;
 mod ai_bench;
+mod api;
 mod bench;
 mod blk;
 mod cmdline;
@@ -109,8 +110,9 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // The network service starts after the in-kernel tests, which drive
     // the interfaces with raw frames of their own.
     if let (Some(net), Some(runtime)) = (net::start(&cmdline), runtime) {
-        runtime.attach_network(net);
         net::attach_tls(runtime, bundle);
+        api::start(&net, bundle);
+        runtime.attach_network(net);
     }
     if let Some(runtime) = runtime {
         agents::start_boot_agents(runtime);

@@ -11,7 +11,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use spin::Once;
 
 mod tls;
-pub use tls::attach as attach_tls;
+pub use tls::{attach as attach_tls, crypto as tls_crypto, wall_clock};
 
 static NICS: Once<Vec<Nic>> = Once::new();
 static SERVICE: Once<Arc<Net>> = Once::new();
@@ -123,6 +123,7 @@ pub fn step() -> bool {
     if let Some(runtime) = crate::agents::runtime() {
         runtime.network_moved();
     }
+    crate::api::step(net, now);
     if let Some(lease) = net.lease_change() {
         match lease {
             Some(lease) => crate::info!(

@@ -4,7 +4,12 @@
 //!   authority (`ca.pem`), a server certificate for the NAMEs (DNS names
 //!   or IP addresses) signed by it (`server.pem`, key `server.key`), and a
 //!   second, unrelated authority's server certificate for the same names
-//!   (`stranger.pem`, `stranger.key`): a server nobody should trust.
+//!   (`stranger.pem`, `stranger.key`): a server nobody should trust. It
+//!   also makes the node's own certificate from the CA (`node.pem`,
+//!   `node.key`, for the API as the host reaches it: 127.0.0.1,
+//!   localhost, and 10.0.2.15 inside), and an API token with every scope:
+//!   its secret in `api-token`, its line for the bundle's token file in
+//!   `api-tokens`.
 //! - `tls-peer serve CERT KEY RESPONSE LOG` is an HTTPS server for one
 //!   connection on standard input and output (QEMU's `guestfwd=…-cmd:`
 //!   starts one per connection): the TLS 1.3 handshake with rustls on
@@ -68,12 +73,31 @@ fn pki(dir: &Path, names: &[String]) -> Result<(), String> {
     let (server, server_key) = leaf(names, &issuer)?;
     let (_, stranger_issuer) = authority("A CA nobody trusts")?;
     let (stranger, stranger_key) = leaf(names, &stranger_issuer)?;
+    let node_names = ["127.0.0.1", "localhost", "10.0.2.15"].map(String::from);
+    let (node, node_key) = leaf(&node_names, &issuer)?;
+    let mut secret = [0u8; 32];
+    rustls::crypto::aws_lc_rs::default_provider()
+        .secure_random
+        .fill(&mut secret)
+        .map_err(|_| "no random bytes for the API token".to_string())?;
+    let mut tokens = aios_api::Tokens::default();
+    let token = tokens
+        .mint("admin", vec!["*".to_string()], secret)
+        .map_err(|e| format!("API token: {e}"))?;
+    let token_line = format!(
+        "# The development node's API tokens: NAME SHA256 SCOPES.\nadmin {} *\n",
+        aios_api::tokens::hex(&aios_api::tokens::hash(&token))
+    );
     for (file, text) in [
         ("ca.pem", &ca),
         ("server.pem", &server),
         ("server.key", &server_key),
         ("stranger.pem", &stranger),
         ("stranger.key", &stranger_key),
+        ("node.pem", &node),
+        ("node.key", &node_key),
+        ("api-token", &token),
+        ("api-tokens", &token_line),
     ] {
         let path = dir.join(file);
         fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -72,6 +72,7 @@ fn bundle_signed_by(paths: &Paths, key: &Key) -> Result<Vec<u8>, Error> {
     let agents = agents::build(paths, &key.seed)?;
     let policy = boot_policy(paths)?;
     let trust = trust_store(paths)?;
+    let node_api = node_api(paths)?;
     let mut builder = aios_bundle::BundleBuilder::new();
     let entries = [
         ("motd", MOTD.as_bytes()),
@@ -79,6 +80,11 @@ fn bundle_signed_by(paths: &Paths, key: &Key) -> Result<Vec<u8>, Error> {
         (TRUST_ENTRY, trust.as_slice()),
     ]
     .into_iter()
+    .chain(
+        node_api
+            .iter()
+            .map(|(entry, bytes)| (*entry, bytes.as_slice())),
+    )
     .chain(
         agents
             .images
@@ -109,6 +115,27 @@ const HOST_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
 /// The development PKI's directory (`tls-peer pki` writes it).
 pub fn pki_dir(paths: &Paths) -> PathBuf {
     paths.aios.join("pki")
+}
+
+/// The node's API credentials and tokens from the development PKI, as
+/// bundle entries, if `tls-peer pki` made them: without them the node
+/// serves no API (and says so at boot).
+fn node_api(paths: &Paths) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+    let pki = pki_dir(paths);
+    let mut entries = Vec::new();
+    for (entry, file) in [
+        ("tls/node.pem", "node.pem"),
+        ("tls/node.key", "node.key"),
+        ("api/tokens", "api-tokens"),
+    ] {
+        let path = pki.join(file);
+        match fs::read(&path) {
+            Ok(bytes) => entries.push((entry, bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    Ok(entries)
 }
 
 /// The roots the node trusts: the host's public roots, so agents reach

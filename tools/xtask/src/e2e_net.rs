@@ -15,6 +15,10 @@
 //!   X25519MLKEM768 is negotiated, as both ends report; a server whose
 //!   certificate comes from a CA the bundle does not trust
 //!   (10.0.2.102:443) is refused as untrusted; the audit log names both;
+//! - the node's API over HTTPS through a host forward on 127.0.0.1, as
+//!   curl sees it with the development CA: `/health` without a token,
+//!   `/metrics` refused without one and given with one (and accepted by
+//!   `promtool check metrics`), `/v1/agents`, and the audit records;
 //! - the `tcp-echo` agent listens on port 7, reached from the host through
 //!   a host forward on 127.0.0.1: 64 KiB come back intact;
 //! - the audit log names who connected where, and who accepted whom.
@@ -76,9 +80,11 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
         let nic = card.name();
         println!("xtask: [{}/2] e2e networking on {nic} …", index + 1);
         let echo_port = free_port().map_err(|e| Error::io(Path::new("127.0.0.1"), e))?;
+        let api_port = free_port().map_err(|e| Error::io(Path::new("127.0.0.1"), e))?;
         let mut machine = crate::e2e::production_pvh(paths);
         let forwards = [
             format!("hostfwd=tcp:127.0.0.1:{echo_port}-:7"),
+            format!("hostfwd=tcp:127.0.0.1:{api_port}-:443"),
             format!(
                 "guestfwd=tcp:10.0.2.100:80-cmd:/bin/sh {} {} {}",
                 server.display(),
@@ -100,7 +106,8 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
         let _ = std::fs::remove_file(&tls_log);
         let outcome = scenario(&mut session, checks, nic, echo_port, &request)
             .and_then(|()| match nic {
-                "virtio" => secure(&mut session, checks, &tls_log),
+                "virtio" => secure(&mut session, checks, &tls_log)
+                    .and_then(|()| api(&mut session, checks, peer, api_port, &dir)),
                 _ => Ok(()),
             })
             .and_then(|()| power_off(&mut session, checks, nic));
@@ -278,6 +285,103 @@ fn scenario(
     checks.record(
         "the audit log names who connected where and who accepted whom",
         connect.and(accept).map(drop),
+    );
+    Ok(())
+}
+
+/// A request to the node's API through curl: the status and the body.
+fn curl(peer: &Peer, port: u16, path: &str, token: Option<&str>) -> Result<(u16, String), String> {
+    let curl = crate::setup::curl().map_err(|e| e.to_string())?;
+    let mut command = std::process::Command::new(curl);
+    command
+        .args(["--silent", "--show-error", "--max-time", "60", "--cacert"])
+        .arg(peer.pki.join("ca.pem"))
+        .args(["--write-out", "\n%{http_code}"])
+        .arg(format!("https://127.0.0.1:{port}{path}"));
+    if let Some(token) = token {
+        command.args(["--header", &format!("Authorization: Bearer {token}")]);
+    }
+    let output = command.output().map_err(|e| format!("curl: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    let (body, status) = text.rsplit_once('\n').unwrap_or(("", &text));
+    let status = status
+        .trim()
+        .parse()
+        .map_err(|_| format!("curl: {}", String::from_utf8_lossy(&output.stderr)))?;
+    Ok((status, body.to_string()))
+}
+
+/// The node's API over HTTPS from the host, as curl and promtool see it.
+fn api(
+    s: &mut Session,
+    checks: &mut Checks,
+    peer: &Peer,
+    port: u16,
+    dir: &Path,
+) -> Result<(), String> {
+    let token = std::fs::read_to_string(peer.pki.join("api-token"))
+        .map_err(|e| format!("api-token: {e}"))?;
+    let token = token.trim();
+    let health = curl(peer, port, "/health", None)?;
+    checks.expect(
+        "curl --cacert gets the node's /health over HTTPS without a token",
+        health.0 == 200 && health.1.starts_with("{\"status\":\"ok\""),
+        || format!("{health:?}"),
+    );
+    let without = curl(peer, port, "/metrics", None)?;
+    let forged = curl(
+        peer,
+        port,
+        "/metrics",
+        Some(&format!("aios_{}", "0".repeat(64))),
+    )?;
+    checks.expect(
+        "/metrics without a token, or with one the node never made, is 401",
+        without.0 == 401 && forged.0 == 401,
+        || format!("{without:?} / {forged:?}"),
+    );
+    let metrics = curl(peer, port, "/metrics", Some(token))?;
+    let file = dir.join("metrics.txt");
+    std::fs::write(&file, &metrics.1).map_err(|e| e.to_string())?;
+    let promtool = crate::setup::promtool().map_err(|e| e.to_string())?;
+    let checked = std::process::Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(std::fs::File::open(&file).map_err(|e| e.to_string())?)
+        .output()
+        .map_err(|e| format!("promtool: {e}"))?;
+    checks.expect(
+        "/metrics with the token passes `promtool check metrics`",
+        metrics.0 == 200
+            && metrics.1.contains("\naios_agents{state=\"")
+            && checked.status.success(),
+        || {
+            format!(
+                "{}; promtool: {}{}",
+                metrics.0,
+                String::from_utf8_lossy(&checked.stdout),
+                String::from_utf8_lossy(&checked.stderr)
+            )
+        },
+    );
+    let agents = curl(peer, port, "/v1/agents", Some(token))?;
+    checks.expect(
+        "/v1/agents lists the console as running",
+        agents.0 == 200 && agents.1.contains("\"name\":\"console\""),
+        || format!("{agents:?}"),
+    );
+    send(s, "audit tail 12")?;
+    // In the log's order: the refusal came first.
+    let refused = found(
+        s.wait_for(STEP, |l| l.contains("refused GET /metrics: unknown token")),
+        "refusal record",
+    );
+    let served = found(
+        s.wait_for(STEP, |l| l.contains("token admin: GET /metrics")),
+        "api record",
+    );
+    checks.record(
+        "the audit log records the API's answers and refusals",
+        served.and(refused).map(drop),
     );
     Ok(())
 }

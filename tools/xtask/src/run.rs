@@ -27,6 +27,8 @@ const POLL: Duration = Duration::from_millis(50);
 /// Boots and returns QEMU's exit code (ours, too).
 pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
     setup::run(paths)?;
+    // The node's API certificate and first token go into the bundle.
+    let peer = crate::tls_peer::ensure(paths)?;
     let boot = if options.pvh {
         let kernel = build::kernel(paths, Kernel::Production)?;
         build::bundle(paths)?;
@@ -61,6 +63,12 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
         options.disk.name(),
         options.net.name()
     );
+    println!(
+        "xtask: the node's API: https://127.0.0.1:{API_PORT} (try: curl --cacert {} https://127.0.0.1:{API_PORT}/health; \
+         with a token: -H \"Authorization: Bearer $(cat {})\" …/metrics)",
+        peer.pki.join("ca.pem").display(),
+        peer.pki.join("api-token").display()
+    );
     if std::io::stdin().is_terminal() {
         interactive(&machine)
     } else {
@@ -68,13 +76,18 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
     }
 }
 
+/// Where `cargo xtask run` forwards the node's API on this machine.
+pub const API_PORT: u16 = 8443;
+
 /// The run machine's devices: the data disk on the chosen controller, one
 /// network card of the chosen kind on `net0` (QEMU's restricted user
-/// network: no host forwards, nothing beyond the emulator), then the
-/// user's own QEMU arguments.
+/// network: nothing leaves the emulator but one host forward, of
+/// 127.0.0.1:[`API_PORT`] to the node's API on port 443), then the user's
+/// own QEMU arguments.
 fn devices(options: &RunOptions, data: &std::path::Path) -> Vec<String> {
     let mut devices = options.disk.qemu_args(data);
-    devices.extend(options.net.qemu_args("net0"));
+    let api = format!("hostfwd=tcp:127.0.0.1:{API_PORT}-:443");
+    devices.extend(options.net.qemu_args_with("net0", &[api]));
     devices.extend(options.qemu_args.iter().cloned());
     devices
 }
@@ -212,7 +225,10 @@ mod tests {
     fn the_run_machine_has_one_restricted_network_card_of_the_chosen_kind() {
         let pairs = crate::qemu::tests::pair;
         let virtio = run_devices("run");
-        assert_eq!(pairs(&virtio, "-netdev"), ["user,id=net0,restrict=on"]);
+        assert_eq!(
+            pairs(&virtio, "-netdev"),
+            ["user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:8443-:443"]
+        );
         assert_eq!(
             pairs(&virtio, "-device"),
             [
@@ -221,7 +237,10 @@ mod tests {
             ]
         );
         let e1000e = run_devices("run --net e1000e --disk nvme -- -d int");
-        assert_eq!(pairs(&e1000e, "-netdev"), ["user,id=net0,restrict=on"]);
+        assert_eq!(
+            pairs(&e1000e, "-netdev"),
+            ["user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:8443-:443"]
+        );
         assert_eq!(
             pairs(&e1000e, "-device"),
             [

@@ -65,9 +65,22 @@ fn install_emulator() -> Result<(), Error> {
     if missing.is_empty() {
         return Ok(());
     }
+    apt_install(&APT_PACKAGES, &missing)?;
+    if find_in_path(QEMU).is_none() || !Path::new(OVMF_CODE).is_file() {
+        return Err(Error::Setup(format!(
+            "apt-get installed {} but {QEMU} or {OVMF_CODE} is still missing",
+            APT_PACKAGES.join(" ")
+        )));
+    }
+    Ok(())
+}
+
+/// Installs Debian `packages` for what is `missing`, as root, or says
+/// how to.
+fn apt_install(packages: &[&str], missing: &[&str]) -> Result<(), Error> {
     let install = format!(
-        "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {}",
-        APT_PACKAGES.join(" ")
+        "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}",
+        packages.join(" ")
     );
     if !is_root()? {
         return Err(Error::Setup(format!(
@@ -83,17 +96,32 @@ fn install_emulator() -> Result<(), Error> {
     process::run(
         Command::new("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
-            .args(["install", "-y"])
-            .args(APT_PACKAGES),
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(packages),
         "apt-get install",
-    )?;
-    if find_in_path(QEMU).is_none() || !Path::new(OVMF_CODE).is_file() {
-        return Err(Error::Setup(format!(
-            "apt-get installed {} but {QEMU} or {OVMF_CODE} is still missing",
-            APT_PACKAGES.join(" ")
-        )));
+    )
+}
+
+/// Prometheus' `promtool`, which checks the node's metrics (tier 10),
+/// installed from Debian's `prometheus` package where missing.
+pub fn promtool() -> Result<std::path::PathBuf, Error> {
+    if let Some(path) = find_in_path("promtool") {
+        return Ok(path);
     }
-    Ok(())
+    apt_install(&["prometheus"], &["promtool"])?;
+    find_in_path("promtool").ok_or_else(|| {
+        Error::Setup("apt-get installed prometheus but promtool is still missing".to_string())
+    })
+}
+
+/// curl, the API's client in tier 10, installed where missing.
+pub fn curl() -> Result<std::path::PathBuf, Error> {
+    if let Some(path) = find_in_path("curl") {
+        return Ok(path);
+    }
+    apt_install(&["curl"], &["curl"])?;
+    find_in_path("curl")
+        .ok_or_else(|| Error::Setup("apt-get installed curl but it is still missing".to_string()))
 }
 
 fn is_root() -> Result<bool, Error> {

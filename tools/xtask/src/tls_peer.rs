@@ -2,8 +2,9 @@
 //! aws-lc-rs, so the node's TLS is checked by code that is not ours),
 //! built on demand, and the development PKI it makes once: a CA the
 //! bundle's trust store carries (`build::trust_store`), a server
-//! certificate from it for the tests' HTTPS server, and one from a
-//! stranger CA for the server nobody should trust.
+//! certificate from it for the tests' HTTPS server, one from a stranger
+//! CA for the server nobody should trust, the node's certificate for its
+//! API, and the API's first token (`build::bundle` carries the last two).
 
 use std::path::PathBuf;
 
@@ -38,6 +39,10 @@ pub fn ensure(paths: &Paths) -> Result<Peer, Error> {
         "server.key",
         "stranger.pem",
         "stranger.key",
+        "node.pem",
+        "node.key",
+        "api-token",
+        "api-tokens",
     ];
     if !files.iter().all(|file| pki.join(file).exists()) {
         let mut make = std::process::Command::new(&binary);
