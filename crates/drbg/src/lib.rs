@@ -4,14 +4,14 @@
 //! health tests. See `docs/random.md`.
 //!
 //! Why HMAC_DRBG: it is a NIST-approved construction whose only primitive
-//! is HMAC-SHA-256, which the kernel already carries (RustCrypto `hmac` and
-//! `sha2`, the versions `aios-tls` uses), so the generator adds no new
-//! cipher code, and its output can be checked against NIST's CAVP
+//! is HMAC-SHA-256 (RustCrypto `hmac` and `sha2`, the versions `aios-tls`
+//! uses), so next to TLS the generator adds no cipher code, and its output can be checked against NIST's CAVP
 //! known-answer vectors. The construction is short (an `update` and a
 //! `generate`), so it is written here on top of `hmac` rather than taken
-//! from a crate that would bring a second SHA-2 or a `getrandom`
-//! dependency. Its state is updated after every request, so a state that
-//! leaks later does not reveal earlier output (forward secrecy).
+//! from the `hmac-drbg` crate, whose latest release (0.3.0) is built on
+//! `hmac` 0.8 and `digest` 0.9 and would put a second generation of them
+//! in the kernel. Its state is updated after every request, so a state
+//! that leaks later does not reveal earlier output (forward secrecy).
 //!
 //! The crate holds no hardware: the entropy source is an
 //! [`EntropySource`] the caller provides (the kernel: RDSEED or RDRAND;
