@@ -16,6 +16,6 @@ pub mod routes;
 mod server;
 pub mod tokens;
 
-pub use routes::{AgentRow, Denied, Health, Node};
+pub use routes::{AgentRow, Denied, Guarded, Health, Node, ROUTES, Route};
 pub use server::{MAX_CONNECTIONS, Progress, REQUEST_TIMEOUT_NS, Server};
 pub use tokens::{Grant, Tokens};

@@ -66,31 +66,56 @@ pub trait Node {
 }
 
 /// A route's need: its scope and policy operation (none for `/health`).
-struct Guarded {
-    scope: &'static str,
-    op: &'static str,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guarded {
+    /// The scope a token must have.
+    pub scope: &'static str,
+    /// The operation the node's policy decides.
+    pub op: &'static str,
 }
 
-/// The routes by path: the methods each allows.
+/// One route: its path, the methods it answers, and what it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// The path, exactly.
+    pub path: &'static str,
+    /// The methods it answers (others get 405).
+    pub methods: &'static [Method],
+    /// What a request needs; `None` for an open route.
+    pub guard: Option<Guarded>,
+}
+
+/// Every route, as `docs/api/openapi.json` describes them.
+pub const ROUTES: &[Route] = &[
+    Route {
+        path: "/health",
+        methods: &[Method::Get],
+        guard: None,
+    },
+    Route {
+        path: "/metrics",
+        methods: &[Method::Get],
+        guard: Some(Guarded {
+            scope: "metrics",
+            op: "api_metrics",
+        }),
+    },
+    Route {
+        path: "/v1/agents",
+        methods: &[Method::Get],
+        guard: Some(Guarded {
+            scope: "agents:read",
+            op: "api_agents_list",
+        }),
+    },
+];
+
+/// The route at `path`: the methods it allows and what it needs.
 fn route(path: &str) -> Option<(&'static [Method], Option<Guarded>)> {
-    Some(match path {
-        "/health" => (&[Method::Get], None),
-        "/metrics" => (
-            &[Method::Get],
-            Some(Guarded {
-                scope: "metrics",
-                op: "api_metrics",
-            }),
-        ),
-        "/v1/agents" => (
-            &[Method::Get],
-            Some(Guarded {
-                scope: "agents:read",
-                op: "api_agents_list",
-            }),
-        ),
-        _ => return None,
-    })
+    ROUTES
+        .iter()
+        .find(|r| r.path == path)
+        .map(|r| (r.methods, r.guard))
 }
 
 /// Answers `request`.
