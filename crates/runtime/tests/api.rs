@@ -42,16 +42,15 @@ fn api_requests_go_through_the_policy_and_the_audit_log() {
     );
     rt.api_refused("GET /metrics", "unknown token");
     let records = records(&rt);
-    let has = |kind: &str, text: &str| {
-        records
-            .iter()
-            .any(|(k, d)| k == kind && d.contains(text))
-    };
+    let has = |kind: &str, text: &str| records.iter().any(|(k, d)| k == kind && d.contains(text));
     assert!(has("api", "token admin: GET /metrics"), "{records:?}");
     assert!(has("denial", "api:admin"), "{records:?}");
     assert!(has("denial", "api_agents_list"), "{records:?}");
     assert!(has("denial", "needs an approver"), "{records:?}");
     assert!(has("api", "token grafana: GET /metrics"), "{records:?}");
-    assert!(has("api", "refused GET /metrics: unknown token"), "{records:?}");
+    assert!(
+        has("api", "refused GET /metrics: unknown token"),
+        "{records:?}"
+    );
     assert!(rt.audit_verifies());
 }
