@@ -83,7 +83,7 @@ fn read_clock() -> (u64, Option<(u32, u32, u32)>) {
 /// Days from 1970-01-01 to the proleptic Gregorian date, `None` before
 /// 1970 or for a day the month does not have.
 pub fn days_from_civil(year: u32, month: u32, day: u32) -> Option<u64> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let month_days = [
         31,
         if leap { 29 } else { 28 },

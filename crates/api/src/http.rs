@@ -254,7 +254,7 @@ impl Response {
     /// A JSON error: `{"error": "..."}`.
     pub fn error(status: u16, message: &str) -> Response {
         let mut body = String::from("{\"error\":");
-        crate::json::string(&mut body, message);
+        aios_json::write_string(&mut body, message);
         body.push('}');
         Response::json(status, body)
     }

@@ -10,7 +10,6 @@
 extern crate alloc;
 
 pub mod http;
-mod json;
 pub mod prometheus;
 pub mod routes;
 mod server;

@@ -8,7 +8,6 @@
 //! | `GET /v1/agents` | `agents:read` | `api_agents_list` |
 
 use crate::http::{Method, Request, Response};
-use crate::json;
 use crate::prometheus::Metrics;
 use crate::tokens::Tokens;
 use alloc::format;
@@ -173,7 +172,7 @@ pub fn handle(request: &Request, tokens: &Tokens, node: &dyn Node) -> Response {
 fn health(node: &dyn Node) -> Response {
     let health = node.health();
     let mut body = String::from("{\"status\":\"ok\",\"version\":");
-    json::string(&mut body, health.version);
+    aios_json::write_string(&mut body, health.version);
     let _ = write!(
         body,
         ",\"uptime_seconds\":{},\"agents\":{}}}",
@@ -190,9 +189,9 @@ fn agents(node: &dyn Node) -> Response {
             body.push(',');
         }
         let _ = write!(body, "{{\"id\":{},\"name\":", agent.id);
-        json::string(&mut body, &agent.name);
+        aios_json::write_string(&mut body, &agent.name);
         body.push_str(",\"state\":");
-        json::string(&mut body, &agent.state);
+        aios_json::write_string(&mut body, &agent.state);
         body.push('}');
     }
     body.push(']');

@@ -6,7 +6,7 @@ use core::fmt::Write;
 
 /// Appends `text` as a JSON string literal: `"` and `\` escaped, control
 /// characters as `\n`, `\t`, ... or `\u00XX`; everything else as is.
-pub(crate) fn string(out: &mut String, text: &str) {
+pub fn string(out: &mut String, text: &str) {
     out.push('"');
     string_body(out, text);
     out.push('"');

@@ -19,6 +19,7 @@ mod json_write;
 mod value;
 
 pub use error::JsonError;
+pub use json_write::string as write_string;
 
 use alloc::string::String;
 use alloc::vec::Vec;
