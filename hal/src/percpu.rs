@@ -92,13 +92,17 @@ pub fn all() -> &'static [PerCpu] {
 }
 
 /// Halts the calling CPU until the next interrupt, charging the time to
-/// its idle counter. The per-CPU main loops call this when there is no work.
-/// The halt ends when the interrupt enters ([`end_idle`]), so the handler's
-/// instructions count as work, as Linux counts them (`busy = elapsed -
-/// idle` is then the instructions executed, which the `net` benchmark
-/// relies on).
+/// its idle counter. The per-CPU main loops call this when there is no
+/// work. The halt ends when the interrupt enters (`PerCpu::end_idle`), so
+/// the handler's instructions count as work, as Linux counts them (`busy =
+/// elapsed - idle` is then the instructions executed, which the `net`
+/// benchmark relies on).
 pub fn idle() {
     let cpu = try_current();
+    // Interrupts stay off from here to the halt: one taken in between
+    // would end the idle period before it began, and the halt after it
+    // would count as work (STI;HLT then takes a pending one at once).
+    crate::cpu::disable_interrupts();
     if let Some(cpu) = cpu {
         cpu.idle_since
             .store(crate::clock::now_ns().max(1), Ordering::Relaxed);
