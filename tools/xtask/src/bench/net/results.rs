@@ -101,6 +101,29 @@ pub fn linux_result(line: &str) -> Option<Result<Receive, String>> {
     Some(parsed)
 }
 
+/// The idle counter's check in the agent's result line: the busy guest
+/// time of its 100 ms sleep (`sleep_elapsed_ns - sleep_idle_ns`).
+pub fn agent_sleep_busy(line: &str) -> Option<f64> {
+    let Outcome::Result(pairs) = outcome(line, AGENT)? else {
+        return None;
+    };
+    let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    Some(get("sleep_elapsed_ns")? - get("sleep_idle_ns")?)
+}
+
+/// The idle counter's check on Linux: the busy instructions of
+/// `ANCHOR_sleep_100ms <tsc> 1 idle_ns=N busy=N`.
+pub fn linux_sleep_busy(line: &str) -> Option<f64> {
+    let rest = line.trim().strip_prefix("ANCHOR_sleep_100ms ")?;
+    let tsc: f64 = rest.split_whitespace().next()?.parse().ok()?;
+    let idle: f64 = rest
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("idle_ns="))?
+        .parse()
+        .ok()?;
+    Some(tsc - idle)
+}
+
 /// What `net.sh` built: its last line of output,
 /// `kernel=PATH initrd=PATH release=R package=P version=V`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,12 +166,18 @@ mod tests {
     #[test]
     fn the_agents_result_line_gives_bytes_and_busy_time() {
         let line = "aios> [   12.500000] INFO  agent 7 bench-tcp-sink: bench: \
-                    bytes=268435456 reads=5000 elapsed_ns=3000000000 idle_ns=1000000000 busy_ns=2000000000";
+                    bytes=268435456 reads=5000 elapsed_ns=3000000000 idle_ns=1000000000 busy_ns=2000000000 \
+                    sleep_elapsed_ns=100050000 sleep_idle_ns=100000000";
         let receive = agent_result(line).unwrap().unwrap();
         assert_eq!(receive.bytes, 268_435_456.0);
         assert_eq!(receive.reads, 5000.0);
         assert_eq!(receive.busy(), 2e9);
         assert!((receive.per_byte() - 2e9 / 268_435_456.0).abs() < 1e-12);
+        assert_eq!(agent_sleep_busy(line), Some(50_000.0));
+        assert_eq!(
+            agent_sleep_busy("[ 3.1] INFO  agent 7 bench-tcp-sink: bench: bytes=1"),
+            None
+        );
     }
 
     #[test]
@@ -179,6 +208,11 @@ mod tests {
         assert_eq!(receive.idle, 699_863_662.0);
         assert_eq!(receive.busy(), 1_212_897_292.0);
         assert_eq!(receive.reads, 4184.0);
+        assert_eq!(
+            linux_sleep_busy("ANCHOR_sleep_100ms 100234131 1 idle_ns=100020288 busy=213843\r"),
+            Some(213_843.0)
+        );
+        assert_eq!(linux_sleep_busy(line), None);
         assert_eq!(
             linux_result("ANCHOR_sleep_100ms 100234131 1 idle_ns=1 busy=2"),
             None
