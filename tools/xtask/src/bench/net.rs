@@ -47,9 +47,10 @@ const CHUNK: usize = 64 << 10;
 /// The guest's port on each side.
 const GUEST_PORT: u16 = 5201;
 /// Boots per side and NIC. The busy count depends on how the host's
-/// writes and the guest's halts happen to batch packets (Linux's varied by
-/// up to 19 % between boots, AIOS's by about 1 %), so each side's best run
-/// is compared, and the spread is reported.
+/// writes and the guest's halts happen to batch packets, which depends on
+/// the host's timing: Linux on virtio-net varied by up to 65 % between
+/// boots, AIOS by about 2 %; so each side's median run is compared, and
+/// the best run and the spread are reported beside it.
 const RUNS: usize = 3;
 /// The NICs measured, each on both sides.
 const NICS: [Nic; 2] = Nic::ALL;
@@ -80,12 +81,27 @@ impl Side {
         self.runs.iter().map(value).sum::<f64>() / self.runs.len().max(1) as f64
     }
 
-    /// Busy instructions per byte of the best run.
+    /// The runs' busy instructions per byte, lowest first.
+    fn per_byte_sorted(&self) -> Vec<f64> {
+        let mut values: Vec<f64> = self.runs.iter().map(|(r, _)| r.per_byte()).collect();
+        values.sort_by(f64::total_cmp);
+        values
+    }
+
+    /// Busy instructions per byte of the median run (the mean of the two
+    /// middle ones for an even count).
     fn per_byte(&self) -> f64 {
-        self.runs
-            .iter()
-            .map(|(r, _)| r.per_byte())
-            .fold(f64::INFINITY, f64::min)
+        let values = self.per_byte_sorted();
+        match values.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => values[n / 2],
+            n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+        }
+    }
+
+    /// Busy instructions per byte of the best run.
+    fn best_per_byte(&self) -> f64 {
+        self.per_byte_sorted().first().copied().unwrap_or(f64::NAN)
     }
 
     /// How far apart the runs' busy counts are, in % of the smallest.
@@ -139,26 +155,26 @@ fn to_measures(nic: &str, aios: &Side, linux: &Side) -> Vec<Measure> {
     let prefix = format!("tcp_rx_256MiB_{nic}");
     vec![
         measure(
-            format!("{prefix}_aios_busy_per_byte_best"),
+            format!("{prefix}_aios_busy_per_byte_median"),
             aios.per_byte(),
             "instructions/byte",
             Some(format!("<= {:.3}", linux.per_byte())),
         ),
         measure(
-            format!("{prefix}_linux_busy_per_byte_best"),
+            format!("{prefix}_linux_busy_per_byte_median"),
             linux.per_byte(),
             "instructions/byte",
             None,
         ),
         measure(
-            format!("{prefix}_aios_busy_per_byte_mean"),
-            aios.mean(|(r, _)| r.per_byte()),
+            format!("{prefix}_aios_busy_per_byte_best"),
+            aios.best_per_byte(),
             "instructions/byte",
             None,
         ),
         measure(
-            format!("{prefix}_linux_busy_per_byte_mean"),
-            linux.mean(|(r, _)| r.per_byte()),
+            format!("{prefix}_linux_busy_per_byte_best"),
+            linux.best_per_byte(),
             "instructions/byte",
             None,
         ),
@@ -414,13 +430,18 @@ mod tests {
 
     #[test]
     fn aios_is_judged_against_linux_per_byte() {
+        let byte = BYTES as f64;
         let aios = Side {
-            runs: vec![receive(2.0 * BYTES as f64), receive(2.2 * BYTES as f64)],
-            sleep_busy: vec![5000.0, 7000.0],
+            runs: vec![
+                receive(2.2 * byte),
+                receive(2.0 * byte),
+                receive(2.4 * byte),
+            ],
+            sleep_busy: vec![5000.0, 7000.0, 6000.0],
         };
         let linux = Side {
-            runs: vec![receive(1.0 * BYTES as f64)],
-            sleep_busy: vec![200_000.0],
+            runs: vec![receive(1.0 * byte), receive(1.5 * byte)],
+            sleep_busy: vec![200_000.0, 210_000.0],
         };
         let measures = to_measures("virtio", &aios, &linux);
         let find = |name: &str| {
@@ -429,18 +450,24 @@ mod tests {
                 .find(|m| m.name == format!("tcp_rx_256MiB_virtio_{name}"))
                 .unwrap()
         };
-        assert!((find("aios_busy_per_byte_best").value - 2.0).abs() < 1e-9);
+        let close = |name: &str, value: f64| {
+            let got = find(name).value;
+            assert!((got - value).abs() < 1e-9, "{name}: {got} is not {value}");
+        };
+        close("aios_busy_per_byte_median", 2.2);
+        close("linux_busy_per_byte_median", 1.25);
         assert_eq!(
-            find("aios_busy_per_byte_best").target.as_deref(),
-            Some("<= 1.000")
+            find("aios_busy_per_byte_median").target.as_deref(),
+            Some("<= 1.250")
         );
-        assert!((find("aios_vs_linux").value - 2.0).abs() < 1e-9);
-        assert!((find("aios_busy_per_byte_mean").value - 2.1).abs() < 1e-9);
-        assert!((find("aios_busy_spread").value - 10.0).abs() < 1e-9);
-        assert_eq!(find("linux_busy_spread").value, 0.0);
-        assert_eq!(find("aios_bytes_per_read").value, 65536.0);
-        assert_eq!(find("aios_idle_check_sleep_100ms_busy").value, 7000.0);
-        assert!((find("linux_wall_rough").value - BYTES as f64 / 2e6).abs() < 1e-9);
+        close("aios_vs_linux", 2.2 / 1.25);
+        close("aios_busy_per_byte_best", 2.0);
+        close("linux_busy_per_byte_best", 1.0);
+        close("aios_busy_spread", 20.0);
+        close("linux_busy_spread", 50.0);
+        close("aios_bytes_per_read", 65536.0);
+        close("aios_idle_check_sleep_100ms_busy", 7000.0);
+        close("linux_wall_rough", byte / 2e6);
     }
 
     #[test]
