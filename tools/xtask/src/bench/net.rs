@@ -48,8 +48,8 @@ const CHUNK: usize = 64 << 10;
 const GUEST_PORT: u16 = 5201;
 /// Boots per side and NIC. The busy count depends on how the host's
 /// writes and the guest's halts happen to batch packets, which depends on
-/// the host's timing: Linux on virtio-net varied by up to 65 % between
-/// boots, AIOS by about 2 %; so each side's median run is compared, and
+/// the host's timing: Linux on virtio-net varied by up to 90 % between
+/// boots, AIOS by up to 24 %; so each side's median run is compared, and
 /// the best run and the spread are reported beside it.
 const RUNS: usize = 3;
 /// The NICs measured, each on both sides.
