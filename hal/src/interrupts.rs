@@ -256,6 +256,7 @@ const EXCEPTION_NAMES: [&str; 32] = [
 extern "sysv64" fn dispatch(frame: &mut InterruptFrame) {
     let vector = frame.vector as usize;
     if let Some(cpu) = crate::percpu::try_current() {
+        cpu.end_idle();
         cpu.interrupts.fetch_add(1, Ordering::Relaxed);
     }
     if vector == 3 {

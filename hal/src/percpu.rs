@@ -22,8 +22,11 @@ pub struct PerCpu {
     pub ticks: AtomicU64,
     /// Interrupts of any kind taken.
     pub interrupts: AtomicU64,
-    /// Nanoseconds spent halted in the idle loop.
+    /// Nanoseconds spent halted in the idle loop, up to the entry of the
+    /// interrupt that woke the CPU (its handler counts as work).
     pub idle_ns: AtomicU64,
+    /// When the current halt began (ns), 0 while the CPU is not halted.
+    idle_since: AtomicU64,
     /// TLB shoot-down requests this CPU has completed.
     pub tlb_flushes: AtomicU64,
     /// Wasmtime's thread-local pointers while it runs on this CPU.
@@ -38,6 +41,7 @@ const fn cpu(index: usize) -> PerCpu {
         ticks: AtomicU64::new(0),
         interrupts: AtomicU64::new(0),
         idle_ns: AtomicU64::new(0),
+        idle_since: AtomicU64::new(0),
         tlb_flushes: AtomicU64::new(0),
         wasm_tls: [const { AtomicPtr::new(core::ptr::null_mut()) }; WASM_TLS_SLOTS],
     }
@@ -88,16 +92,46 @@ pub fn all() -> &'static [PerCpu] {
 }
 
 /// Halts the calling CPU until the next interrupt, charging the time to
-/// its idle counter. The per-CPU main loops call this when there is no work.
+/// its idle counter. The per-CPU main loops call this when there is no
+/// work. The halt ends when the interrupt enters (`PerCpu::end_idle`), so
+/// the handler's instructions count as work, as Linux counts them (`busy =
+/// elapsed - idle` is then the instructions executed, which the `net`
+/// benchmark relies on).
 pub fn idle() {
-    let start = crate::clock::now_ns();
-    crate::cpu::wait_for_interrupt();
-    if let Some(cpu) = try_current() {
-        cpu.idle_ns.fetch_add(
-            crate::clock::now_ns().saturating_sub(start),
-            Ordering::Relaxed,
-        );
+    let cpu = try_current();
+    // Interrupts stay off from here to the halt: one taken in between
+    // would end the idle period before it began, and the halt after it
+    // would count as work (STI;HLT then takes a pending one at once).
+    crate::cpu::disable_interrupts();
+    if let Some(cpu) = cpu {
+        cpu.idle_since
+            .store(crate::clock::now_ns().max(1), Ordering::Relaxed);
     }
+    crate::cpu::wait_for_interrupt();
+    if let Some(cpu) = cpu {
+        cpu.end_idle();
+    }
+}
+
+impl PerCpu {
+    /// Ends the current halt, if any, adding its length to `idle_ns`.
+    /// Runs on this CPU only (the interrupt entry and `idle`).
+    pub(crate) fn end_idle(&self) {
+        let since = self.idle_since.swap(0, Ordering::Relaxed);
+        if since != 0 {
+            self.idle_ns.fetch_add(
+                crate::clock::now_ns().saturating_sub(since),
+                Ordering::Relaxed,
+            );
+        }
+    }
+}
+
+/// Nanoseconds all CPUs have spent halted since boot.
+pub fn idle_ns_total() -> u64 {
+    CPUS.iter()
+        .map(|c| c.idle_ns.load(Ordering::Relaxed))
+        .fold(0, u64::saturating_add)
 }
 
 /// The number of CPUs online.

@@ -72,5 +72,6 @@ pub fn snapshot() -> aios_abi::payload::SystemInfo {
         verified_by,
         measurements,
         heap_used: aios_hal::heap::stats().used,
+        idle_ns: aios_hal::percpu::idle_ns_total(),
     }
 }

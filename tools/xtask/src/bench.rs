@@ -5,6 +5,7 @@ mod agents;
 mod ai;
 mod boot;
 mod ipc;
+mod net;
 mod storage;
 
 use crate::cli::Suite;
@@ -103,6 +104,7 @@ pub fn run(paths: &Paths, suite: Suite) -> Result<(), Error> {
         Suite::Ipc => ("ipc", ipc::run(paths)?),
         Suite::Storage => ("storage", storage::run(paths)?),
         Suite::Ai => ("ai", ai::run(paths)?),
+        Suite::Net => ("net", net::run(paths)?),
     };
     println!("{}", table(&measures));
     let dir = paths.target.join("bench");

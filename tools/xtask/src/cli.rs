@@ -97,10 +97,13 @@ pub enum Suite {
     /// AI: host figures beside the reference implementations, and the
     /// kernel's own models in the guest.
     Ai,
+    /// Networking: TCP bulk receive from the host in busy guest
+    /// instructions per byte, beside Linux in the same emulator.
+    Net,
 }
 
 /// Every suite, for the error message on an unknown one.
-pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage", "ai"];
+pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage", "ai", "net"];
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Command, Error> {
@@ -192,6 +195,7 @@ fn parse_bench(args: &[String]) -> Result<Suite, Error> {
         [suite] if suite == "ipc" => Ok(Suite::Ipc),
         [suite] if suite == "storage" => Ok(Suite::Storage),
         [suite] if suite == "ai" => Ok(Suite::Ai),
+        [suite] if suite == "net" => Ok(Suite::Net),
         [suite] => Err(unknown(suite)),
         [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
     }
@@ -355,6 +359,10 @@ mod tests {
         assert_eq!(
             parse(&args("bench agents")).unwrap(),
             Command::Bench(Suite::Agents)
+        );
+        assert_eq!(
+            parse(&args("bench net")).unwrap(),
+            Command::Bench(Suite::Net)
         );
         let Err(Error::Usage(message)) = parse(&args("bench disk")) else {
             panic!("unknown suite accepted");

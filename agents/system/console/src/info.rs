@@ -71,6 +71,7 @@ mod tests {
             verified_by: None,
             measurements: Vec::new(),
             heap_used: 3 << 10 | 1000,
+            idle_ns: 0,
         }
     }
 

@@ -107,6 +107,7 @@ fn info_prints_the_system_facts() {
         verified_by: None,
         measurements: Vec::new(),
         heap_used: 2048,
+        idle_ns: 0,
     });
     let (shell, _) = session(host, &["info\n"]);
     let lines = lines(&shell);

@@ -56,4 +56,8 @@ pub struct SystemInfo {
     /// Kernel heap bytes in use.
     #[n(9)]
     pub heap_used: u64,
+    /// Nanoseconds all CPUs have spent halted since boot (elapsed time
+    /// minus this is the time they worked).
+    #[n(10)]
+    pub idle_ns: u64,
 }

@@ -70,6 +70,7 @@ impl Platform for FakePlatform {
             verified_by: None,
             measurements: Vec::new(),
             heap_used: 0,
+            idle_ns: 0,
         }
     }
     fn power_off(&self) -> aios_abi::Error {
