@@ -5,8 +5,11 @@
 //! `bench-storage`: see [`crate::storage_bench`]. `bench-compute`: the
 //! agent-compute benchmark's work (`aios-benchwork`) run natively, printed
 //! as `bench: native_sha3_ns=… native_cbor_ns=…`, for comparison with the
-//! same code compiled into the `bench-compute` agent. Under
-//! `-icount shift=0` a nanosecond is one guest instruction.
+//! same code compiled into the `bench-compute` agent. `bench-tls`: full
+//! TLS 1.3 handshakes in memory with the node's certificate, hybrid and
+//! X25519 alone, client and server apart, printed as
+//! `bench: tls_x25519mlkem768_client_ns=… …`. Under `-icount shift=0` a
+//! nanosecond is one guest instruction.
 
 use alloc::format;
 use alloc::string::String;
@@ -20,7 +23,10 @@ const RULES: usize = 100;
 const ROUNDS: u64 = 10_000;
 
 /// Runs the measurements named on the command line.
-pub fn run(cmdline: &crate::cmdline::Cmdline) {
+pub fn run(cmdline: &crate::cmdline::Cmdline, bundle: &[u8]) {
+    if cmdline.has_flag("bench-tls") {
+        tls(bundle);
+    }
     if cmdline.has_flag("bench-policy") {
         policy();
     }
@@ -29,6 +35,25 @@ pub fn run(cmdline: &crate::cmdline::Cmdline) {
     }
     if cmdline.has_flag("bench-compute") {
         compute();
+    }
+}
+
+/// Handshakes timed, per key exchange.
+const HANDSHAKES: u64 = 10;
+
+fn tls(bundle: &[u8]) {
+    match crate::net::handshake_cost(bundle, HANDSHAKES) {
+        Ok(costs) => {
+            let mut line = format!("bench: tls_handshakes={HANDSHAKES}");
+            for (group, client, server) in costs {
+                let _ = write!(
+                    line,
+                    " tls_{group}_client_ns={client} tls_{group}_server_ns={server}"
+                );
+            }
+            crate::println!("{line}");
+        }
+        Err(why) => crate::println!("bench: tls failed: {why}"),
     }
 }
 

@@ -102,7 +102,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     if let Some(runtime) = runtime {
         storage::mount(runtime);
     }
-    bench::run(&cmdline);
+    bench::run(&cmdline, bundle);
     #[cfg(feature = "ktest")]
     if cmdline.has_flag("ktest") {
         ktest::run_all();

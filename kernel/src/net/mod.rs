@@ -11,7 +11,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use spin::Once;
 
 mod tls;
-pub use tls::{attach as attach_tls, crypto as tls_crypto, wall_clock};
+pub use tls::{attach as attach_tls, crypto as tls_crypto, handshake_cost, wall_clock};
 
 static NICS: Once<Vec<Nic>> = Once::new();
 static SERVICE: Once<Arc<Net>> = Once::new();

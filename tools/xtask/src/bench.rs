@@ -7,6 +7,7 @@ mod boot;
 mod ipc;
 mod net;
 mod storage;
+mod tls;
 
 use crate::cli::Suite;
 use crate::error::Error;
@@ -105,6 +106,7 @@ pub fn run(paths: &Paths, suite: Suite) -> Result<(), Error> {
         Suite::Storage => ("storage", storage::run(paths)?),
         Suite::Ai => ("ai", ai::run(paths)?),
         Suite::Net => ("net", net::run(paths)?),
+        Suite::Tls => ("tls", tls::run(paths)?),
     };
     println!("{}", table(&measures));
     let dir = paths.target.join("bench");

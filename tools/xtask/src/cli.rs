@@ -100,10 +100,13 @@ pub enum Suite {
     /// Networking: TCP bulk receive from the host in busy guest
     /// instructions per byte, beside Linux in the same emulator.
     Net,
+    /// TLS: the kernel's full handshakes, hybrid and X25519 alone, client
+    /// and server, in guest instructions.
+    Tls,
 }
 
 /// Every suite, for the error message on an unknown one.
-pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage", "ai", "net"];
+pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage", "ai", "net", "tls"];
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Command, Error> {
@@ -196,6 +199,7 @@ fn parse_bench(args: &[String]) -> Result<Suite, Error> {
         [suite] if suite == "storage" => Ok(Suite::Storage),
         [suite] if suite == "ai" => Ok(Suite::Ai),
         [suite] if suite == "net" => Ok(Suite::Net),
+        [suite] if suite == "tls" => Ok(Suite::Tls),
         [suite] => Err(unknown(suite)),
         [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
     }
