@@ -81,8 +81,12 @@ fn read_clock() -> (u64, Option<(u32, u32, u32)>) {
 }
 
 /// Days from 1970-01-01 to the proleptic Gregorian date, `None` before
-/// 1970 or for a day the month does not have.
+/// 1970, for a month that is not 1 to 12, or for a day the month does not
+/// have.
 pub fn days_from_civil(year: u32, month: u32, day: u32) -> Option<u64> {
+    if !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let month_days = [
         31,

@@ -53,6 +53,9 @@ fn dates_count_days_from_the_epoch() -> Result<(), String> {
         ((2023, 2, 29), None),
         ((2100, 2, 29), None),
         ((1969, 12, 31), None),
+        ((2024, 0, 1), None),
+        ((2024, 13, 1), None),
+        ((2024, 1, 0), None),
     ] {
         let got = days_from_civil(date.0, date.1, date.2);
         ensure!(got == days, "{:?}: {:?}, not {:?}", date, got, days);
