@@ -657,7 +657,7 @@ impl Net {
                 );
                 return if tls.peer_closed() {
                     Ok(0)
-                } else if socket.state() == tcp::State::Closed && !connecting {
+                } else if socket.state() == tcp::State::Closed {
                     Err(NetError::Closed)
                 } else if !connecting && !socket.may_recv() && !socket.can_recv() {
                     Err(NetError::Tls(TlsFailure::Truncated))

@@ -66,10 +66,8 @@ pub enum NetError {
 
 impl fmt::Display for NetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let NetError::Tls(failure) = self {
-            return write!(f, "{failure}");
-        }
         f.write_str(match self {
+            NetError::Tls(failure) => return write!(f, "{failure}"),
             NetError::BadMac => "the interface's MAC address is not unicast",
             NetError::BadHost => "not an IP address or a valid host name",
             NetError::NoDns => "no DNS server known",
@@ -86,7 +84,6 @@ impl fmt::Display for NetError {
             NetError::NoSuchEndpoint => "no such endpoint",
             NetError::TooManyEndpoints => "too many endpoints open",
             NetError::WrongKind => "not for this kind of endpoint",
-            NetError::Tls(_) => "TLS failed",
         })
     }
 }
