@@ -68,6 +68,12 @@ fn handshake(
     (stream, accepted)
 }
 
+/// Polls until stream `id` on `a` fails; its reason.
+fn failure_of(a: &Net, b: &Net, clock: &mut u64, id: EndpointId) -> Option<NetError> {
+    until(a, b, clock, |_| a.readiness(id).unwrap().error.is_some());
+    a.readiness(id).unwrap().error
+}
+
 /// Reads from `id` until the end of the stream or an error.
 fn read_to_end(
     reader: &Net,
@@ -186,11 +192,8 @@ fn an_untrusted_certificate_fails_the_connect_and_the_server_hears_why() {
         b.readiness(listener).unwrap().readable
     });
     let (server, _) = b.accept(listener, clock).unwrap();
-    until(&a, &b, &mut clock, |_| {
-        a.readiness(client).unwrap().error.is_some()
-    });
     let failure = NetError::Tls(TlsFailure::Untrusted);
-    assert_eq!(a.readiness(client).unwrap().error, Some(failure));
+    assert_eq!(failure_of(&a, &b, &mut clock, client), Some(failure));
     assert_eq!(a.send(client, b"x", clock), Err(failure));
     assert_eq!(
         failure.to_string(),
@@ -206,7 +209,7 @@ fn a_certificate_for_another_name_fails_with_wrong_name() {
     let setup = Setup::new();
     let mut clock = 0;
     let policy = Policy::default();
-    let _listener = b.listen_tls(443, &setup.server_config(&policy)).unwrap();
+    let listener = b.listen_tls(443, &setup.server_config(&policy)).unwrap();
     let client = a
         .connect_tls(
             "10.0.0.2",
@@ -220,7 +223,7 @@ fn a_certificate_for_another_name_fails_with_wrong_name() {
     let mut accepted = None;
     until(&a, &b, &mut clock, |now| {
         if accepted.is_none() {
-            accepted = b.accept(_listener, now).ok();
+            accepted = b.accept(listener, now).ok();
         }
         a.readiness(client).unwrap().error.is_some()
     });
@@ -246,11 +249,8 @@ fn a_peer_that_speaks_no_tls_or_hangs_up_is_reported_not_waited_on() {
     let (server, _) = b.accept(plain, clock).unwrap();
     b.send(server, b"HTTP/1.1 400 Bad Request\r\n\r\n", clock)
         .unwrap();
-    until(&a, &b, &mut clock, |_| {
-        a.readiness(client).unwrap().error.is_some()
-    });
     assert_eq!(
-        a.readiness(client).unwrap().error,
+        failure_of(&a, &b, &mut clock, client),
         Some(NetError::Tls(TlsFailure::Protocol))
     );
     b.close(server, clock);
@@ -262,11 +262,8 @@ fn a_peer_that_speaks_no_tls_or_hangs_up_is_reported_not_waited_on() {
     until(&a, &b, &mut clock, |_| b.readiness(plain).unwrap().readable);
     let (server, _) = b.accept(plain, clock).unwrap();
     b.close(server, clock);
-    until(&a, &b, &mut clock, |_| {
-        a.readiness(client).unwrap().error.is_some()
-    });
     assert_eq!(
-        a.readiness(client).unwrap().error,
+        failure_of(&a, &b, &mut clock, client),
         Some(NetError::Tls(TlsFailure::Truncated))
     );
 }
