@@ -4,8 +4,12 @@
 //! network service, and answering from the runtime, whose policy decides
 //! and whose audit log records every request.
 
+mod tickets;
+
 use aios_api::prometheus::{Kind, Metrics};
-use aios_api::{AgentRow, Denied, Health, Node, Server, Tokens};
+use aios_api::{
+    AgentRow, Denied, EventQuery, Health, Node, Outgoing, Polled, Question, Refused, Server, Tokens,
+};
 use aios_net::Net;
 use aios_runtime::Runtime;
 use aios_tls::{CertificateChain, PrivateKey, ServerConfig};
@@ -255,5 +259,25 @@ impl Node for KernelNode<'_> {
 
     fn refused(&self, what: &str, why: &str) {
         self.runtime.api_refused(what, why);
+    }
+
+    fn send(&self, _token: &str, message: Outgoing) -> Result<u64, Refused> {
+        tickets::send(self.runtime, message)
+    }
+
+    fn ask(&self, token: &str, question: Question) -> Result<u64, Refused> {
+        tickets::ask(self.runtime, token, question)
+    }
+
+    fn watch(&self, _token: &str, query: EventQuery) -> Result<u64, Refused> {
+        tickets::watch(self.runtime, &query)
+    }
+
+    fn poll(&self, ticket: u64, _now_ns: u64) -> Polled {
+        tickets::poll(self.runtime, ticket)
+    }
+
+    fn release(&self, ticket: u64) {
+        tickets::release(self.runtime, ticket);
     }
 }

@@ -101,7 +101,13 @@ pub const RESERVED: &[&str] = &[];
 /// The operations of the node's HTTPS API. The policy decides each
 /// request as an operation of the token's subject (`api:NAME`, label
 /// `api`), so rules name them as they name syscalls.
-pub const API_OPERATIONS: &[&str] = &["api_metrics", "api_agents_list"];
+pub const API_OPERATIONS: &[&str] = &[
+    "api_metrics",
+    "api_agents_list",
+    "api_intents_send",
+    "api_ask",
+    "api_events",
+];
 
 /// The handle value that means "the calling agent itself".
 pub const SELF: u32 = u32::MAX;

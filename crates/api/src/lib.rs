@@ -15,6 +15,11 @@ pub mod routes;
 mod server;
 pub mod tokens;
 
-pub use routes::{AgentRow, Denied, Guarded, Health, Node, ROUTES, Route};
-pub use server::{MAX_CONNECTIONS, Progress, REQUEST_TIMEOUT_NS, Server};
+pub use routes::{
+    AgentRow, Call, Denied, EventQuery, Guarded, Health, Node, Outgoing, Polled, Question, ROUTES,
+    Refused, Reply, Route,
+};
+pub use server::{
+    KEEPALIVE_NS, MAX_CONNECTIONS, Progress, REQUEST_TIMEOUT_NS, STALL_TIMEOUT_NS, Server,
+};
 pub use tokens::{Grant, Tokens};

@@ -1,11 +1,12 @@
 //! The server: a TLS listener on the network service and the connections
-//! it accepted, each read until its request is whole, answered, and
+//! it accepted, each read until its request is whole, answered (now, once
+//! the node has the reply, or as a stream of server-sent events), and
 //! closed (`close_notify`, then FIN). Polled by the kernel after the
 //! network service, so it never blocks and never holds a lock across
 //! calls into the node.
 
-use crate::http::{Response, parse_request};
-use crate::routes::{Node, handle};
+use crate::http::{Response, parse_request, stream_head};
+use crate::routes::{Node, Polled, Reply, handle, replied};
 use crate::tokens::Tokens;
 use aios_net::{EndpointId, Net, NetError};
 use aios_tls::ServerConfig;
@@ -16,15 +17,57 @@ use alloc::vec::Vec;
 pub const MAX_CONNECTIONS: usize = 16;
 /// A request not whole by then is answered 408.
 pub const REQUEST_TIMEOUT_NS: u64 = 10_000_000_000;
-/// A response not taken by then is dropped.
-pub const RESPONSE_TIMEOUT_NS: u64 = 30_000_000_000;
+/// A connection whose client takes nothing for this long is dropped.
+pub const STALL_TIMEOUT_NS: u64 = 30_000_000_000;
+/// An event stream quiet this long gets a comment, so a client (and any
+/// proxy) knows it is alive, and a client that went is noticed.
+pub const KEEPALIVE_NS: u64 = 15_000_000_000;
+/// Bytes of a stream waiting for the client before the server stops
+/// taking more events from the node (they wait there instead).
+const STREAM_BACKLOG: usize = 64 * 1024;
+
+/// Where a connection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Reading its request.
+    Reading,
+    /// Waiting for the node's reply to ticket `ticket`.
+    Waiting { ticket: u64, deadline_ns: u64 },
+    /// Streaming ticket `ticket`'s events.
+    Streaming { ticket: u64 },
+    /// Sending what `out` holds, then closing.
+    Closing,
+}
 
 struct Connection {
     id: EndpointId,
     opened_ns: u64,
     inbox: Vec<u8>,
-    /// The response, once there is one, and how much of it went.
-    outbox: Option<(Vec<u8>, usize)>,
+    stage: Stage,
+    /// Bytes for the client, and how many of them went.
+    out: Vec<u8>,
+    sent: usize,
+    /// When the client last took bytes (or the stream last spoke).
+    progress_ns: u64,
+}
+
+impl Connection {
+    /// The ticket it holds, if any.
+    fn ticket(&self) -> Option<u64> {
+        match self.stage {
+            Stage::Waiting { ticket, .. } | Stage::Streaming { ticket } => Some(ticket),
+            Stage::Reading | Stage::Closing => None,
+        }
+    }
+
+    /// Sends `response` and closes, giving up the ticket it held.
+    fn answer(&mut self, response: &Response, node: &dyn Node) {
+        if let Some(ticket) = self.ticket() {
+            node.release(ticket);
+        }
+        self.out.extend_from_slice(&response.to_bytes());
+        self.stage = Stage::Closing;
+    }
 }
 
 /// The API server.
@@ -40,7 +83,7 @@ pub struct Server {
 pub struct Progress {
     /// Connections accepted.
     pub accepted: usize,
-    /// Requests answered.
+    /// Requests answered (a stream counts once it starts).
     pub answered: usize,
 }
 
@@ -80,7 +123,10 @@ impl Server {
                         id,
                         opened_ns: now_ns,
                         inbox: Vec::new(),
-                        outbox: None,
+                        stage: Stage::Reading,
+                        out: Vec::new(),
+                        sent: 0,
+                        progress_ns: now_ns,
                     });
                     progress.accepted += 1;
                 }
@@ -94,6 +140,9 @@ impl Server {
         self.connections.retain_mut(|connection| {
             let keep = serve(connection, net, tokens, node, now_ns, &mut answered);
             if !keep {
+                if let Some(ticket) = connection.ticket() {
+                    node.release(ticket);
+                }
                 net.close(connection.id, now_ns);
             }
             keep
@@ -113,47 +162,176 @@ fn serve(
     now_ns: u64,
     answered: &mut usize,
 ) -> bool {
-    if connection.outbox.is_none() {
-        let mut buf = vec![0u8; 4096];
-        loop {
-            match net.recv(connection.id, &mut buf, now_ns) {
-                Ok(0) => return false,
-                Ok(n) => connection.inbox.extend_from_slice(&buf[..n]),
-                Err(NetError::WouldBlock) => break,
-                Err(_) => return false,
+    match connection.stage {
+        Stage::Reading => {
+            if !read(connection, net, now_ns) {
+                return false;
             }
-            if connection.inbox.len() > crate::http::MAX_HEAD + crate::http::MAX_BODY {
-                break;
+            let reply = match parse_request(&connection.inbox) {
+                Ok(Some((request, _))) => handle(&request, tokens, node, now_ns),
+                Ok(None) if now_ns.saturating_sub(connection.opened_ns) > REQUEST_TIMEOUT_NS => {
+                    Reply::Now(Response::error(408, "the request did not arrive in time"))
+                }
+                Ok(None) => return true,
+                Err(error) => {
+                    Reply::Now(Response::error(error.status(), &alloc::format!("{error}")))
+                }
+            };
+            connection.inbox = Vec::new();
+            connection.progress_ns = now_ns;
+            *answered += 1;
+            match reply {
+                Reply::Now(response) => connection.answer(&response, node),
+                Reply::Later {
+                    ticket,
+                    deadline_ns,
+                } => {
+                    connection.stage = Stage::Waiting {
+                        ticket,
+                        deadline_ns,
+                    }
+                }
+                Reply::Stream { ticket } => {
+                    connection.out = stream_head("text/event-stream");
+                    connection.stage = Stage::Streaming { ticket };
+                }
             }
         }
-        let response = match parse_request(&connection.inbox) {
-            Ok(Some((request, _))) => Some(handle(&request, tokens, node)),
-            Ok(None) if now_ns.saturating_sub(connection.opened_ns) > REQUEST_TIMEOUT_NS => {
-                Some(Response::error(408, "the request did not arrive in time"))
+        Stage::Waiting {
+            ticket,
+            deadline_ns,
+        } => {
+            if client_gone(connection, net, now_ns) {
+                return false;
             }
-            Ok(None) => None,
-            Err(error) => Some(Response::error(error.status(), &alloc::format!("{error}"))),
-        };
-        match response {
-            Some(response) => {
-                connection.inbox = Vec::new();
-                connection.outbox = Some((response.to_bytes(), 0));
-                *answered += 1;
+            let response = match node.poll(ticket, now_ns) {
+                Polled::Waiting if now_ns > deadline_ns => Response::error(
+                    504,
+                    "no reply in time (the message expires unread, or its reply is dropped)",
+                ),
+                Polled::Waiting => return true,
+                Polled::Reply { from, intent, body } => replied(&intent, from, &body),
+                Polled::Failed(refused) => refused.response(),
+                Polled::Event { .. } | Polled::Ended => {
+                    Response::error(500, "the node streamed where it should reply")
+                }
+            };
+            connection.answer(&response, node);
+        }
+        Stage::Streaming { ticket } => {
+            if client_gone(connection, net, now_ns) {
+                return false;
             }
-            None => return true,
+            while connection.out.len() - connection.sent < STREAM_BACKLOG {
+                match node.poll(ticket, now_ns) {
+                    Polled::Waiting => break,
+                    Polled::Event { name, data } => {
+                        frame(&mut connection.out, &name, &data);
+                        connection.progress_ns = now_ns;
+                    }
+                    Polled::Ended => {
+                        node.release(ticket);
+                        connection.stage = Stage::Closing;
+                        break;
+                    }
+                    Polled::Failed(refused) => {
+                        let mut data = alloc::string::String::from("{\"error\":");
+                        aios_json::write_string(&mut data, &refused.message);
+                        data.push('}');
+                        frame(&mut connection.out, "error", &data);
+                        node.release(ticket);
+                        connection.stage = Stage::Closing;
+                        break;
+                    }
+                    Polled::Reply { .. } => {
+                        frame(
+                            &mut connection.out,
+                            "error",
+                            "{\"error\":\"the node replied where it should stream\"}",
+                        );
+                        node.release(ticket);
+                        connection.stage = Stage::Closing;
+                        break;
+                    }
+                }
+            }
+            if connection.stage != Stage::Closing
+                && connection.out.len() == connection.sent
+                && now_ns.saturating_sub(connection.progress_ns) > KEEPALIVE_NS
+            {
+                connection.out.extend_from_slice(b": keep-alive\n\n");
+                connection.progress_ns = now_ns;
+            }
+        }
+        Stage::Closing => {}
+    }
+    if !write(connection, net, now_ns) {
+        return false;
+    }
+    // Done once a closing connection's last byte went.
+    connection.stage != Stage::Closing || connection.sent < connection.out.len()
+}
+
+/// Reads what the request has sent; false if the client went.
+fn read(connection: &mut Connection, net: &Net, now_ns: u64) -> bool {
+    let mut buf = vec![0u8; 4096];
+    loop {
+        match net.recv(connection.id, &mut buf, now_ns) {
+            Ok(0) => return false,
+            Ok(n) => connection.inbox.extend_from_slice(&buf[..n]),
+            Err(NetError::WouldBlock) => return true,
+            Err(_) => return false,
+        }
+        if connection.inbox.len() > crate::http::MAX_HEAD + crate::http::MAX_BODY {
+            return true;
         }
     }
-    let Some((bytes, sent)) = &mut connection.outbox else {
-        return true;
-    };
-    while *sent < bytes.len() {
-        match net.send(connection.id, &bytes[*sent..], now_ns) {
-            Ok(n) => *sent += n,
+}
+
+/// Whether the client of a waiting or streaming connection closed its
+/// side; what it sends after its one request is dropped.
+fn client_gone(connection: &Connection, net: &Net, now_ns: u64) -> bool {
+    let mut buf = [0u8; 512];
+    loop {
+        match net.recv(connection.id, &mut buf, now_ns) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(NetError::WouldBlock) => return false,
+            Err(_) => return true,
+        }
+    }
+}
+
+/// Sends what it can of `out`; false if the client went or took nothing
+/// for [`STALL_TIMEOUT_NS`].
+fn write(connection: &mut Connection, net: &Net, now_ns: u64) -> bool {
+    while connection.sent < connection.out.len() {
+        match net.send(connection.id, &connection.out[connection.sent..], now_ns) {
+            Ok(n) => {
+                connection.sent += n;
+                connection.progress_ns = now_ns;
+            }
             Err(NetError::WouldBlock) => {
-                return now_ns.saturating_sub(connection.opened_ns) <= RESPONSE_TIMEOUT_NS;
+                return now_ns.saturating_sub(connection.progress_ns) <= STALL_TIMEOUT_NS;
             }
             Err(_) => return false,
         }
     }
-    false
+    // All sent: forget it, so a long stream does not keep what it said.
+    connection.out.clear();
+    connection.sent = 0;
+    true
+}
+
+/// Appends one server-sent event: its name, then each line of its data.
+fn frame(out: &mut Vec<u8>, name: &str, data: &str) {
+    out.extend_from_slice(b"event: ");
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'\n');
+    for line in data.split('\n') {
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out.push(b'\n');
 }

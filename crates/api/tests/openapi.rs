@@ -16,40 +16,42 @@ fn the_openapi_file_and_the_route_table_agree() {
     let spec = spec();
     assert_eq!(spec["openapi"], "3.1.0");
     let paths = spec["paths"].as_object().unwrap();
+    let mut templates: Vec<&str> = ROUTES.iter().map(|r| r.path).collect();
+    templates.dedup();
     assert_eq!(
         paths.len(),
-        ROUTES.len(),
+        templates.len(),
         "routes in the file: {:?}",
         paths.keys()
     );
-    for route in ROUTES {
+    for path in templates {
         let described = paths
-            .get(route.path)
-            .unwrap_or_else(|| panic!("{} is not in openapi.json", route.path))
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} is not in openapi.json"))
             .as_object()
             .unwrap();
-        let methods: Vec<String> = route
-            .methods
-            .iter()
-            .map(|m| m.as_str().to_ascii_lowercase())
-            .collect();
-        let mut listed: Vec<&String> = described.keys().collect();
+        let routes: Vec<_> = ROUTES.iter().filter(|r| r.path == path).collect();
+        let mut listed: Vec<&String> = described.keys().filter(|k| *k != "parameters").collect();
         listed.sort();
-        let mut expected: Vec<&String> = methods.iter().collect();
+        let mut expected: Vec<String> = routes
+            .iter()
+            .map(|r| r.method.as_str().to_ascii_lowercase())
+            .collect();
         expected.sort();
-        assert_eq!(listed, expected, "{}", route.path);
-        for method in &methods {
-            let operation = &described[method];
+        assert_eq!(listed, expected.iter().collect::<Vec<_>>(), "{path}");
+        for route in routes {
+            let method = route.method.as_str().to_ascii_lowercase();
+            let operation = &described[&method];
             let security = operation["security"].as_array().unwrap();
             match route.guard {
                 None => {
-                    assert!(security.is_empty(), "{} needs no token", route.path);
+                    assert!(security.is_empty(), "{path} needs no token");
                     assert!(operation["x-aios-scope"].is_null());
                 }
                 Some(guard) => {
-                    assert_eq!(security.len(), 1, "{} needs a token", route.path);
-                    assert_eq!(operation["x-aios-scope"], guard.scope, "{}", route.path);
-                    assert_eq!(operation["x-aios-operation"], guard.op, "{}", route.path);
+                    assert_eq!(security.len(), 1, "{path} needs a token");
+                    assert_eq!(operation["x-aios-scope"], guard.scope, "{path}");
+                    assert_eq!(operation["x-aios-operation"], guard.op, "{path}");
                     assert!(
                         aios_abi::API_OPERATIONS.contains(&guard.op),
                         "{} is not an API operation the policy knows",
@@ -58,11 +60,24 @@ fn the_openapi_file_and_the_route_table_agree() {
                     for status in ["200", "401", "403"] {
                         assert!(
                             operation["responses"].get(status).is_some(),
-                            "{} {method} documents no {status}",
-                            route.path
+                            "{path} {method} documents no {status}"
                         );
                     }
                 }
+            }
+        }
+        // Every `{name}` of the path is a documented path parameter.
+        for segment in path.split('/') {
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                let documented = described["parameters"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{path} documents no parameters"))
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == "path" && p["required"] == true);
+                assert!(
+                    documented,
+                    "{path}: {{{name}}} is not a documented path parameter"
+                );
             }
         }
     }

@@ -6,20 +6,51 @@
 mod fixtures;
 
 use aios_api::prometheus::{Kind, Metrics};
-use aios_api::{AgentRow, Denied, Health, Node, Server, Tokens};
+use aios_api::{
+    AgentRow, Denied, EventQuery, Health, Node, Outgoing, Polled, Question, Refused, Server, Tokens,
+};
 use aios_net::memory::wire;
 use aios_net::{Config, EndpointId, Net, NetError};
 use aios_tls::Policy;
 use fixtures::Setup;
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 const MS: u64 = 1_000_000;
 const SERVER_NAME: &str = "node.aios.test";
 
-/// A node with two agents whose policy denies token `blocked`.
+/// What a ticket of the fake node gives, poll after poll.
+struct Script {
+    polls: Vec<Polled>,
+    /// What it gives once the script is done.
+    then: Polled,
+}
+
+/// A node with two agents whose policy denies token `blocked`; it
+/// answers `demo.echo` with the body it was sent, never answers
+/// `demo.silent`, knows no other intent, and streams a fixed answer and
+/// two events.
 #[derive(Default)]
 struct FakeNode {
     audit: RefCell<Vec<String>>,
+    tickets: RefCell<BTreeMap<u64, Script>>,
+    released: RefCell<Vec<u64>>,
+}
+
+impl FakeNode {
+    fn issue(&self, polls: Vec<Polled>, then: Polled) -> u64 {
+        let mut tickets = self.tickets.borrow_mut();
+        let ticket = tickets.len() as u64 + 1;
+        tickets.insert(ticket, Script { polls, then });
+        ticket
+    }
+}
+
+fn event(name: &str, data: &str) -> Polled {
+    Polled::Event {
+        name: name.into(),
+        data: data.into(),
+    }
 }
 
 impl Node for FakeNode {
@@ -63,6 +94,66 @@ impl Node for FakeNode {
         self.audit
             .borrow_mut()
             .push(format!("refused {what}: {why}"));
+    }
+    fn send(&self, token: &str, message: Outgoing) -> Result<u64, Refused> {
+        self.audit.borrow_mut().push(format!(
+            "{token} sent {} ({} ms)",
+            message.intent,
+            message.timeout_ns / MS
+        ));
+        match message.intent.as_str() {
+            "demo.echo" => {
+                let reply = Polled::Reply {
+                    from: 7,
+                    intent: message.intent,
+                    body: message.body,
+                };
+                Ok(self.issue(vec![Polled::Waiting, Polled::Waiting], reply))
+            }
+            "demo.silent" => Ok(self.issue(Vec::new(), Polled::Waiting)),
+            _ => Err(Refused::new(404, "no agent serves it")),
+        }
+    }
+    fn ask(&self, token: &str, question: Question) -> Result<u64, Refused> {
+        self.audit.borrow_mut().push(format!(
+            "{token} asked {:?} (max {}, t {})",
+            question.prompt, question.max_tokens, question.temperature_milli
+        ));
+        let polls = vec![
+            event("token", r#"{"text":"Hel"}"#),
+            Polled::Waiting,
+            event("token", "{\"text\":\"lo\\nthere\"}"),
+            event("done", r#"{"finish":"end_of_turn"}"#),
+        ];
+        Ok(self.issue(polls, Polled::Ended))
+    }
+    fn watch(&self, _: &str, query: EventQuery) -> Result<u64, Refused> {
+        if query.categories.iter().any(|c| c == "bogus") {
+            return Err(Refused::new(400, "unknown category bogus"));
+        }
+        let polls = vec![
+            event("agent", r#"{"seq":1,"agent":3,"state":"running"}"#),
+            event("ipc", r#"{"seq":2,"from":3,"to":4}"#),
+        ];
+        Ok(self.issue(polls, Polled::Waiting))
+    }
+    fn poll(&self, ticket: u64, _: u64) -> Polled {
+        let mut tickets = self.tickets.borrow_mut();
+        let script = tickets.get_mut(&ticket).expect("a ticket the node issued");
+        assert!(
+            !self.released.borrow().contains(&ticket),
+            "polled after release"
+        );
+        if script.polls.is_empty() {
+            script.then.clone()
+        } else {
+            script.polls.remove(0)
+        }
+    }
+    fn release(&self, ticket: u64) {
+        let mut released = self.released.borrow_mut();
+        assert!(!released.contains(&ticket), "released twice");
+        released.push(ticket);
     }
 }
 
@@ -152,6 +243,50 @@ impl Rig {
             }
         }
         panic!("no response");
+    }
+
+    fn post(&mut self, path: &str, token: &str, content_type: &str, body: &[u8]) -> String {
+        let mut request = format!(
+            "POST {path} HTTP/1.1\r\nHost: node\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        self.exchange(&request)
+    }
+
+    /// Opens a stream with `request`, reads until `until` has come, then
+    /// closes its side and lets the server notice: what came.
+    fn watch_until(&mut self, request: &[u8], until: &str) -> String {
+        let config = self.setup.client_config(&Policy::default());
+        let stream = self
+            .client
+            .connect_tls("10.0.0.1", 443, SERVER_NAME, &config, self.clock, 5000 * MS)
+            .unwrap();
+        let mut sent = 0;
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        for _ in 0..20_000 {
+            self.step();
+            if sent < request.len() {
+                sent += self
+                    .client
+                    .send(stream, &request[sent..], self.clock)
+                    .unwrap_or(0);
+            }
+            if let Ok(n) = self.client.recv(stream, &mut buf, self.clock) {
+                got.extend_from_slice(&buf[..n]);
+            }
+            if String::from_utf8_lossy(&got).contains(until) {
+                self.client.close(stream, self.clock);
+                for _ in 0..200 {
+                    self.step();
+                }
+                return String::from_utf8(got).unwrap();
+            }
+        }
+        panic!("{until:?} never came: {:?}", String::from_utf8_lossy(&got));
     }
 
     fn get(&mut self, path: &str, token: Option<&str>) -> String {
@@ -286,4 +421,224 @@ fn a_client_that_does_not_trust_the_node_never_gets_an_answer() {
         Some(NetError::Tls(aios_net::TlsFailure::Untrusted))
     );
     assert_eq!(status(&rig.get("/health", None)), "200");
+}
+
+#[test]
+fn an_intent_sent_through_the_api_gets_its_reply_as_json() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let response = rig.post(
+        "/v1/intents/demo.echo",
+        &admin,
+        "application/json",
+        br#"{"text": "hi", "n": [1, -2]}"#,
+    );
+    assert_eq!(status(&response), "200", "{response}");
+    assert_eq!(
+        body(&response),
+        r#"{"intent":"demo.echo","from":7,"reply":{"text":"hi","n":[1,-2]}}"#
+    );
+    // CBOR goes as it is: {"a": h'01'}.
+    let cbor = [0xa1, 0x61, b'a', 0x41, 0x01];
+    let response = rig.post("/v1/intents/demo.echo", &admin, "application/cbor", &cbor);
+    assert_eq!(
+        body(&response),
+        r#"{"intent":"demo.echo","from":7,"reply":{"a":"h'01'"}}"#
+    );
+    assert_eq!(
+        *rig.node.released.borrow(),
+        [1, 2],
+        "each ticket released once"
+    );
+    let audit = rig.node.audit.borrow();
+    assert_eq!(audit[0], "token admin: POST /v1/intents/demo.echo");
+    assert_eq!(audit[1], "admin sent demo.echo (10000 ms)");
+}
+
+#[test]
+fn a_reply_that_does_not_come_in_time_is_504_and_the_wait_is_given_up() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let response = rig.post(
+        "/v1/intents/demo.silent?timeout_ms=50",
+        &admin,
+        "application/json",
+        b"{}",
+    );
+    assert_eq!(status(&response), "504", "{response}");
+    assert_eq!(*rig.node.released.borrow(), [1]);
+    assert!(
+        rig.node
+            .audit
+            .borrow()
+            .contains(&"admin sent demo.silent (50 ms)".to_string())
+    );
+}
+
+#[test]
+fn bad_messages_are_refused_before_anything_is_sent() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let scraper = rig.scraper.clone();
+    for (path, content_type, payload, expected, says) in [
+        (
+            "/v1/intents/demo.echo",
+            "application/json",
+            &b"{\"a\":"[..],
+            "400",
+            "not JSON",
+        ),
+        (
+            "/v1/intents/demo.echo",
+            "application/json",
+            b"",
+            "400",
+            "as JSON",
+        ),
+        (
+            "/v1/intents/demo.echo",
+            "application/cbor",
+            b"\xa1",
+            "400",
+            "not one CBOR item",
+        ),
+        (
+            "/v1/intents/demo.echo?timeout_ms=0",
+            "application/json",
+            b"1",
+            "400",
+            "timeout_ms",
+        ),
+        (
+            "/v1/intents/demo.echo?timeout_ms=60001",
+            "application/json",
+            b"1",
+            "400",
+            "timeout_ms",
+        ),
+        (
+            "/v1/intents/nobody",
+            "application/json",
+            b"1",
+            "404",
+            "no agent serves it",
+        ),
+        (
+            "/v1/intents/",
+            "application/json",
+            b"1",
+            "404",
+            "no such route",
+        ),
+    ] {
+        let response = rig.post(path, &admin, content_type, payload);
+        assert_eq!(status(&response), expected, "{path}: {response}");
+        assert!(body(&response).contains(says), "{path}: {response}");
+    }
+    let lacking = rig.post("/v1/intents/demo.echo", &scraper, "application/json", b"1");
+    assert_eq!(status(&lacking), "403");
+    assert!(body(&lacking).contains("lacks scope intents:send"));
+    assert!(
+        !rig.node
+            .audit
+            .borrow()
+            .iter()
+            .any(|line| line.starts_with("admin sent demo.echo"))
+    );
+}
+
+#[test]
+fn an_answer_streams_as_server_sent_events_and_then_the_stream_closes() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let response = rig.post(
+        "/v1/ask",
+        &admin,
+        "application/json",
+        br#"{"prompt": "hello?", "max_tokens": 16, "temperature": 0.5}"#,
+    );
+    assert_eq!(status(&response), "200", "{response}");
+    assert!(
+        response.contains("Content-Type: text/event-stream\r\n"),
+        "{response}"
+    );
+    assert!(!response.contains("Content-Length"), "{response}");
+    assert_eq!(
+        body(&response),
+        "event: token\ndata: {\"text\":\"Hel\"}\n\n\
+         event: token\ndata: {\"text\":\"lo\\nthere\"}\n\n\
+         event: done\ndata: {\"finish\":\"end_of_turn\"}\n\n"
+    );
+    assert_eq!(*rig.node.released.borrow(), [1]);
+    assert!(
+        rig.node
+            .audit
+            .borrow()
+            .contains(&"admin asked \"hello?\" (max 16, t 500)".to_string())
+    );
+}
+
+#[test]
+fn a_bad_question_is_400_with_the_reason() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    for (payload, says) in [
+        (&br#"{"prompt": ""}"#[..], "prompt is missing"),
+        (br#"{"max_tokens": 5}"#, "prompt is missing"),
+        (br#"{"prompt": "x", "max_tokens": 0}"#, "max_tokens must be"),
+        (
+            br#"{"prompt": "x", "max_tokens": 5000}"#,
+            "max_tokens must be",
+        ),
+        (
+            br#"{"prompt": "x", "temperature": 3}"#,
+            "temperature must be",
+        ),
+        (br#"{"prompt": "x", "temprature": 1}"#, "unknown member"),
+        (br#"{"prompt": 5}"#, "prompt must be a string"),
+        (br#"["x"]"#, "must be a JSON object"),
+        (b"\xff", "not UTF-8"),
+    ] {
+        let response = rig.post("/v1/ask", &admin, "application/json", payload);
+        assert_eq!(status(&response), "400", "{response}");
+        assert!(body(&response).contains(says), "{response}");
+    }
+    assert!(rig.node.tickets.borrow().is_empty(), "nothing was asked");
+}
+
+#[test]
+fn events_stream_until_the_client_goes_and_then_the_watch_is_released() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let request = format!(
+        "GET /v1/events?categories=agent,ipc HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\r\n"
+    );
+    let got = rig.watch_until(request.as_bytes(), "event: ipc");
+    assert!(got.starts_with("HTTP/1.1 200 OK\r\n"), "{got}");
+    assert!(got.contains("event: agent\ndata: {\"seq\":1,"), "{got}");
+    assert_eq!(
+        *rig.node.released.borrow(),
+        [1],
+        "the watch ends with the client"
+    );
+    assert_eq!(rig.server.open_connections(), 0);
+
+    let bogus = format!(
+        "GET /v1/events?categories=bogus HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\r\n"
+    );
+    let response = rig.exchange(bogus.as_bytes());
+    assert_eq!(status(&response), "400", "{response}");
+    let bad_agent =
+        format!("GET /v1/events?agent=x HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\r\n");
+    assert_eq!(status(&rig.exchange(bad_agent.as_bytes())), "400");
+}
+
+#[test]
+fn a_quiet_stream_gets_keep_alive_comments() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let request = format!("GET /v1/events HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\r\n");
+    // The fake clock moves 1 ms a step: 15 s of quiet is 15,000 steps.
+    let got = rig.watch_until(request.as_bytes(), ": keep-alive\n\n");
+    assert!(got.contains("event: ipc"), "{got}");
 }

@@ -30,6 +30,24 @@ impl Category {
         Category::Security,
     ];
 
+    /// The category's name in topics and the API: `agent`, `ipc`,
+    /// `capability`, `policy`, `device`, `security`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::AgentLifecycle => "agent",
+            Category::Ipc => "ipc",
+            Category::Capability => "capability",
+            Category::PolicyDecision => "policy",
+            Category::Device => "device",
+            Category::Security => "security",
+        }
+    }
+
+    /// The category named `name` (as [`Category::name`] writes it).
+    pub fn from_name(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == name)
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }

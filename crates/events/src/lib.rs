@@ -5,7 +5,8 @@
 //! Subscribers choose events with a [`Filter`] and read them from a bounded
 //! queue; a full queue drops the new event and counts it, so publishing
 //! never blocks the kernel and never grows memory. `docs/events.md`
-//! describes the guarantees.
+//! describes the guarantees. [`Event::to_json`] is the form the node's API
+//! streams.
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ mod detail;
 mod error;
 mod event;
 mod filter;
+mod json;
 
 pub use bus::{EventBus, MAX_CAPACITY, SubscriptionId, SubscriptionStats};
 pub use detail::{CapAction, DeviceState, IpcOutcome, PolicyEffect, SecurityAlert};

@@ -1,4 +1,5 @@
-//! JSON to CBOR and back, for the console's `send` command and host tools.
+//! JSON to CBOR and back, for the console's `send` command, the node's
+//! API and host tools.
 //!
 //! [`json_to_cbor`] turns JSON text into the CBOR a message body carries:
 //! objects become maps with text keys, integers CBOR integers, other
@@ -6,7 +7,8 @@
 //! integer map keys become strings, byte strings `"h'<hex>'"`, tags are
 //! dropped in favour of the tagged value. Both refuse nesting deeper than
 //! [`MAX_DEPTH`] and anything after the one value, and report the byte
-//! offset of what they refused in a [`JsonError`].
+//! offset of what they refused in a [`JsonError`]. [`parse`] gives the
+//! parsed [`Value`] itself, for readers of a JSON request.
 #![no_std]
 
 extern crate alloc;
@@ -20,6 +22,7 @@ mod value;
 
 pub use error::JsonError;
 pub use json_write::string as write_string;
+pub use value::Value;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -32,6 +35,11 @@ pub const MAX_DEPTH: usize = 64;
 pub fn json_to_cbor(text: &str) -> Result<Vec<u8>, JsonError> {
     let value = json_parse::parse(text)?;
     Ok(value.to_cbor())
+}
+
+/// Parses one JSON value (surrounding whitespace allowed).
+pub fn parse(text: &str) -> Result<Value, JsonError> {
+    json_parse::parse(text)
 }
 
 /// Converts one CBOR item to compact JSON text.

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 /// One JSON value, as parsed.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
+pub enum Value {
     /// `null`.
     Null,
     /// `true` or `false`.
@@ -33,8 +33,16 @@ const ARRAY: u8 = 4;
 const MAP: u8 = 5;
 
 impl Value {
+    /// The first member `key` of an object (`None` for anything else).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// The value as one CBOR item.
-    pub(crate) fn to_cbor(&self) -> Vec<u8> {
+    pub fn to_cbor(&self) -> Vec<u8> {
         let mut out = Vec::new();
         self.encode(&mut out);
         out

@@ -32,6 +32,7 @@ mod storage;
 mod syscalls;
 
 pub use ai::InferenceStats;
+pub use api::ApiReply;
 pub use error::{SpawnError, StartError};
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;
@@ -63,6 +64,8 @@ pub(crate) struct Inner {
     memory: spin::Mutex<Option<ai::Memory>>,
     /// The inference scheduler.
     inference: ai::Inference,
+    /// The API's requests waiting for replies.
+    api: spin::Mutex<api::Waiting>,
     /// The network service, once the kernel attached one.
     net: spin::Once<Arc<aios_net::Net>>,
     /// Which agent owns each open endpoint.
@@ -178,6 +181,7 @@ impl Runtime {
             models: spin::Mutex::new(ai::Models::default()),
             memory: spin::Mutex::new(memory),
             inference: ai::Inference::default(),
+            api: spin::Mutex::new(api::Waiting::default()),
             net: spin::Once::new(),
             net_owners: spin::Mutex::new(network::Owners::default()),
             tls_client: spin::Once::new(),

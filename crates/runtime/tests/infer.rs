@@ -441,3 +441,62 @@ fn bad_requests_are_refused_and_without_the_model_it_is_unavailable() {
         Some(Error::Unavailable.code())
     );
 }
+
+/// Drives the runtime until the API's request `id` has said its last
+/// piece: every piece, in order.
+fn api_answer(rt: &Runtime, id: u64) -> Vec<InferToken> {
+    let mut pieces = Vec::new();
+    for _ in 0..100_000 {
+        match rt.api_ask_next(id) {
+            Ok(Some(piece)) => {
+                let last = piece.finish.is_some();
+                pieces.push(piece);
+                if last {
+                    return pieces;
+                }
+            }
+            Ok(None) => {
+                rt.run_once(0);
+            }
+            Err(e) => panic!("{e:?} after {pieces:?}"),
+        }
+    }
+    panic!("no end: {pieces:?}");
+}
+
+#[test]
+fn the_api_s_questions_get_the_engine_s_answer_and_can_be_abandoned() {
+    let Some(gguf) = model() else { return };
+    let llm = Llm::load(&gguf).unwrap();
+    let (rt, _) = boot(&[], &gguf);
+    let question = "What is the capital of France?";
+    let id = rt.api_ask("admin", ask(question, 6)).unwrap();
+    let pieces = api_answer(&rt, id);
+    let (text, finished, generated) = answer(&pieces);
+    assert_eq!(text, direct(&llm, question, 6));
+    assert!(matches!(
+        finished,
+        Some(finish::LENGTH | finish::END_OF_TURN)
+    ));
+    assert!(generated <= 6);
+    // Once its last piece was taken the request retires.
+    run(&rt, 0, 100);
+    assert_eq!(rt.api_ask_next(id), Err(Error::NotFound));
+
+    // An abandoned question stops and is forgotten, nothing left behind.
+    let id = rt
+        .api_ask("admin", ask("Tell me a long story.", 50))
+        .unwrap();
+    rt.run_once(0);
+    rt.api_ask_cancel(id);
+    run(&rt, 0, 1000);
+    assert_eq!(rt.api_ask_next(id), Err(Error::NotFound));
+    assert!(rt.inference_stats().generated < 6 + 50);
+
+    // The API's questions are held to one agent's share of the queue.
+    let ids: Vec<Result<u64, Error>> = (0..9)
+        .map(|_| rt.api_ask("admin", ask("Say hello.", 1)))
+        .collect();
+    assert!(ids[..8].iter().all(Result::is_ok), "{ids:?}");
+    assert_eq!(ids[8], Err(Error::WouldBlock));
+}

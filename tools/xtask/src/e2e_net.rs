@@ -18,7 +18,10 @@
 //! - the node's API over HTTPS through a host forward on 127.0.0.1, as
 //!   curl sees it with the development CA: `/health` without a token,
 //!   `/metrics` refused without one and given with one (and accepted by
-//!   `promtool check metrics`), `/v1/agents`, and the audit records;
+//!   `promtool check metrics`), `/v1/agents`, a message for `demo.echo`
+//!   answered by the echo agent (and clear errors for an intent nobody
+//!   serves, a body off its schema, bad JSON), `/v1/events` streaming the
+//!   `ipc` event of a message sent meanwhile, and the audit records;
 //! - the `tcp-echo` agent listens on port 7, reached from the host through
 //!   a host forward on 127.0.0.1: 64 KiB come back intact;
 //! - the audit log names who connected where, and who accepted whom.
@@ -140,7 +143,7 @@ cat "$2"
 "#;
 
 /// A port on 127.0.0.1 that was free a moment ago.
-fn free_port() -> std::io::Result<u16> {
+pub(crate) fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -289,17 +292,44 @@ fn scenario(
     Ok(())
 }
 
-/// A request to the node's API through curl: the status and the body.
+/// A GET from the node's API through curl: the status and the body.
 fn curl(peer: &Peer, port: u16, path: &str, token: Option<&str>) -> Result<(u16, String), String> {
+    curl_request(peer, port, path, token, None)
+}
+
+/// A request to the node's API through curl (a POST of `body`, JSON, if
+/// given; what streams is read to the end): the status and the body.
+pub(crate) fn curl_request(
+    peer: &Peer,
+    port: u16,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
     let curl = crate::setup::curl().map_err(|e| e.to_string())?;
     let mut command = std::process::Command::new(curl);
     command
-        .args(["--silent", "--show-error", "--max-time", "60", "--cacert"])
+        .args([
+            "--silent",
+            "--show-error",
+            "--no-buffer",
+            "--max-time",
+            "600",
+        ])
+        .arg("--cacert")
         .arg(peer.pki.join("ca.pem"))
         .args(["--write-out", "\n%{http_code}"])
         .arg(format!("https://127.0.0.1:{port}{path}"));
     if let Some(token) = token {
         command.args(["--header", &format!("Authorization: Bearer {token}")]);
+    }
+    if let Some(body) = body {
+        command.args([
+            "--header",
+            "Content-Type: application/json",
+            "--data-binary",
+            body,
+        ]);
     }
     let output = command.output().map_err(|e| format!("curl: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout).to_string();
@@ -311,6 +341,13 @@ fn curl(peer: &Peer, port: u16, path: &str, token: Option<&str>) -> Result<(u16,
     Ok((status, body.to_string()))
 }
 
+/// The development PKI's admin token (every scope).
+pub(crate) fn admin_token(peer: &Peer) -> Result<String, String> {
+    let token = std::fs::read_to_string(peer.pki.join("api-token"))
+        .map_err(|e| format!("api-token: {e}"))?;
+    Ok(token.trim().to_string())
+}
+
 /// The node's API over HTTPS from the host, as curl and promtool see it.
 fn api(
     s: &mut Session,
@@ -319,9 +356,8 @@ fn api(
     port: u16,
     dir: &Path,
 ) -> Result<(), String> {
-    let token = std::fs::read_to_string(peer.pki.join("api-token"))
-        .map_err(|e| format!("api-token: {e}"))?;
-    let token = token.trim();
+    let token = admin_token(peer)?;
+    let token = token.as_str();
     let health = curl(peer, port, "/health", None)?;
     checks.expect(
         "curl --cacert gets the node's /health over HTTPS without a token",
@@ -369,7 +405,12 @@ fn api(
         agents.0 == 200 && agents.1.contains("\"name\":\"console\""),
         || format!("{agents:?}"),
     );
-    send(s, "audit tail 12")?;
+    expect(s, "spawn echo", "the echo agent", |l| {
+        l.contains("spawned echo as agent")
+    })?;
+    intents(checks, peer, port, token)?;
+    events(checks, peer, port, token)?;
+    send(s, "audit tail 24")?;
     // In the log's order: the refusal came first.
     let refused = found(
         s.wait_for(STEP, |l| l.contains("refused GET /metrics: unknown token")),
@@ -379,9 +420,77 @@ fn api(
         s.wait_for(STEP, |l| l.contains("token admin: GET /metrics")),
         "api record",
     );
+    let sent = found(
+        s.wait_for(STEP, |l| {
+            l.contains("token admin: POST /v1/intents/demo.echo")
+        }),
+        "intent record",
+    );
     checks.record(
         "the audit log records the API's answers and refusals",
-        served.and(refused).map(drop),
+        served.and(refused).and(sent).map(drop),
+    );
+    Ok(())
+}
+
+/// A message for `demo.echo` sent through the API gets the echo agent's
+/// reply; one for an intent nobody serves, or that breaks the intent's
+/// schema, gets a clear error.
+fn intents(checks: &mut Checks, peer: &Peer, port: u16, token: &str) -> Result<(), String> {
+    let post = |path: &str, body: &str| curl_request(peer, port, path, Some(token), Some(body));
+    let echoed = post("/v1/intents/demo.echo", r#"{"text":"through the API"}"#)?;
+    checks.expect(
+        "an intent sent through the API gets its reply: demo.echo answers with the text",
+        echoed.0 == 200
+            && echoed.1.starts_with(r#"{"intent":"demo.echo","from":"#)
+            && echoed
+                .1
+                .ends_with(r#","reply":{"text":"through the API"}}"#),
+        || format!("{echoed:?}"),
+    );
+    let nobody = post("/v1/intents/demo.nothing", "{}")?;
+    let mismatch = post("/v1/intents/demo.echo", r#"{"text":5}"#)?;
+    let broken = post("/v1/intents/demo.echo", r#"{"text":"#)?;
+    checks.expect(
+        "an intent nobody serves is 404, a body off the schema 422, bad JSON 400",
+        nobody.0 == 404 && mismatch.0 == 422 && broken.0 == 400,
+        || format!("{nobody:?} / {mismatch:?} / {broken:?}"),
+    );
+    Ok(())
+}
+
+/// `/v1/events` streams the node's events as they happen: watched with
+/// a time limit, the stream carries the `ipc` event of a message sent
+/// through the API meanwhile.
+fn events(checks: &mut Checks, peer: &Peer, port: u16, token: &str) -> Result<(), String> {
+    let curl = crate::setup::curl().map_err(|e| e.to_string())?;
+    let watcher = std::process::Command::new(curl)
+        .args(["--silent", "--no-buffer", "--max-time", "20", "--cacert"])
+        .arg(peer.pki.join("ca.pem"))
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .arg(format!("https://127.0.0.1:{port}/v1/events?categories=ipc"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("curl: {e}"))?;
+    // Give the watch time to start before the message it should see.
+    std::thread::sleep(Duration::from_secs(5));
+    let sent = curl_request(
+        peer,
+        port,
+        "/v1/intents/demo.echo",
+        Some(token),
+        Some(r#"{"text":"watched"}"#),
+    )?;
+    let output = watcher
+        .wait_with_output()
+        .map_err(|e| format!("curl: {e}"))?;
+    let stream = String::from_utf8_lossy(&output.stdout).to_string();
+    checks.expect(
+        "/v1/events streams the ipc event of a message sent meanwhile",
+        sent.0 == 200
+            && stream.contains("event: ipc\ndata: {\"seq\":")
+            && stream.contains(r#""intent":"demo.echo","outcome":"delivered"}"#),
+        || format!("{sent:?}; stream: {stream:?}"),
     );
     Ok(())
 }

@@ -93,8 +93,11 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
         "end to end, AI: embeddings, memory, routing by meaning, inference",
         || {
             build::kernel(paths, Kernel::Production)?;
+            // The node's API (asked here) needs the development PKI in
+            // the bundle.
+            let peer = tls_peer::ensure(paths)?;
             build::bundle(paths)?;
-            checked(total, |checks| e2e_ai::run(paths, checks))
+            checked(total, |checks| e2e_ai::run(paths, &peer, checks))
         },
     )?;
 

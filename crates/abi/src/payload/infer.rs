@@ -71,6 +71,21 @@ pub mod finish {
     pub const CANCELLED: u8 = 6;
     /// The engine failed (the `error` field says why).
     pub const ERROR: u8 = 7;
+
+    /// A finish code's name: `end_of_turn`, `stop`, `length`, `context`,
+    /// `quota`, `cancelled`, `error` (`unknown` for any other value).
+    pub fn name(code: u8) -> &'static str {
+        match code {
+            END_OF_TURN => "end_of_turn",
+            STOP => "stop",
+            LENGTH => "length",
+            CONTEXT => "context",
+            QUOTA => "quota",
+            CANCELLED => "cancelled",
+            ERROR => "error",
+            _ => "unknown",
+        }
+    }
 }
 
 /// A piece of generated text (body of an [`INFER_TOKEN_INTENT`] message).

@@ -24,16 +24,7 @@ pub(crate) fn topic_categories(resource: &str) -> Option<CategorySet> {
     }
     let mut set = CategorySet::EMPTY;
     for name in resource.split(',').map(str::trim) {
-        let category = match name {
-            "agent" => Category::AgentLifecycle,
-            "ipc" => Category::Ipc,
-            "capability" => Category::Capability,
-            "policy" => Category::PolicyDecision,
-            "device" => Category::Device,
-            "security" => Category::Security,
-            _ => return None,
-        };
-        set = set.with(category);
+        set = set.with(Category::from_name(name)?);
     }
     (!set.is_empty()).then_some(set)
 }
@@ -89,6 +80,21 @@ impl Inner {
             .lock()
             .next(SubscriptionId::from_raw(sub))
             .map_err(|_| Error::StaleHandle)
+    }
+
+    /// Drops `me`'s subscription `sub` (if it is `me`'s).
+    pub(crate) fn unsubscribe(&self, me: u64, sub: u64) {
+        let mut subs = self.guard.subscriptions.lock();
+        if subs.owner.get(&sub) != Some(&me) {
+            return;
+        }
+        subs.owner.remove(&sub);
+        drop(subs);
+        let _ = self
+            .guard
+            .events
+            .lock()
+            .unsubscribe(SubscriptionId::from_raw(sub));
     }
 
     /// Drops every subscription of an agent that stopped.

@@ -2,7 +2,7 @@
 //! sender while the receiver's mailbox is full.
 
 use super::send::Prepared;
-use super::{KERNEL, MAILBOX_BYTES, Pending, Post, Wake};
+use super::{API, KERNEL, MAILBOX_BYTES, Pending, Post, Wake};
 use aios_abi::payload::rights;
 use aios_abi::{Error, Handle};
 use aios_cap::CapSpace;
@@ -49,6 +49,17 @@ impl Post {
             self.permits
                 .remove(&(message.from, message.reply_to.unwrap_or(0)));
             self.kernel_inbox.push_back(message);
+            return Ok(Sent::ToKernel { id });
+        }
+        if to == API {
+            // A reply to the API: it holds no capabilities.
+            if !message.caps.is_empty() {
+                return Err(Error::InvalidArgument);
+            }
+            self.consume_permit(&message);
+            self.record_sent(&message, to, now);
+            self.totals.sent += 1;
+            self.keep_for_api(message);
             return Ok(Sent::ToKernel { id });
         }
         let mailbox = self.boxes.get(&to).ok_or(Error::NoAgent)?;

@@ -34,6 +34,12 @@ pub(crate) const MAILBOX_CAPACITY: usize = 64;
 pub(crate) const MAILBOX_BYTES: usize = 4 << 20;
 /// The id the kernel sends from (approval requests, notices).
 pub(crate) const KERNEL: u64 = 0;
+/// The id the node's API sends from: its requests' replies and notices
+/// go to [`Post::api_inbox`], not a mailbox (no agent has this id).
+pub(crate) const API: u64 = u64::MAX;
+/// Replies and notices kept for the API before the oldest is dropped
+/// (it takes them at every poll of its server).
+pub(crate) const API_INBOX: usize = 256;
 /// Intent of the notice a sender gets when its message expired unread.
 pub(crate) const EXPIRED_INTENT: &str = "aios.expired";
 /// Intent of the notice a sender gets when its receiver stopped before
@@ -101,6 +107,8 @@ pub(crate) struct Post {
     pub(crate) totals: Totals,
     /// Replies to the kernel's own requests (approvals), for the runtime.
     pub(crate) kernel_inbox: VecDeque<Message>,
+    /// Replies and notices for the API's requests, for the runtime.
+    pub(crate) api_inbox: VecDeque<Message>,
     /// Reply id → when its request was sent, until the requester takes the
     /// reply: the round-trip latency histogram's input.
     pub(crate) reply_origin: BTreeMap<u64, u64>,
@@ -121,6 +129,7 @@ impl Post {
             trace: VecDeque::new(),
             totals: Totals::default(),
             kernel_inbox: VecDeque::new(),
+            api_inbox: VecDeque::new(),
             reply_origin: BTreeMap::new(),
             earliest: None,
         }
@@ -179,6 +188,16 @@ impl Post {
 }
 
 impl Post {
+    /// Keeps a reply or notice for the API; past [`API_INBOX`] the oldest
+    /// is dropped (its request gave up long ago).
+    pub(crate) fn keep_for_api(&mut self, message: Message) {
+        if self.api_inbox.len() >= API_INBOX {
+            self.api_inbox.pop_front();
+            self.totals.notices_lost += 1;
+        }
+        self.api_inbox.push_back(message);
+    }
+
     /// Sends a request from the kernel itself (an approval question) to
     /// `to`, bypassing routing; the answer comes back through
     /// `kernel_inbox`. Returns the message id and the agent to wake.

@@ -1,7 +1,7 @@
 //! Returning what cannot be delivered: expiry and undeliverable notices,
 //! and cleaning up after an agent that stopped.
 
-use super::{EXPIRED_INTENT, KERNEL, Permit, Post, RETRY, UNDELIVERED_INTENT, Wake};
+use super::{API, EXPIRED_INTENT, KERNEL, Permit, Post, RETRY, UNDELIVERED_INTENT, Wake};
 use aios_abi::Error;
 use aios_cap::CapSpace;
 use aios_ipc::{Destination, Message};
@@ -59,6 +59,10 @@ impl Post {
         notice.context.trace_id = trace;
         notice.context.causal_parent = Some(about);
         notice.context.priority = u8::MAX;
+        if to == API {
+            self.keep_for_api(notice);
+            return None;
+        }
         let mailbox = self.boxes.get_mut(&to)?;
         if !mailbox.push_notice(notice) {
             self.totals.notices_lost += 1;

@@ -372,3 +372,57 @@ fn large_bodies_push_back_at_the_byte_bound_not_only_the_count() {
         .unwrap();
     assert!(post.deliver(prepared, &mut caps, true, 10).is_ok());
 }
+
+#[test]
+fn the_api_s_requests_are_answered_into_its_inbox_with_notices_for_failures() {
+    let (mut post, mut caps) = post(2, 2);
+    let api_send = |post: &mut Post, caps: &mut CapSpace, m: Message| {
+        let prepared = post.prepare(API, m, Target::Intent("*")).unwrap();
+        match post.deliver(prepared, caps, true, 10).unwrap() {
+            Sent::Queued { id, .. } => id,
+            other => panic!("{other:?}"),
+        }
+    };
+    // Answered: the reply goes to the inbox, not to a mailbox.
+    let asked = api_send(&mut post, &mut caps, request("hi"));
+    let req = take(&mut post, &mut caps, 2).unwrap();
+    assert_eq!(req.from, API);
+    let mut reply = Message::new(0, Destination::Agent(API), "demo.echo");
+    reply.reply_to = Some(req.id);
+    reply.body = text_body("hi");
+    let prepared = post.prepare(2, reply, Target::Reply).unwrap();
+    assert!(matches!(
+        post.deliver(prepared, &mut caps, false, 20),
+        Ok(Sent::ToKernel { .. })
+    ));
+    let got = post.api_inbox.pop_front().unwrap();
+    assert_eq!((got.from, got.reply_to), (2, Some(asked)));
+    assert_eq!(got.body, text_body("hi"));
+    // Expired unread: a notice.
+    let mut late = request("late");
+    late.context.deadline_ns = Some(100);
+    let expired = api_send(&mut post, &mut caps, late);
+    post.expire(&mut caps, 101);
+    let notice = post.api_inbox.pop_front().unwrap();
+    assert_eq!(
+        (notice.intent.as_str(), notice.from, notice.reply_to),
+        (EXPIRED_INTENT, KERNEL, Some(expired))
+    );
+    // Taken, then its receiver stopped: a notice.
+    let orphan = api_send(&mut post, &mut caps, request("orphan"));
+    take(&mut post, &mut caps, 2).unwrap();
+    post.remove_agent(2);
+    let notice = post.api_inbox.pop_front().unwrap();
+    assert_eq!(
+        (notice.intent.as_str(), notice.reply_to),
+        (UNDELIVERED_INTENT, Some(orphan))
+    );
+    // The inbox is bounded: the oldest goes.
+    for i in 0..API_INBOX as u64 + 3 {
+        let mut m = Message::new(i, Destination::Agent(API), "x");
+        m.reply_to = Some(i);
+        post.keep_for_api(m);
+    }
+    assert_eq!(post.api_inbox.len(), API_INBOX);
+    assert_eq!(post.api_inbox.front().unwrap().reply_to, Some(3));
+}

@@ -72,7 +72,7 @@ pub(super) fn infer(
     let submission = Submission {
         agent: me,
         name: &caller.data().subject.name,
-        model: Handle(model),
+        model: Some(Handle(model)),
         request,
     };
     let id = rt

@@ -3,9 +3,8 @@
 
 use super::request::{Request, Slot};
 use crate::Inner;
-use crate::post::Streamed;
+use crate::post::{API, Streamed};
 use aios_abi::payload::{INFER_TOKEN_INTENT, finish};
-use alloc::string::String;
 use alloc::vec::Vec;
 
 impl Inner {
@@ -15,8 +14,18 @@ impl Inner {
         let now = self.platform.now_ns();
         let retired = {
             let mut engine = self.inference.engine.lock();
+            let engine = &mut *engine;
             let mut state = self.state.lock();
             for request in engine.requests.values_mut() {
+                if request.agent == API {
+                    // The API takes its text when its client is ready;
+                    // an abandoned request's goes nowhere.
+                    if engine.abandoned.contains(&request.id) {
+                        request.outbox.clear();
+                        request.finished.get_or_insert(finish::CANCELLED);
+                    }
+                    continue;
+                }
                 while let Some(token) = request.outbox.front() {
                     let body = aios_abi::encode(token);
                     let sent = state.post.kernel_stream(
@@ -40,7 +49,11 @@ impl Inner {
                 }
             }
             drop(state);
-            engine.take_requests(|r| r.finished.is_some() && r.outbox.is_empty())
+            let retired = engine.take_requests(|r| r.finished.is_some() && r.outbox.is_empty());
+            for r in &retired {
+                engine.abandoned.remove(&r.id);
+            }
+            retired
         };
         self.retire(retired);
     }
@@ -112,15 +125,6 @@ impl super::Engine {
     }
 }
 
-fn reason(code: Option<u8>) -> String {
-    String::from(match code {
-        Some(finish::END_OF_TURN) => "end of turn",
-        Some(finish::STOP) => "stop string",
-        Some(finish::LENGTH) => "max tokens",
-        Some(finish::CONTEXT) => "context full",
-        Some(finish::QUOTA) => "token quota",
-        Some(finish::CANCELLED) => "cancelled",
-        Some(finish::ERROR) => "error",
-        _ => "unknown",
-    })
+fn reason(code: Option<u8>) -> &'static str {
+    code.map_or("unknown", finish::name)
 }

@@ -6,7 +6,8 @@
 //! requests evaluated in one batched pass, and the KV caches of requests
 //! not running saved to the memory fabric when more than [`RESIDENT`] are
 //! alive (restored when they next run: a context switch). Text goes back
-//! to the requester as `aios.infer.token` messages. See docs/ai.md.
+//! to the requester as `aios.infer.token` messages, or waits for the
+//! node's API to take it (`crate::api`). See docs/ai.md.
 
 mod emit;
 mod kv;
@@ -43,6 +44,8 @@ pub(crate) struct Engine {
     pub(crate) requests: BTreeMap<u64, Request>,
     /// Requests cancelled while a turn had them out.
     pub(crate) cancelled: BTreeSet<u64>,
+    /// The API's requests whose clients went: their text goes nowhere.
+    pub(crate) abandoned: BTreeSet<u64>,
     /// Requests a turn has out, with their agents.
     pub(crate) running: BTreeMap<u64, u64>,
     /// Tokens (prompt and generated) each agent has been served: the

@@ -21,8 +21,9 @@ pub(crate) enum Slot {
 pub(crate) struct Request {
     pub(crate) id: u64,
     pub(crate) agent: u64,
-    /// The requester's Model handle, charged a token per token generated.
-    pub(crate) model: Handle,
+    /// The requester's Model handle, charged a token per token generated
+    /// (none for the API's requests: its tokens' scopes are the gate).
+    pub(crate) model: Option<Handle>,
     /// Prompt tokens not evaluated yet.
     pub(crate) prompt: Vec<u32>,
     pub(crate) prompt_total: u32,

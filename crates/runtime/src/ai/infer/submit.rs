@@ -26,7 +26,7 @@ pub(crate) struct Submission<'a> {
     /// The agent's manifest name (conversations are kept per name, so a
     /// restarted agent continues its chats).
     pub(crate) name: &'a str,
-    pub(crate) model: Handle,
+    pub(crate) model: Option<Handle>,
     pub(crate) request: InferRequest,
 }
 

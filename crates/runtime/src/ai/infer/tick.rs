@@ -178,11 +178,14 @@ impl Inner {
 
     /// Charges one generated token to the request's Model capability.
     fn charge_token(&self, r: &Request) -> bool {
+        let Some(model) = r.model else {
+            return true;
+        };
         let now = self.platform.now_ns();
         self.state
             .lock()
             .caps
-            .consume(r.agent, r.model, 1, now)
+            .consume(r.agent, model, 1, now)
             .is_ok()
     }
 

@@ -2,7 +2,16 @@
 //! policy sees the token as a subject named `api:NAME` with the label
 //! `api`, doing one of the API's operations (`aios_abi::API_OPERATIONS`)
 //! on a resource, so the same rules that govern agents govern tokens
-//! (`deny label "api" op "api_agents_list";`).
+//! (`deny label "api" op "api_agents_list";`). What a request then does
+//! is done here too: messages sent and their replies ([`intents`]),
+//! questions for the model ([`ask`]), and event streams ([`events`]).
+
+mod ask;
+mod events;
+mod intents;
+
+pub use intents::ApiReply;
+pub(crate) use intents::Waiting;
 
 use crate::Runtime;
 use crate::guard::{Operation, Subject, describe};
