@@ -828,6 +828,28 @@ impl Net {
         })
     }
 
+    /// For an established TLS stream: the server's end-entity certificate
+    /// (DER) as this client verified it (`None` on a server's stream, or
+    /// before the handshake is done). What a protocol on top binds itself
+    /// to (RFC 5929's `tls-server-end-point`).
+    pub fn tls_server_certificate(&self, id: EndpointId) -> Result<Option<Vec<u8>>, NetError> {
+        let stack = self.stack.lock();
+        let endpoint = stack.endpoint(id)?;
+        Ok(endpoint
+            .tls
+            .as_ref()
+            .filter(|tls| tls.established())
+            .and_then(|tls| tls.peer_end_entity()))
+    }
+
+    /// Whether TLS stream `id`'s handshake is done (false for a plain
+    /// stream or one still handshaking).
+    pub fn tls_established(&self, id: EndpointId) -> Result<bool, NetError> {
+        let stack = self.stack.lock();
+        let endpoint = stack.endpoint(id)?;
+        Ok(endpoint.tls.as_ref().is_some_and(|tls| tls.established()))
+    }
+
     /// Endpoints open (and streams still shutting down).
     pub fn endpoint_count(&self) -> usize {
         self.stack.lock().endpoints.count()

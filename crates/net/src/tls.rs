@@ -158,6 +158,11 @@ impl Secure {
     }
 
     /// Whether `send` may take more plaintext now.
+    /// The server's end-entity certificate, as a client verified it.
+    pub(crate) fn peer_end_entity(&self) -> Option<Vec<u8>> {
+        self.session.peer_end_entity()
+    }
+
     pub(crate) fn has_room(&self) -> bool {
         self.established() && !self.closing && self.pending.len() < MAX_PENDING
     }

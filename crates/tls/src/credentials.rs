@@ -52,6 +52,11 @@ impl TrustStore {
 pub struct CertificateChain(pub(crate) Vec<CertificateDer<'static>>);
 
 impl CertificateChain {
+    /// The end-entity certificate (DER): the first of the chain.
+    pub fn end_entity(&self) -> Option<&[u8]> {
+        self.0.first().map(|certificate| certificate.as_ref())
+    }
+
     /// A chain of DER-encoded certificates, leaf first.
     pub fn from_der<'a>(certificates: impl IntoIterator<Item = &'a [u8]>) -> Self {
         Self(

@@ -131,6 +131,16 @@ impl Session {
             .and_then(|suite| CipherSuite::from_rustls(suite.suite()))
     }
 
+    /// The peer's end-entity certificate (DER), once the handshake has
+    /// seen it: a client's view of the server it verified, for binding
+    /// something to this server (RFC 5929's `tls-server-end-point`).
+    pub fn peer_end_entity(&self) -> Option<Vec<u8>> {
+        self.common()
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .map(|certificate| certificate.as_ref().to_vec())
+    }
+
     /// Whether the peer has closed its side (sent close_notify). Everything
     /// it sent before is readable.
     pub fn peer_closed(&self) -> bool {
