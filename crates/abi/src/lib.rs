@@ -23,7 +23,9 @@ mod table;
 
 pub use error::Error;
 pub use handle::Handle;
-pub use syscall::{API_OPERATIONS, RESERVED, SELF, SYSCALLS, Syscall, ValType, send_flags};
+pub use syscall::{
+    API_OPERATIONS, CLUSTER_OPERATIONS, RESERVED, SELF, SYSCALLS, Syscall, ValType, send_flags,
+};
 
 /// The Wasm import module every syscall lives in.
 pub const MODULE: &str = "aios";

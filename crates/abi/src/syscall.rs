@@ -98,6 +98,12 @@ crate::for_each_syscall!(syscalls);
 /// importing one from this kernel fails to link with a clear reason.
 pub const RESERVED: &[&str] = &[];
 
+/// The operations of messages between nodes: a local agent's message
+/// leaving for another node (decided with the agent as subject) and one
+/// arriving from another node (the subject `node:NAME`, label `node`),
+/// each on the intent's name.
+pub const CLUSTER_OPERATIONS: &[&str] = &["cluster_send", "cluster_receive"];
+
 /// The operations of the node's HTTPS API. The policy decides each
 /// request as an operation of the token's subject (`api:NAME`, label
 /// `api`), so rules name them as they name syscalls.

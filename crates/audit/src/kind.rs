@@ -33,11 +33,14 @@ pub enum Kind {
     Net,
     /// A request to the node's API: the token, what it asked, the answer.
     Api,
+    /// Another node of the cluster: linked or unlinked, and each message
+    /// that came from it.
+    Cluster,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Boot,
         Kind::Spawn,
         Kind::Exit,
@@ -52,6 +55,7 @@ impl Kind {
         Kind::Checkpoint,
         Kind::Net,
         Kind::Api,
+        Kind::Cluster,
     ];
 
     /// The kind's code in the record format.
@@ -71,6 +75,7 @@ impl Kind {
             Kind::Checkpoint => 11,
             Kind::Net => 12,
             Kind::Api => 13,
+            Kind::Cluster => 14,
         }
     }
 
@@ -96,6 +101,7 @@ impl Kind {
             Kind::Checkpoint => "checkpoint",
             Kind::Net => "net",
             Kind::Api => "api",
+            Kind::Cluster => "cluster",
         }
     }
 }

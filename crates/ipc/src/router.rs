@@ -222,6 +222,16 @@ impl<M: Matcher> Router<M> {
             .ok_or(RouteError::NoSuchIntent)
     }
 
+    /// The declarations of every intent served by some agent `by`
+    /// accepts (a node tells its peers what its own agents serve).
+    pub fn served_by(&self, by: impl Fn(u64) -> bool) -> Vec<IntentSpec> {
+        self.entries
+            .values()
+            .filter(|entry| entry.agents.iter().any(|&agent| by(agent)))
+            .map(|entry| entry.spec.clone())
+            .collect()
+    }
+
     /// Every intent some running agent serves: (name, description). For
     /// routing by meaning outside the router (the kernel's embeddings).
     pub fn served(&self) -> Vec<(String, String)> {

@@ -1,7 +1,7 @@
-//! The operation names a rule may name exactly: the ABI's syscalls and
-//! the node API's operations.
+//! The operation names a rule may name exactly: the ABI's syscalls, the
+//! node API's operations, and messages between nodes.
 
-use aios_abi::{API_OPERATIONS, RESERVED, SYSCALLS};
+use aios_abi::{API_OPERATIONS, CLUSTER_OPERATIONS, RESERVED, SYSCALLS};
 
 /// Whether `name` is a syscall of the ABI, defined now or reserved for a
 /// later subsystem. Rejecting other exact names turns a typo such as
@@ -10,6 +10,7 @@ pub(crate) fn is_known(name: &str) -> bool {
     SYSCALLS.iter().any(|syscall| syscall.name == name)
         || RESERVED.contains(&name)
         || API_OPERATIONS.contains(&name)
+        || CLUSTER_OPERATIONS.contains(&name)
 }
 
 /// Every name [`is_known`] accepts.
@@ -19,4 +20,5 @@ pub fn known_operations() -> impl Iterator<Item = &'static str> {
         .map(|syscall| syscall.name)
         .chain(RESERVED.iter().copied())
         .chain(API_OPERATIONS.iter().copied())
+        .chain(CLUSTER_OPERATIONS.iter().copied())
 }

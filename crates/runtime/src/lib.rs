@@ -22,6 +22,7 @@ mod memory;
 mod messaging;
 mod network;
 mod park;
+mod peers;
 mod platform;
 mod post;
 mod resume;
@@ -66,6 +67,8 @@ pub(crate) struct Inner {
     inference: ai::Inference,
     /// The API's requests waiting for replies.
     api: spin::Mutex<api::Waiting>,
+    /// Linked nodes (taken before `state`).
+    peers: spin::Mutex<peers::Peers>,
     /// The network service, once the kernel attached one.
     net: spin::Once<Arc<aios_net::Net>>,
     /// Which agent owns each open endpoint.
@@ -182,6 +185,7 @@ impl Runtime {
             memory: spin::Mutex::new(memory),
             inference: ai::Inference::default(),
             api: spin::Mutex::new(api::Waiting::default()),
+            peers: spin::Mutex::new(peers::Peers::default()),
             net: spin::Once::new(),
             net_owners: spin::Mutex::new(network::Owners::default()),
             tls_client: spin::Once::new(),

@@ -74,6 +74,13 @@ impl Post {
         })
     }
 
+    /// `replier` will not answer `request` (it gave up on it): its
+    /// requester is told, with an undeliverable notice.
+    pub(crate) fn give_up(&mut self, replier: u64, request: u64) -> Option<Wake> {
+        let permit = self.permits.remove(&(replier, request))?;
+        self.notify_requester(&permit, request, 0)
+    }
+
     /// Returns every message whose deadline passed at `now` to its sender
     /// as an expiry notice (revoking capabilities that travelled with it),
     /// and fails parked sends that expired while waiting.

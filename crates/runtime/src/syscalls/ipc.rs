@@ -89,6 +89,18 @@ fn try_send(
             schema: schema.as_deref(),
         },
     )?;
+    // Leaving for another node: the policy decides that too.
+    if rt.is_peer(prepared.to) {
+        permit(
+            caller,
+            Operation {
+                name: "cluster_send",
+                resource: Some(&intent),
+                size,
+                schema: schema.as_deref(),
+            },
+        )?;
+    }
     let now = rt.inner.platform.now_ns();
     let to = prepared.to;
     let sent = {
