@@ -75,6 +75,14 @@ fn server(net: &Net, bundle: &[u8]) -> Result<(Server, usize), String> {
     Ok((server, count))
 }
 
+/// Whether the server has connections open (the network service then
+/// polls often enough for replies and streams).
+pub fn busy() -> bool {
+    SERVER
+        .try_lock()
+        .is_some_and(|server| server.as_ref().is_some_and(|s| s.open_connections() > 0))
+}
+
 /// Serves what the network brought; called after each network poll.
 pub fn step(net: &Net, now_ns: u64) {
     let Some(runtime) = crate::agents::runtime() else {

@@ -11,6 +11,7 @@ mod ai_bench;
 mod api;
 mod bench;
 mod blk;
+mod cluster;
 mod cmdline;
 mod console;
 mod log;
@@ -112,6 +113,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     if let (Some(net), Some(runtime)) = (net::start(&cmdline), runtime) {
         net::attach_tls(runtime, bundle);
         api::start(&net, bundle);
+        cluster::start(&net, bundle, &cmdline);
         runtime.attach_network(net);
     }
     if let Some(runtime) = runtime {

@@ -75,11 +75,14 @@ pub enum Error {
     /// TLS failed otherwise: no common parameters, the peer's alert, a
     /// forged record, or a stream cut short without `close_notify`.
     TlsFailed = -32,
+    /// The message will not be answered: its receiver stopped, or the
+    /// node it went to went away, before it replied.
+    Undelivered = -33,
 }
 
 impl Error {
     /// Every error, for tables and tests.
-    pub const ALL: [Error; 32] = [
+    pub const ALL: [Error; 33] = [
         Error::InvalidArgument,
         Error::BadPointer,
         Error::BadLength,
@@ -112,6 +115,7 @@ impl Error {
         Error::Refused,
         Error::Untrusted,
         Error::TlsFailed,
+        Error::Undelivered,
     ];
 
     /// The code returned to the agent.
@@ -159,6 +163,7 @@ impl Error {
             Error::Refused => "connection refused",
             Error::Untrusted => "TLS peer not trusted (certificate, name or validity)",
             Error::TlsFailed => "TLS failed",
+            Error::Undelivered => "not answered: its receiver (or its node) went away",
         }
     }
 }

@@ -159,12 +159,14 @@ impl Runtime {
     pub fn peer_outgoing(&self, proxy: u64) -> Vec<Frame> {
         let now = self.inner.platform.now_ns();
         let mut frames = Vec::new();
+        // Audited once the locks are let go: (sender, what).
+        let mut sent: Vec<(u64, String)> = Vec::new();
         let mut peers = self.inner.peers.lock();
         let Some(peer) = peers.peers.get_mut(&proxy) else {
             return frames;
         };
-        let mut state = self.inner.state.lock();
-        let state = &mut *state;
+        let mut guard = self.inner.state.lock();
+        let state = &mut *guard;
         let expired: Vec<u64> = peer
             .outbound
             .iter()
@@ -204,6 +206,15 @@ impl Runtime {
                         .map_or(0, |d| d.saturating_sub(now).div_ceil(1_000_000).max(1));
                     peer.outbound
                         .insert(message.id, message.context.deadline_ns);
+                    sent.push((
+                        message.from,
+                        alloc::format!(
+                            "to node {} ({sender}): {} (message {})",
+                            peer.name,
+                            message.intent,
+                            message.id
+                        ),
+                    ));
                     frames.push(Frame::Request {
                         id: message.id,
                         intent: message.intent,
@@ -236,6 +247,11 @@ impl Runtime {
                     });
                 }
             }
+        }
+        drop(guard);
+        drop(peers);
+        for (sender, what) in sent {
+            self.inner.audit(Kind::Cluster, sender, &what);
         }
         frames
     }

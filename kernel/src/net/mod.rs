@@ -23,6 +23,10 @@ static LOOK_NS: AtomicU64 = AtomicU64::new(0);
 static POLLING: AtomicBool = AtomicBool::new(false);
 /// Polled interfaces (no interrupt) are looked at this often.
 const POLL_INTERVAL_NS: u64 = 1_000_000;
+/// While the API has clients or the cluster has links, the service is
+/// looked at this often whatever the interface says: replies, answers and
+/// messages for other nodes come from agents, not from the wire.
+const SERVICE_INTERVAL_NS: u64 = 2_000_000;
 
 /// Probes every supported network interface (once) and logs what was
 /// found.
@@ -105,7 +109,8 @@ pub fn step() -> bool {
     // The service's own due time counts polls that requests made (a
     // connect, a send, a ping poll the stack and may set its timers).
     let polled = nics().first().is_some_and(|nic| !nic.has_interrupt());
-    let due = if polled {
+    let serving = crate::api::busy() || crate::cluster::active();
+    let due = if polled || serving {
         net.due_ns().min(LOOK_NS.load(Ordering::Acquire))
     } else {
         net.due_ns()
@@ -118,12 +123,18 @@ pub fn step() -> bool {
     }
     PENDING.store(false, Ordering::Release);
     net.poll(now);
-    LOOK_NS.store(now + POLL_INTERVAL_NS, Ordering::Release);
+    let interval = if polled {
+        POLL_INTERVAL_NS
+    } else {
+        SERVICE_INTERVAL_NS
+    };
+    LOOK_NS.store(now + interval, Ordering::Release);
     POLLING.store(false, Ordering::Release);
     if let Some(runtime) = crate::agents::runtime() {
         runtime.network_moved();
     }
     crate::api::step(net, now);
+    crate::cluster::step(net, now);
     if let Some(lease) = net.lease_change() {
         match lease {
             Some(lease) => crate::info!(

@@ -9,6 +9,10 @@ use std::vec::Vec;
 /// The intent of the notice the kernel sends back for a message that
 /// expired undelivered (`from` 0, `reply_to` the expired message's id).
 pub const EXPIRED_INTENT: &str = "aios.expired";
+/// The intent of the notice the kernel sends back for a request that will
+/// not be answered: its receiver stopped, or the receiver's node went
+/// away, first.
+pub const UNDELIVERED_INTENT: &str = "aios.undelivered";
 
 /// The first receive buffer: enough for a message with a small body; the
 /// SDK doubles it on `BufferTooSmall`, up to `aios_ipc::MAX_MESSAGE`.
@@ -71,10 +75,10 @@ pub fn conversation_of(sent: &Message, id: u64) -> u64 {
 /// The answer to a request: the kernel's expiry notice becomes
 /// [`Error::Expired`], any other message is the reply.
 pub fn answer(message: Message) -> Result<Message, Error> {
-    if message.from == 0 && message.intent == EXPIRED_INTENT {
-        Err(Error::Expired)
-    } else {
-        Ok(message)
+    match message.intent.as_str() {
+        EXPIRED_INTENT if message.from == 0 => Err(Error::Expired),
+        UNDELIVERED_INTENT if message.from == 0 => Err(Error::Undelivered),
+        _ => Ok(message),
     }
 }
 
@@ -187,6 +191,9 @@ mod tests {
         notice.from = 3;
         assert_eq!(answer(notice.clone()), Ok(notice));
         assert_eq!(answer(request()), Ok(request()));
+        let mut gone = Message::new(6, Destination::Agent(7), UNDELIVERED_INTENT);
+        gone.reply_to = Some(41);
+        assert_eq!(answer(gone), Err(Error::Undelivered));
     }
 
     #[test]

@@ -93,7 +93,9 @@ pub fn request(intent: &str, body: Vec<u8>, timeout_ns: u64) -> Result<Message, 
 /// Sends `message` with `cap`, then waits up to `timeout_ns` for the first
 /// message of its conversation (the one it names, or the new one the
 /// kernel opens when it names none). A kernel notice that the request
-/// expired undelivered is [`Error::Expired`].
+/// expired undelivered is [`Error::Expired`]; one that it will not be
+/// answered (its receiver, or the receiver's node, went away),
+/// [`Error::Undelivered`].
 pub fn request_with(cap: u32, message: Message, timeout_ns: u64) -> Result<Message, Error> {
     let id = send(cap, &message, 0)?;
     let filter = RecvFilter {

@@ -7,9 +7,10 @@
 //!   (`stranger.pem`, `stranger.key`): a server nobody should trust. It
 //!   also makes the node's own certificate from the CA (`node.pem`,
 //!   `node.key`, for the API as the host reaches it: 127.0.0.1,
-//!   localhost, and 10.0.2.15 inside), and an API token with every scope:
-//!   its secret in `api-token`, its line for the bundle's token file in
-//!   `api-tokens`.
+//!   localhost, and 10.0.2.15 inside; and `node.aios`, the name cluster
+//!   links check), the list of those names (`node-names`), and an API
+//!   token with every scope: its secret in `api-token`, its line for the
+//!   bundle's token file in `api-tokens`.
 //! - `tls-peer serve CERT KEY RESPONSE LOG` is an HTTPS server for one
 //!   connection on standard input and output (QEMU's `guestfwd=…-cmd:`
 //!   starts one per connection): the TLS 1.3 handshake with rustls on
@@ -17,6 +18,10 @@
 //!   line, the bytes of RESPONSE written back, then `close_notify`. It
 //!   appends what was negotiated and the request line to LOG, or why the
 //!   handshake failed.
+//! - `tls-peer relay HOST:PORT` joins standard input and output to a TCP
+//!   connection to HOST:PORT, both ways, until either side ends (QEMU's
+//!   `guestfwd=…-cmd:` runs one per connection: two nodes' links go
+//!   through the host this way).
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -33,7 +38,12 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("pki") if args.len() >= 3 => pki(Path::new(&args[1]), &args[2..]),
         Some("serve") if args.len() == 5 => serve(&args[1], &args[2], &args[3], &args[4]),
-        _ => Err("usage: tls-peer pki DIR NAME... | tls-peer serve CERT KEY RESPONSE LOG".into()),
+        Some("relay") if args.len() == 2 => relay(&args[1]),
+        _ => Err(
+            "usage: tls-peer pki DIR NAME... | tls-peer serve CERT KEY RESPONSE LOG | \
+             tls-peer relay HOST:PORT"
+                .into(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -73,7 +83,7 @@ fn pki(dir: &Path, names: &[String]) -> Result<(), String> {
     let (server, server_key) = leaf(names, &issuer)?;
     let (_, stranger_issuer) = authority("A CA nobody trusts")?;
     let (stranger, stranger_key) = leaf(names, &stranger_issuer)?;
-    let node_names = ["127.0.0.1", "localhost", "10.0.2.15"].map(String::from);
+    let node_names = ["127.0.0.1", "localhost", "10.0.2.15", "node.aios"].map(String::from);
     let (node, node_key) = leaf(&node_names, &issuer)?;
     let mut secret = [0u8; 32];
     rustls::crypto::aws_lc_rs::default_provider()
@@ -98,6 +108,7 @@ fn pki(dir: &Path, names: &[String]) -> Result<(), String> {
         ("node.key", &node_key),
         ("api-token", &token),
         ("api-tokens", &token_line),
+        ("node-names", &(node_names.join("\n") + "\n")),
     ] {
         let path = dir.join(file);
         fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -193,4 +204,35 @@ fn answer(
     stream.sock.flush().map_err(|e| format!("close: {e}"))?;
     let text = String::from_utf8_lossy(&request);
     Ok(text.lines().next().unwrap_or("").to_string())
+}
+
+/// Copies standard input to a connection to `address` and the
+/// connection to standard output until either ends.
+fn relay(address: &str) -> Result<(), String> {
+    let stream =
+        std::net::TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
+    let mut upstream = stream.try_clone().map_err(|e| e.to_string())?;
+    let forward = std::thread::spawn(move || {
+        let _ = io::copy(&mut io::stdin().lock(), &mut upstream);
+        let _ = upstream.shutdown(std::net::Shutdown::Write);
+    });
+    let mut downstream = stream;
+    let mut out = io::stdout().lock();
+    let mut buf = vec![0u8; 64 * 1024];
+    // Standard output is line-buffered: each piece is flushed as it comes.
+    let copied = loop {
+        match downstream.read(&mut buf) {
+            Ok(0) => break Ok(()),
+            Ok(n) => {
+                if let Err(e) = out.write_all(&buf[..n]).and_then(|()| out.flush()) {
+                    break Err(e);
+                }
+            }
+            Err(e) => break Err(e),
+        }
+    };
+    // The connection ended: so does the relay (QEMU then closes the
+    // guest's side), whatever standard input still holds.
+    drop(forward);
+    copied.map_err(|e| format!("relay {address}: {e}"))
 }

@@ -11,7 +11,10 @@ use crate::error::Error;
 use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
-use crate::{agents, e2e, e2e_agents, e2e_ai, e2e_ipc, e2e_net, e2e_store, ktest, setup, tls_peer};
+use crate::{
+    agents, e2e, e2e_agents, e2e_ai, e2e_cluster, e2e_ipc, e2e_net, e2e_store, ktest, setup,
+    tls_peer,
+};
 
 const TIERS: usize = 10;
 
@@ -106,7 +109,10 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
         // The development CA must exist before the bundle that trusts it.
         let peer = tls_peer::ensure(paths)?;
         build::bundle(paths)?;
-        checked(total, |checks| e2e_net::run(paths, &peer, checks))
+        checked(total, |checks| {
+            e2e_net::run(paths, &peer, checks)?;
+            e2e_cluster::run(paths, &peer, checks)
+        })
     })
 }
 

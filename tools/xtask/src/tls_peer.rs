@@ -43,6 +43,9 @@ pub fn ensure(paths: &Paths) -> Result<Peer, Error> {
         "node.key",
         "api-token",
         "api-tokens",
+        // Newer than the rest: a PKI made before the node's cluster name
+        // was added is made again.
+        "node-names",
     ];
     if !files.iter().all(|file| pki.join(file).exists()) {
         let mut make = std::process::Command::new(&binary);
