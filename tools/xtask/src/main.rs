@@ -10,6 +10,7 @@ mod disks;
 mod e2e;
 mod e2e_agents;
 mod e2e_ai;
+mod e2e_api;
 mod e2e_ipc;
 mod e2e_net;
 mod e2e_store;
