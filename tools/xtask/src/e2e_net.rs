@@ -440,7 +440,6 @@ fn api(
     })?;
     intents(checks, peer, port, token)?;
     events(checks, peer, port, token)?;
-    crate::e2e_api::routes(checks, peer, port, token)?;
     send(s, "audit tail 24")?;
     // In the log's order: the refusal came first.
     let refused = found(
@@ -461,7 +460,8 @@ fn api(
         "the audit log records the API's answers and refusals",
         served.and(refused).and(sent).map(drop),
     );
-    Ok(())
+    // After the tail above, which these requests' records would push out.
+    crate::e2e_api::routes(checks, peer, port, token)
 }
 
 /// A message for `demo.echo` sent through the API gets the echo agent's
