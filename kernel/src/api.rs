@@ -4,11 +4,13 @@
 //! network service, and answering from the runtime, whose policy decides
 //! and whose audit log records every request.
 
+mod calls;
 mod tickets;
 
 use aios_api::prometheus::{Kind, Metrics};
 use aios_api::{
-    AgentRow, Denied, EventQuery, Health, Node, Outgoing, Polled, Question, Refused, Server, Tokens,
+    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Health, Memo, Node, Outgoing, Polled, Put,
+    Question, Recalled, Refused, Server, Spawned, StoreListing, StoreQuery, StoredObject, Tokens,
 };
 use aios_net::Net;
 use aios_runtime::Runtime;
@@ -287,5 +289,52 @@ impl Node for KernelNode<'_> {
 
     fn release(&self, ticket: u64) {
         tickets::release(self.runtime, ticket);
+    }
+
+    fn spawn(&self, _token: &str, image: &str) -> Result<Spawned, Refused> {
+        calls::spawn(self.runtime, image)
+    }
+
+    fn kill(&self, _token: &str, id: u64) -> Result<(), Refused> {
+        calls::kill(self.runtime, id)
+    }
+
+    fn store_get(&self, _token: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused> {
+        calls::store_get(self.runtime, namespace, key)
+    }
+
+    fn store_put(
+        &self,
+        _token: &str,
+        namespace: &str,
+        key: &str,
+        put: Put<'_>,
+    ) -> Result<bool, Refused> {
+        calls::store_put(self.runtime, namespace, key, put)
+    }
+
+    fn store_list(
+        &self,
+        _token: &str,
+        namespace: &str,
+        query: StoreQuery,
+    ) -> Result<StoreListing, Refused> {
+        calls::store_list(self.runtime, namespace, query)
+    }
+
+    fn audit_export(&self, from: u64, limit: usize) -> AuditPage {
+        calls::audit_export(self.runtime, from, limit)
+    }
+
+    fn audit_verify(&self) -> AuditCheck {
+        calls::audit_verify(self.runtime)
+    }
+
+    fn remember(&self, token: &str, memo: Memo) -> Result<String, Refused> {
+        calls::remember(self.runtime, token, memo)
+    }
+
+    fn recall(&self, token: &str, query: &str, k: usize) -> Result<Vec<Recalled>, Refused> {
+        calls::recall(self.runtime, token, query, k)
     }
 }

@@ -110,9 +110,18 @@ pub const CLUSTER_OPERATIONS: &[&str] = &["cluster_send", "cluster_receive"];
 pub const API_OPERATIONS: &[&str] = &[
     "api_metrics",
     "api_agents_list",
+    "api_agents_spawn",
+    "api_agents_kill",
     "api_intents_send",
     "api_ask",
     "api_events",
+    "api_store_list",
+    "api_store_get",
+    "api_store_put",
+    "api_audit_export",
+    "api_audit_verify",
+    "api_memory_remember",
+    "api_memory_recall",
 ];
 
 /// The handle value that means "the calling agent itself".

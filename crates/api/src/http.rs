@@ -6,9 +6,11 @@
 //! but a slow request. Bodies come by `Content-Length` only; a chunked
 //! request is refused with 411, as RFC 9112 allows.
 
+use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
+use core::fmt::Write;
 
 /// Most bytes of a request line and headers.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -233,7 +235,7 @@ pub struct Response {
     /// The status code.
     pub status: u16,
     /// The body's media type.
-    pub content_type: &'static str,
+    pub content_type: Cow<'static, str>,
     /// Headers besides Content-Type, Content-Length and Connection.
     pub headers: Vec<(&'static str, String)>,
     /// The body.
@@ -245,9 +247,19 @@ impl Response {
     pub fn json(status: u16, body: String) -> Response {
         Response {
             status,
-            content_type: "application/json",
+            content_type: Cow::Borrowed("application/json"),
             headers: Vec::new(),
             body: body.into_bytes(),
+        }
+    }
+
+    /// A response without a body (204 No Content).
+    pub fn empty(status: u16) -> Response {
+        Response {
+            status,
+            content_type: Cow::Borrowed(""),
+            headers: Vec::new(),
+            body: Vec::new(),
         }
     }
 
@@ -259,15 +271,19 @@ impl Response {
         Response::json(status, body)
     }
 
-    /// The response's bytes, `Connection: close`.
+    /// The response's bytes, `Connection: close`. A 204 has neither
+    /// Content-Type nor Content-Length (RFC 9110 §8.6 forbids the latter).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut head = alloc::format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n",
-            self.status,
-            reason(self.status),
-            self.content_type,
-            self.body.len()
-        );
+        let mut head = alloc::format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        if self.status != 204 {
+            let _ = write!(
+                head,
+                "Content-Type: {}\r\nContent-Length: {}\r\n",
+                self.content_type,
+                self.body.len()
+            );
+        }
+        head.push_str("Connection: close\r\nCache-Control: no-store\r\n");
         for (name, value) in &self.headers {
             head.push_str(name);
             head.push_str(": ");

@@ -1,5 +1,6 @@
 //! The node's HTTPS API: requests parsed from untrusted bytes
-//! ([`http`]), bearer tokens bound to scopes ([`tokens`]), the routes and
+//! ([`http`]) with their path and query values percent-decoded
+//! ([`percent`]), bearer tokens bound to scopes ([`tokens`]), the routes and
 //! what they need ([`routes`]), metrics in the Prometheus text format
 //! ([`prometheus`]), and the [`Server`] over the network service's TLS
 //! endpoints. The node itself is behind the [`Node`] trait: the kernel
@@ -10,14 +11,17 @@
 extern crate alloc;
 
 pub mod http;
+pub mod percent;
 pub mod prometheus;
 pub mod routes;
 mod server;
 pub mod tokens;
 
 pub use routes::{
-    AgentRow, Call, Denied, EventQuery, Guarded, Health, Node, Outgoing, Polled, Question, ROUTES,
-    Refused, Reply, Route,
+    AgentRow, AuditCheck, AuditPage, AuditRow, Call, Denied, EventQuery, Guarded, Health,
+    MAX_AUDIT_LIMIT, MAX_LIST, MAX_OBJECT, MAX_RECALL, Memo, Node, ObjectRow, Outgoing, Polled,
+    Put, Question, ROUTES, Recalled, Refused, Reply, Route, SignedCheckpoint, Spawned,
+    StoreListing, StoreQuery, StoredObject,
 };
 pub use server::{
     KEEPALIVE_NS, MAX_CONNECTIONS, Progress, REQUEST_TIMEOUT_NS, STALL_TIMEOUT_NS, Server,

@@ -7,7 +7,9 @@ use aios_api::http::{Method, Request, reason};
 use aios_api::prometheus::Metrics;
 use aios_api::routes::handle;
 use aios_api::{
-    AgentRow, Denied, EventQuery, Health, Node, Outgoing, Polled, Question, Refused, Reply, Tokens,
+    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Health, MAX_AUDIT_LIMIT, MAX_LIST,
+    MAX_RECALL, Memo, Node, Outgoing, Polled, Put, Question, Recalled, Refused, Reply, Spawned,
+    StoreListing, StoreQuery, StoredObject, Tokens,
 };
 use proptest::prelude::*;
 
@@ -48,6 +50,69 @@ impl Node for Accepting {
         Polled::Waiting
     }
     fn release(&self, _: u64) {}
+    fn spawn(&self, _: &str, image: &str) -> Result<Spawned, Refused> {
+        assert!(!image.is_empty());
+        Ok(Spawned {
+            id: 9,
+            name: image.into(),
+        })
+    }
+    fn kill(&self, _: &str, _: u64) -> Result<(), Refused> {
+        Ok(())
+    }
+    fn store_get(&self, _: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused> {
+        // Path values arrive decoded: no escape is left whole.
+        assert!(!namespace.is_empty() && !key.is_empty());
+        Ok(StoredObject {
+            content_type: "text/plain\r\nX-Injected: 1".into(),
+            version: 1,
+            body: Vec::new(),
+        })
+    }
+    fn store_put(
+        &self,
+        _: &str,
+        namespace: &str,
+        key: &str,
+        put: Put<'_>,
+    ) -> Result<bool, Refused> {
+        assert!(!namespace.is_empty() && !key.is_empty() && !put.content_type.is_empty());
+        Ok(true)
+    }
+    fn store_list(&self, _: &str, ns: &str, query: StoreQuery) -> Result<StoreListing, Refused> {
+        assert!(!ns.is_empty() && (1..=MAX_LIST).contains(&u64::from(query.limit)));
+        Ok(StoreListing {
+            objects: Vec::new(),
+            more: false,
+        })
+    }
+    fn audit_export(&self, _: u64, limit: usize) -> AuditPage {
+        assert!((1..=MAX_AUDIT_LIMIT as usize).contains(&limit));
+        AuditPage {
+            first_seq: 0,
+            next_seq: 0,
+            public_key: Vec::new(),
+            records: Vec::new(),
+            checkpoints: Vec::new(),
+        }
+    }
+    fn audit_verify(&self) -> AuditCheck {
+        AuditCheck {
+            ok: true,
+            records: 0,
+            checked_from: 0,
+            signed_through: None,
+            problem: None,
+        }
+    }
+    fn remember(&self, _: &str, memo: Memo) -> Result<String, Refused> {
+        assert!(!memo.text.trim().is_empty());
+        Ok("m1".into())
+    }
+    fn recall(&self, _: &str, query: &str, k: usize) -> Result<Vec<Recalled>, Refused> {
+        assert!(!query.trim().is_empty() && (1..=MAX_RECALL as usize).contains(&k));
+        Ok(Vec::new())
+    }
 }
 
 fn method() -> impl Strategy<Value = Method> {
@@ -69,6 +134,11 @@ fn path() -> impl Strategy<Value = String> {
         Just(String::from("/v1/ask")),
         Just(String::from("/v1/events")),
         "/v1/intents/[a-z.*%/]{0,24}",
+        "/v1/agents/[0-9a-z%+-]{0,24}",
+        "/v1/store/[a-z.%0-9A-F]{0,12}(/[ -~&&[^?]]{0,24})?",
+        Just(String::from("/v1/audit")),
+        Just(String::from("/v1/audit/verify")),
+        Just(String::from("/v1/memory")),
         "/[ -~]{0,40}",
     ]
 }
@@ -77,6 +147,8 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..256),
         "[ -~]{0,128}".prop_map(String::into_bytes),
+        "\\{\"(image|text|tags)\":(\"[ -~&&[^\"\\\\]]{0,16}\"|\\[\\]|[0-9]{1,3}|null)\\}"
+            .prop_map(String::into_bytes),
         (
             "[ -~]{0,40}",
             proptest::option::of(0u64..5000),
@@ -119,7 +191,12 @@ proptest! {
         }
         let request = Request { method, path, query, headers, body };
         match handle(&request, &tokens, &Accepting, 0) {
-            Reply::Now(response) => prop_assert_ne!(reason(response.status), "Unknown"),
+            Reply::Now(response) => {
+                prop_assert_ne!(reason(response.status), "Unknown");
+                // What a node stored is never a header of its own.
+                let bytes = response.to_bytes();
+                prop_assert!(!String::from_utf8_lossy(&bytes).contains("\r\nX-Injected"));
+            }
             Reply::Later { ticket, deadline_ns } => {
                 prop_assert_eq!(ticket, 1);
                 prop_assert!(deadline_ns > 0);

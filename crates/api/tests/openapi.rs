@@ -1,7 +1,7 @@
 //! `docs/api/openapi.json` and the server's route table say the same:
 //! every route and method, whether it needs a token, its scope and its
-//! policy operation; every operation is one the policy compiler knows;
-//! and the file is OpenAPI 3.1.
+//! policy operation, a success and its refusals; every operation is one
+//! the policy compiler knows; and the file is OpenAPI 3.1.
 
 use aios_api::ROUTES;
 use serde_json::Value;
@@ -57,9 +57,16 @@ fn the_openapi_file_and_the_route_table_agree() {
                         "{} is not an API operation the policy knows",
                         guard.op
                     );
-                    for status in ["200", "401", "403"] {
+                    let responses = &operation["responses"];
+                    assert!(
+                        ["200", "201", "204"]
+                            .iter()
+                            .any(|s| responses.get(*s).is_some()),
+                        "{path} {method} documents no success (200, 201 or 204)"
+                    );
+                    for status in ["401", "403"] {
                         assert!(
-                            operation["responses"].get(status).is_some(),
+                            responses.get(status).is_some(),
                             "{path} {method} documents no {status}"
                         );
                     }

@@ -7,7 +7,9 @@ mod fixtures;
 
 use aios_api::prometheus::{Kind, Metrics};
 use aios_api::{
-    AgentRow, Denied, EventQuery, Health, Node, Outgoing, Polled, Question, Refused, Server, Tokens,
+    AgentRow, AuditCheck, AuditPage, AuditRow, Denied, EventQuery, Health, Memo, Node, ObjectRow,
+    Outgoing, Polled, Put, Question, Recalled, Refused, Server, SignedCheckpoint, Spawned,
+    StoreListing, StoreQuery, StoredObject, Tokens,
 };
 use aios_net::memory::wire;
 use aios_net::{Config, EndpointId, Net, NetError};
@@ -29,12 +31,32 @@ struct Script {
 /// A node with two agents whose policy denies token `blocked`; it
 /// answers `demo.echo` with the body it was sent, never answers
 /// `demo.silent`, knows no other intent, and streams a fixed answer and
-/// two events.
+/// two events. It has images `hello` and `broken` (refused at load);
+/// agent 5 has ended. Its store is a map (`aios.*` refused, namespace
+/// `offline` as if no disk were mounted); its audit log holds records 0
+/// to 9, record 4 signed; memories match by a shared word.
 #[derive(Default)]
 struct FakeNode {
     audit: RefCell<Vec<String>>,
     tickets: RefCell<BTreeMap<u64, Script>>,
     released: RefCell<Vec<u64>>,
+    killed: RefCell<Vec<u64>>,
+    /// `(operation, resource)` of each request the policy allowed.
+    decided: RefCell<Vec<(String, String)>>,
+    objects: RefCell<BTreeMap<(String, String), StoredObject>>,
+    memories: RefCell<Vec<(String, Memo)>>,
+}
+
+impl FakeNode {
+    fn namespace(&self, namespace: &str) -> Result<(), Refused> {
+        if namespace.starts_with("aios.") {
+            return Err(Refused::new(403, "namespace is the kernel's"));
+        }
+        if namespace == "offline" {
+            return Err(Refused::new(503, "no data disk is mounted"));
+        }
+        Ok(())
+    }
 }
 
 impl FakeNode {
@@ -80,11 +102,20 @@ impl Node for FakeNode {
             },
         ]
     }
-    fn permit(&self, token: &str, op: &'static str, _: &str, what: &str) -> Result<(), Denied> {
+    fn permit(
+        &self,
+        token: &str,
+        op: &'static str,
+        resource: &str,
+        what: &str,
+    ) -> Result<(), Denied> {
         if token == "blocked" {
             self.audit.borrow_mut().push(format!("denied {token} {op}"));
             return Err(Denied);
         }
+        self.decided
+            .borrow_mut()
+            .push((op.to_string(), resource.to_string()));
         self.audit
             .borrow_mut()
             .push(format!("token {token}: {what}"));
@@ -154,6 +185,157 @@ impl Node for FakeNode {
         let mut released = self.released.borrow_mut();
         assert!(!released.contains(&ticket), "released twice");
         released.push(ticket);
+    }
+    fn spawn(&self, token: &str, image: &str) -> Result<Spawned, Refused> {
+        self.audit
+            .borrow_mut()
+            .push(format!("{token} spawned {image}"));
+        match image {
+            "hello" => Ok(Spawned {
+                id: 3,
+                name: image.into(),
+            }),
+            "broken" => Err(Refused::new(409, "image `broken` refused: bad signature")),
+            _ => Err(Refused::new(404, format!("no agent image named `{image}`"))),
+        }
+    }
+    fn kill(&self, _: &str, id: u64) -> Result<(), Refused> {
+        match id {
+            1 | 2 => {
+                self.killed.borrow_mut().push(id);
+                Ok(())
+            }
+            5 => Err(Refused::new(409, "agent 5 has already ended")),
+            _ => Err(Refused::new(404, format!("no agent {id}"))),
+        }
+    }
+    fn store_get(&self, _: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused> {
+        self.namespace(namespace)?;
+        self.objects
+            .borrow()
+            .get(&(namespace.into(), key.into()))
+            .cloned()
+            .ok_or_else(|| Refused::new(404, "not found"))
+    }
+    fn store_put(
+        &self,
+        _: &str,
+        namespace: &str,
+        key: &str,
+        put: Put<'_>,
+    ) -> Result<bool, Refused> {
+        self.namespace(namespace)?;
+        let mut objects = self.objects.borrow_mut();
+        let id = (namespace.to_string(), key.to_string());
+        let version = objects.get(&id).map_or(1, |o| o.version + 1);
+        objects.insert(
+            id,
+            StoredObject {
+                content_type: put.content_type.into(),
+                version,
+                body: put.body.to_vec(),
+            },
+        );
+        Ok(version == 1)
+    }
+    fn store_list(
+        &self,
+        _: &str,
+        namespace: &str,
+        query: StoreQuery,
+    ) -> Result<StoreListing, Refused> {
+        self.namespace(namespace)?;
+        let objects = self.objects.borrow();
+        let mut rows: Vec<ObjectRow> = objects
+            .iter()
+            .filter(|((ns, key), _)| {
+                ns == namespace
+                    && key.starts_with(&query.prefix)
+                    && query.after.as_ref().is_none_or(|after| key > after)
+            })
+            .map(|((_, key), object)| ObjectRow {
+                key: key.clone(),
+                size: object.body.len() as u64,
+                content_type: object.content_type.clone(),
+                version: object.version,
+                modified_ns: 7,
+            })
+            .collect();
+        let more = rows.len() > query.limit as usize;
+        rows.truncate(query.limit as usize);
+        Ok(StoreListing {
+            objects: rows,
+            more,
+        })
+    }
+    fn audit_export(&self, from: u64, limit: usize) -> AuditPage {
+        let records: Vec<AuditRow> = (from..10)
+            .take(limit)
+            .map(|seq| AuditRow {
+                seq,
+                time_ns: seq * 1000,
+                kind: "api".into(),
+                agent: 0,
+                detail: format!("record \"{seq}\""),
+                prev_hash: [seq as u8; 32],
+                hash: [seq as u8 + 1; 32],
+            })
+            .collect();
+        let checkpoints = records
+            .iter()
+            .filter(|r| r.seq == 4)
+            .map(|r| SignedCheckpoint {
+                seq: r.seq,
+                hash: r.hash,
+                signature: vec![0xab, 0xcd],
+            })
+            .collect();
+        AuditPage {
+            first_seq: 0,
+            next_seq: 10,
+            public_key: vec![1, 2, 0xff],
+            records,
+            checkpoints,
+        }
+    }
+    fn audit_verify(&self) -> AuditCheck {
+        AuditCheck {
+            ok: false,
+            records: 10,
+            checked_from: 0,
+            signed_through: Some(4),
+            problem: Some("record 6's hash does not match its contents".into()),
+        }
+    }
+    fn remember(&self, token: &str, memo: Memo) -> Result<String, Refused> {
+        let mut memories = self.memories.borrow_mut();
+        memories.push((token.into(), memo));
+        Ok(format!("m{}", memories.len()))
+    }
+    fn recall(&self, token: &str, query: &str, k: usize) -> Result<Vec<Recalled>, Refused> {
+        if query == "no model" {
+            return Err(Refused::new(503, "no embedding model is loaded"));
+        }
+        let memories = self.memories.borrow();
+        let mut found: Vec<Recalled> = memories
+            .iter()
+            .enumerate()
+            .filter(|(_, (owner, _))| owner == token)
+            .map(|(i, (_, memo))| {
+                let shared = query
+                    .split(' ')
+                    .any(|w| memo.text.split(' ').any(|t| t == w));
+                Recalled {
+                    key: format!("m{}", i + 1),
+                    score_permille: if shared { 875 } else { -50 },
+                    text: memo.text.clone(),
+                    tags: memo.tags.clone(),
+                }
+            })
+            .collect();
+        found.sort_by_key(|r| -r.score_permille);
+        found.truncate(k);
+        Ok(found)
     }
 }
 
@@ -287,6 +469,26 @@ impl Rig {
             }
         }
         panic!("{until:?} never came: {:?}", String::from_utf8_lossy(&got));
+    }
+
+    /// A request with `method`, extra `headers` (each ending in CRLF)
+    /// and `body`, with the token if any.
+    fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &str,
+        body: &[u8],
+    ) -> String {
+        let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: node\r\n{auth}{headers}Content-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        self.exchange(&request)
     }
 
     fn get(&mut self, path: &str, token: Option<&str>) -> String {
@@ -641,4 +843,282 @@ fn a_quiet_stream_gets_keep_alive_comments() {
     // The fake clock moves 1 ms a step: 15 s of quiet is 15,000 steps.
     let got = rig.watch_until(request.as_bytes(), ": keep-alive\n\n");
     assert!(got.contains("event: ipc"), "{got}");
+}
+
+fn decided(rig: &Rig) -> Vec<(String, String)> {
+    rig.node.decided.borrow().clone()
+}
+
+fn pair(op: &str, resource: &str) -> (String, String) {
+    (op.to_string(), resource.to_string())
+}
+
+#[test]
+fn agents_are_started_from_an_image_and_stopped_by_id() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let json = "Content-Type: application/json\r\n";
+    let post = |rig: &mut Rig, body: &str| {
+        rig.send("POST", "/v1/agents", Some(&admin), json, body.as_bytes())
+    };
+    let started = post(&mut rig, r#"{"image":"hello"}"#);
+    assert_eq!(status(&started), "201", "{started}");
+    assert_eq!(body(&started), r#"{"id":3,"name":"hello"}"#);
+    assert_eq!(status(&post(&mut rig, r#"{"image":"nothing"}"#)), "404");
+    let refused = post(&mut rig, r#"{"image":"broken"}"#);
+    assert_eq!(status(&refused), "409");
+    assert!(body(&refused).contains("bad signature"), "{refused}");
+    for bad in [
+        "",
+        "{}",
+        r#"{"image":""}"#,
+        r#"{"image":"hello","x":1}"#,
+        "[1]",
+    ] {
+        let response = post(&mut rig, bad);
+        assert_eq!(status(&response), "400", "{bad}: {response}");
+    }
+    // The policy decided on the image's name, not the path.
+    assert_eq!(
+        decided(&rig),
+        [
+            pair("api_agents_spawn", "hello"),
+            pair("api_agents_spawn", "nothing"),
+            pair("api_agents_spawn", "broken"),
+        ]
+    );
+
+    let stopped = rig.send("DELETE", "/v1/agents/2", Some(&admin), "", b"");
+    assert!(
+        stopped.starts_with("HTTP/1.1 204 No Content\r\n"),
+        "{stopped}"
+    );
+    assert!(!stopped.contains("Content-Length"), "a 204 has no length");
+    assert_eq!(*rig.node.killed.borrow(), [2]);
+    assert_eq!(decided(&rig).last(), Some(&pair("api_agents_kill", "2")));
+    let ended = rig.send("DELETE", "/v1/agents/5", Some(&admin), "", b"");
+    assert_eq!(status(&ended), "409");
+    assert_eq!(
+        status(&rig.send("DELETE", "/v1/agents/99", Some(&admin), "", b"")),
+        "404"
+    );
+    for bad in ["x", "-1", "+2", "1%2F2"] {
+        let path = format!("/v1/agents/{bad}");
+        let response = rig.send("DELETE", &path, Some(&admin), "", b"");
+        assert_eq!(status(&response), "400", "{bad}: {response}");
+    }
+    assert_eq!(*rig.node.killed.borrow(), [2]);
+
+    let scraper = rig.scraper.clone();
+    let no_scope = rig.send(
+        "POST",
+        "/v1/agents",
+        Some(&scraper),
+        json,
+        br#"{"image":"hello"}"#,
+    );
+    assert_eq!(status(&no_scope), "403");
+    assert!(body(&no_scope).contains("lacks scope agents:write"));
+}
+
+#[test]
+fn store_objects_are_written_read_back_and_listed_with_keys_decoded() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let admin = Some(admin.as_str());
+    let text = "Content-Type: text/plain; charset=utf-8\r\n";
+    let path = "/v1/store/notes/hello%20w%C3%B6rld%2Fa+b";
+    let created = rig.send("PUT", path, admin, text, b"first");
+    assert_eq!(status(&created), "201", "{created}");
+    assert_eq!(
+        body(&created),
+        r#"{"namespace":"notes","key":"hello wörld/a+b","size":5}"#
+    );
+    let replaced = rig.send("PUT", path, admin, text, b"second");
+    assert_eq!(status(&replaced), "200", "{replaced}");
+    rig.send("PUT", "/v1/store/notes/zz", admin, "", b"\x00\x01");
+
+    let read = rig.get(path, admin);
+    assert_eq!(status(&read), "200", "{read}");
+    assert!(
+        read.contains("Content-Type: text/plain; charset=utf-8\r\n"),
+        "{read}"
+    );
+    assert!(read.contains("ETag: \"2\"\r\n"), "{read}");
+    assert_eq!(body(&read), "second");
+    let octets = rig.get("/v1/store/notes/zz", admin);
+    assert!(octets.contains("Content-Type: application/octet-stream\r\n"));
+    assert_eq!(status(&rig.get("/v1/store/notes/none", admin)), "404");
+
+    let listed = rig.get("/v1/store/notes", admin);
+    assert_eq!(status(&listed), "200", "{listed}");
+    assert_eq!(
+        body(&listed),
+        "{\"objects\":[{\"key\":\"hello w\u{f6}rld/a+b\",\"size\":6,\
+         \"content_type\":\"text/plain; charset=utf-8\",\"version\":2,\"modified_ns\":7},\
+         {\"key\":\"zz\",\"size\":2,\"content_type\":\"application/octet-stream\",\
+         \"version\":1,\"modified_ns\":7}],\"more\":false}"
+    );
+    let page = rig.get("/v1/store/notes?limit=1&prefix=hello+w", admin);
+    assert!(body(&page).ends_with("],\"more\":false}"), "{page}");
+    assert!(body(&page).contains("\"key\":\"hello w"), "{page}");
+    let first = rig.get("/v1/store/notes?limit=1", admin);
+    assert!(body(&first).ends_with("],\"more\":true}"), "{first}");
+    let after = rig.get("/v1/store/notes?after=hello%20w%C3%B6rld%2Fa%2Bb", admin);
+    assert!(
+        body(&after).starts_with("{\"objects\":[{\"key\":\"zz\""),
+        "{after}"
+    );
+
+    // What the policy saw: the namespace, decoded.
+    assert!(
+        decided(&rig)
+            .iter()
+            .all(|(op, ns)| op.starts_with("api_store_") && ns == "notes")
+    );
+    for (path, expected) in [
+        ("/v1/store/notes/bad%zz", "400"),
+        ("/v1/store/notes/bad%C3", "400"),
+        ("/v1/store/notes?limit=0", "400"),
+        ("/v1/store/notes?prefix=%", "400"),
+        ("/v1/store/aios.audit", "403"),
+        ("/v1/store/aios.audit/0", "403"),
+        ("/v1/store/offline/k", "503"),
+    ] {
+        let response = rig.get(path, admin);
+        assert_eq!(status(&response), expected, "{path}: {response}");
+        assert!(body(&response).starts_with("{\"error\":"), "{response}");
+    }
+    let scraper = rig.scraper.clone();
+    let no_scope = rig.send("PUT", "/v1/store/notes/k", Some(&scraper), "", b"x");
+    assert!(
+        body(&no_scope).contains("lacks scope store:write"),
+        "{no_scope}"
+    );
+}
+
+#[test]
+fn a_stored_content_type_that_is_no_header_value_is_served_as_octets() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    rig.node.objects.borrow_mut().insert(
+        ("notes".into(), "evil".into()),
+        StoredObject {
+            content_type: "text/html\r\nSet-Cookie: x=1".into(),
+            version: 1,
+            body: b"<p>".to_vec(),
+        },
+    );
+    let read = rig.get("/v1/store/notes/evil", Some(&admin));
+    assert!(
+        read.contains("Content-Type: application/octet-stream\r\n"),
+        "{read}"
+    );
+    assert!(!read.contains("Set-Cookie"), "{read}");
+}
+
+#[test]
+fn the_audit_log_is_exported_in_pages_and_its_check_reported() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let page = rig.get("/v1/audit?from=3&limit=2", Some(&admin));
+    assert_eq!(status(&page), "200", "{page}");
+    let hash = |byte: u8| format!("{byte:02x}").repeat(32);
+    assert_eq!(
+        body(&page),
+        format!(
+            "{{\"first_seq\":0,\"next_seq\":10,\"public_key\":\"0102ff\",\"records\":[\
+             {{\"seq\":3,\"time_ns\":3000,\"kind\":\"api\",\"agent\":0,\"detail\":\"record \\\"3\\\"\",\
+             \"prev_hash\":\"{}\",\"hash\":\"{}\"}},\
+             {{\"seq\":4,\"time_ns\":4000,\"kind\":\"api\",\"agent\":0,\"detail\":\"record \\\"4\\\"\",\
+             \"prev_hash\":\"{}\",\"hash\":\"{}\"}}],\
+             \"checkpoints\":[{{\"seq\":4,\"hash\":\"{}\",\"signature\":\"abcd\"}}]}}",
+            hash(3),
+            hash(4),
+            hash(4),
+            hash(5),
+            hash(5)
+        )
+    );
+    let all = rig.get("/v1/audit", Some(&admin));
+    assert_eq!(body(&all).matches("\"seq\":").count(), 10 + 1, "{all}");
+    for bad in ["limit=0", "limit=1001", "from=-1", "from=x"] {
+        let response = rig.get(&format!("/v1/audit?{bad}"), Some(&admin));
+        assert_eq!(status(&response), "400", "{bad}: {response}");
+    }
+    let check = rig.get("/v1/audit/verify", Some(&admin));
+    assert_eq!(status(&check), "200");
+    assert_eq!(
+        body(&check),
+        r#"{"ok":false,"records":10,"checked_from":0,"signed_through":4,"problem":"record 6's hash does not match its contents"}"#
+    );
+    assert_eq!(
+        decided(&rig).last(),
+        Some(&pair("api_audit_verify", "/v1/audit/verify"))
+    );
+    let scraper = rig.scraper.clone();
+    assert!(body(&rig.get("/v1/audit", Some(&scraper))).contains("lacks scope audit:read"));
+}
+
+#[test]
+fn memories_are_remembered_per_token_and_recalled_by_meaning() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let json = "Content-Type: application/json\r\n";
+    let kept = rig.send(
+        "POST",
+        "/v1/memory",
+        Some(&admin),
+        json,
+        br#"{"text":"the launch code is in the blue folder","tags":["ops","secret"]}"#,
+    );
+    assert_eq!(status(&kept), "201", "{kept}");
+    assert_eq!(body(&kept), r#"{"key":"m1"}"#);
+    let milk = rig.send(
+        "POST",
+        "/v1/memory",
+        Some(&admin),
+        json,
+        br#"{"text":"buy milk"}"#,
+    );
+    assert_eq!(body(&milk), r#"{"key":"m2"}"#);
+    let found = rig.get(
+        "/v1/memory?q=where+is+the%20launch+code%3F&k=2",
+        Some(&admin),
+    );
+    assert_eq!(status(&found), "200", "{found}");
+    assert_eq!(
+        body(&found),
+        "[{\"key\":\"m1\",\"score\":0.875,\"text\":\"the launch code is in the blue folder\",\
+         \"tags\":[\"ops\",\"secret\"]},\
+         {\"key\":\"m2\",\"score\":-0.050,\"text\":\"buy milk\",\"tags\":[]}]"
+    );
+    let best = rig.get("/v1/memory?q=launch", Some(&admin));
+    assert_eq!(
+        body(&best).matches("\"key\"").count(),
+        2,
+        "k is 5 unless said"
+    );
+    let missing = rig.get("/v1/memory?q=no+model", Some(&admin));
+    assert_eq!(status(&missing), "503");
+    assert!(body(&missing).contains("embedding model"), "{missing}");
+    for bad in ["", "?q=", "?q=%2", "?q=x&k=0", "?q=x&k=101"] {
+        let response = rig.get(&format!("/v1/memory{bad}"), Some(&admin));
+        assert_eq!(status(&response), "400", "{bad}: {response}");
+    }
+    for bad in [
+        "",
+        "{}",
+        r#"{"text":" "}"#,
+        r#"{"text":5}"#,
+        r#"{"text":"a","tags":[1]}"#,
+        r#"{"text":"a","lease":1}"#,
+    ] {
+        let response = rig.send("POST", "/v1/memory", Some(&admin), json, bad.as_bytes());
+        assert_eq!(status(&response), "400", "{bad}: {response}");
+    }
+    assert_eq!(rig.node.memories.borrow().len(), 2);
+    let scraper = rig.scraper.clone();
+    let no_scope = rig.get("/v1/memory?q=x", Some(&scraper));
+    assert!(body(&no_scope).contains("lacks scope memory:read"));
 }

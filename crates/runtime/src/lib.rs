@@ -33,7 +33,7 @@ mod storage;
 mod syscalls;
 
 pub use ai::InferenceStats;
-pub use api::ApiReply;
+pub use api::{ApiError, ApiReply, AuditCheck, AuditSlice, memory_region};
 pub use error::{SpawnError, StartError};
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;

@@ -11,30 +11,11 @@ use aios_abi::Error;
 use aios_abi::payload::{AgentState, CapKind, StoreGet, StoreKey, StorePut, rights};
 use aios_runtime::Runtime;
 use aios_store::testing::MemDevice;
-use aios_store::{BlockDevice, DeviceError, FormatOptions, Store};
-use support::{TestAgent, run, runtime};
-
-/// A RAM disk two runtimes can mount one after the other.
-#[derive(Clone)]
-struct Shared(Arc<Mutex<MemDevice>>);
-
-impl BlockDevice for Shared {
-    fn block_count(&self) -> u64 {
-        self.0.lock().unwrap().block_count()
-    }
-    fn read_blocks(&mut self, first: u64, buf: &mut [u8]) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().read_blocks(first, buf)
-    }
-    fn write_blocks(&mut self, first: u64, buf: &[u8]) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().write_blocks(first, buf)
-    }
-    fn flush(&mut self) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().flush()
-    }
-}
+use aios_store::{FormatOptions, Store};
+use support::{Shared, TestAgent, run, runtime};
 
 /// A formatted 16 MiB disk.
-fn disk() -> Shared {
+fn disk() -> Shared<MemDevice> {
     let shared = Shared(Arc::new(Mutex::new(MemDevice::new(4096))));
     let store = Store::format(shared.clone(), FormatOptions::default()).unwrap();
     store.unmount().unwrap();

@@ -41,7 +41,10 @@ pub use crc::{accelerate_crc32c, crc32c, portable as crc32c_portable};
 pub use device::{BLOCK_SIZE, BlockDevice, DeviceError, DeviceErrorKind};
 pub use error::{Context, Error};
 pub use keys::INLINE_MAX;
-pub use names::{MAX_CONTENT_TYPE, MAX_EMBEDDING, MAX_KEY, MAX_NAME, MAX_TAG, MAX_TAGS, VOLUME};
+pub use names::{
+    MAX_CONTENT_TYPE, MAX_EMBEDDING, MAX_KEY, MAX_NAME, MAX_TAG, MAX_TAGS, VOLUME, check_key,
+    check_name,
+};
 pub use objects::MAX_OBJECT;
 pub use store::Store;
 pub use superblock::FORMAT_VERSION;

@@ -44,18 +44,24 @@ fn issue(ticket: Ticket) -> u64 {
     id
 }
 
-/// The status and words a runtime error earns.
-fn refused(error: Error, doing: &str) -> Refused {
-    let status = match error {
+/// The HTTP status a runtime error earns.
+pub(super) fn status(error: Error) -> u16 {
+    match error {
         Error::NoSuchIntent | Error::NoAgent | Error::NoMatch | Error::NotFound => 404,
-        Error::SchemaMismatch => 422,
+        Error::SchemaMismatch | Error::BufferTooSmall => 422,
         Error::InvalidArgument | Error::BadLength | Error::MalformedPayload => 400,
         Error::PolicyDenied | Error::PermissionDenied => 403,
+        Error::ImageRefused | Error::Closed | Error::Exists => 409,
         Error::WouldBlock | Error::QuotaExceeded | Error::Unavailable => 503,
+        Error::NoSpace => 507,
         Error::Expired => 504,
         _ => 500,
-    };
-    Refused::new(status, alloc::format!("{doing}: {error}"))
+    }
+}
+
+/// The status and words a runtime error earns.
+fn refused(error: Error, doing: &str) -> Refused {
+    Refused::new(status(error), alloc::format!("{doing}: {error}"))
 }
 
 pub(super) fn send(runtime: &Runtime, message: Outgoing) -> Result<u64, Refused> {

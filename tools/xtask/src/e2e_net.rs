@@ -22,6 +22,8 @@
 //!   answered by the echo agent (and clear errors for an intent nobody
 //!   serves, a body off its schema, bad JSON), `/v1/events` streaming the
 //!   `ipc` event of a message sent meanwhile, and the audit records;
+//!   then the agent, store, audit and memory routes ([`crate::e2e_api`]:
+//!   the virtio run has a data disk, and no model);
 //! - the `tcp-echo` agent listens on port 7, reached from the host through
 //!   a host forward on 127.0.0.1: 64 KiB come back intact;
 //! - the audit log names who connected where, and who accepted whom.
@@ -34,6 +36,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 
+use crate::disks::Controller;
 use crate::e2e_agents::{found, send};
 use crate::error::Error;
 use crate::nics::Nic;
@@ -54,6 +57,8 @@ const SECURE_URL: &str = "https://10.0.2.101/hello.txt";
 const STRANGER_URL: &str = "https://10.0.2.102/hello.txt";
 /// Bytes sent through the echo server.
 const ECHO_BYTES: usize = 64 * 1024;
+/// Size of the virtio run's data disk.
+const DISK_BYTES: u64 = 64 << 20;
 
 /// Runs the scenario on each NIC and records its checks.
 pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error> {
@@ -104,6 +109,12 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
             ),
         ];
         machine.extra.extend(card.qemu_args_with("net0", &forwards));
+        if nic == "virtio" {
+            // The API's store routes need a data disk.
+            let disk = dir.join("data.img");
+            crate::data_disk::format(&disk, DISK_BYTES)?;
+            machine.extra.extend(Controller::Virtio.qemu_args(&disk));
+        }
         let mut session = Session::spawn(&machine, false)?;
         let _ = std::fs::remove_file(&request);
         let _ = std::fs::remove_file(&tls_log);
@@ -306,6 +317,22 @@ pub(crate) fn curl_request(
     token: Option<&str>,
     body: Option<&str>,
 ) -> Result<(u16, String), String> {
+    let method = if body.is_some() { "POST" } else { "GET" };
+    let body = body.map(|body| ("application/json", body));
+    curl_call(peer, port, method, path, token, body).map(|(status, _, body)| (status, body))
+}
+
+/// A `method` request to the node's API through curl, with `body` of its
+/// content type if given: the status, the response's content type and
+/// its body.
+pub(crate) fn curl_call(
+    peer: &Peer,
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, &str)>,
+) -> Result<(u16, String, String), String> {
     let curl = crate::setup::curl().map_err(|e| e.to_string())?;
     let mut command = std::process::Command::new(curl);
     command
@@ -315,30 +342,33 @@ pub(crate) fn curl_request(
             "--no-buffer",
             "--max-time",
             "600",
+            "--request",
+            method,
         ])
         .arg("--cacert")
         .arg(peer.pki.join("ca.pem"))
-        .args(["--write-out", "\n%{http_code}"])
+        .args(["--write-out", "\n%{content_type}\n%{http_code}"])
         .arg(format!("https://127.0.0.1:{port}{path}"));
     if let Some(token) = token {
         command.args(["--header", &format!("Authorization: Bearer {token}")]);
     }
-    if let Some(body) = body {
+    if let Some((content_type, body)) = body {
         command.args([
             "--header",
-            "Content-Type: application/json",
+            &format!("Content-Type: {content_type}"),
             "--data-binary",
             body,
         ]);
     }
     let output = command.output().map_err(|e| format!("curl: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout).to_string();
-    let (body, status) = text.rsplit_once('\n').unwrap_or(("", &text));
+    let (rest, status) = text.rsplit_once('\n').unwrap_or(("", &text));
+    let (body, content_type) = rest.rsplit_once('\n').unwrap_or(("", rest));
     let status = status
         .trim()
         .parse()
         .map_err(|_| format!("curl: {}", String::from_utf8_lossy(&output.stderr)))?;
-    Ok((status, body.to_string()))
+    Ok((status, content_type.to_string(), body.to_string()))
 }
 
 /// The development PKI's admin token (every scope).
@@ -430,7 +460,8 @@ fn api(
         "the audit log records the API's answers and refusals",
         served.and(refused).and(sent).map(drop),
     );
-    Ok(())
+    // After the tail above, which these requests' records would push out.
+    crate::e2e_api::routes(checks, peer, port, token)
 }
 
 /// A message for `demo.echo` sent through the API gets the echo agent's

@@ -11,6 +11,7 @@ mod disks;
 mod e2e;
 mod e2e_agents;
 mod e2e_ai;
+mod e2e_api;
 mod e2e_cluster;
 mod e2e_ipc;
 mod e2e_net;

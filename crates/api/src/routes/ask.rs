@@ -39,18 +39,14 @@ pub(super) fn ask(call: &Call<'_>) -> Reply {
 /// "conversation"?: text}`; any other member is refused, so a misspelt
 /// one is not silently ignored.
 fn question(body: &[u8]) -> Result<Question, String> {
-    let text = core::str::from_utf8(body).map_err(|_| String::from("the body is not UTF-8"))?;
-    let value = aios_json::parse(text).map_err(|e| format!("the body is not JSON: {e}"))?;
-    let Value::Object(members) = &value else {
-        return Err(String::from("the body must be a JSON object"));
-    };
+    let members = super::json_members(body)?;
     let mut question = Question {
         prompt: String::new(),
         max_tokens: 0,
         temperature_milli: 0,
         conversation: None,
     };
-    for (key, member) in members {
+    for (key, member) in &members {
         match (key.as_str(), member) {
             ("prompt", Value::Text(prompt)) => question.prompt = prompt.clone(),
             ("max_tokens", Value::Unsigned(n)) if (1..=MAX_TOKENS).contains(n) => {

@@ -45,14 +45,7 @@ pub(super) fn send(call: &Call<'_>) -> Reply {
 /// as CBOR with `Content-Type: application/cbor`) and its wait.
 fn outgoing(call: &Call<'_>) -> Result<Outgoing, String> {
     let intent = call.param("intent").unwrap_or_default();
-    let timeout_ms = match call.query("timeout_ms") {
-        None => DEFAULT_TIMEOUT_MS,
-        Some(text) => text
-            .parse::<u64>()
-            .ok()
-            .filter(|ms| (1..=MAX_TIMEOUT_MS).contains(ms))
-            .ok_or_else(|| format!("timeout_ms must be 1 to {MAX_TIMEOUT_MS}"))?,
-    };
+    let timeout_ms = call.query_number("timeout_ms", 1..=MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS)?;
     let body = &call.request.body;
     let cbor = call
         .request

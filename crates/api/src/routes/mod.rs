@@ -10,26 +10,48 @@
 //! | `GET /health` | none | none |
 //! | `GET /metrics` | `metrics` | `api_metrics` |
 //! | `GET /v1/agents` | `agents:read` | `api_agents_list` |
+//! | `POST /v1/agents` | `agents:write` | `api_agents_spawn` |
+//! | `DELETE /v1/agents/{id}` | `agents:write` | `api_agents_kill` |
 //! | `POST /v1/intents/{intent}` | `intents:send` | `api_intents_send` |
 //! | `POST /v1/ask` | `ask` | `api_ask` |
 //! | `GET /v1/events` | `events:read` | `api_events` |
+//! | `GET /v1/store/{namespace}` | `store:read` | `api_store_list` |
+//! | `GET /v1/store/{namespace}/{key}` | `store:read` | `api_store_get` |
+//! | `PUT /v1/store/{namespace}/{key}` | `store:write` | `api_store_put` |
+//! | `GET /v1/audit` | `audit:read` | `api_audit_export` |
+//! | `GET /v1/audit/verify` | `audit:read` | `api_audit_verify` |
+//! | `POST /v1/memory` | `memory:write` | `api_memory_remember` |
+//! | `GET /v1/memory` | `memory:read` | `api_memory_recall` |
+//!
+//! Path values are percent-decoded before anything sees them (a value
+//! that does not decode is 400), so the policy and the node see the
+//! names a client meant.
 
+mod agents;
 mod ask;
+mod audit;
 mod events;
 mod intents;
+mod memory;
 mod node;
+mod store;
 
 use crate::http::{Method, Request, Response};
+use crate::percent;
 use crate::prometheus::Metrics;
 use crate::tokens::Tokens;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+pub use agents::Spawned;
 pub use ask::Question;
+pub use audit::{AuditCheck, AuditPage, AuditRow, MAX_AUDIT_LIMIT, SignedCheckpoint};
 pub use events::EventQuery;
 pub(crate) use intents::replied;
 pub use intents::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, Outgoing};
+pub use memory::{MAX_RECALL, Memo, Recalled};
+pub use store::{MAX_LIST, MAX_OBJECT, ObjectRow, Put, StoreListing, StoreQuery, StoredObject};
 
 /// The node's health, for `GET /health`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +166,37 @@ pub trait Node {
     /// Gives up ticket `ticket` (its client went, or its time ran out):
     /// what it waited for is cancelled.
     fn release(&self, ticket: u64);
+    /// Starts an agent from image `image` for token `token`.
+    fn spawn(&self, token: &str, image: &str) -> Result<Spawned, Refused>;
+    /// Stops agent `id` for token `token`.
+    fn kill(&self, token: &str, id: u64) -> Result<(), Refused>;
+    /// The object `key` of store namespace `namespace`, whole.
+    fn store_get(&self, token: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused>;
+    /// Writes `put` as object `key` of `namespace`.
+    fn store_put(
+        &self,
+        token: &str,
+        namespace: &str,
+        key: &str,
+        put: Put<'_>,
+    ) -> Result<bool, Refused>;
+    /// The objects of `namespace` that `query` selects, in key order.
+    fn store_list(
+        &self,
+        token: &str,
+        namespace: &str,
+        query: StoreQuery,
+    ) -> Result<StoreListing, Refused>;
+    /// At most `limit` audit records from sequence number `from` on, the
+    /// checkpoints among them, and the node's key.
+    fn audit_export(&self, from: u64, limit: usize) -> AuditPage;
+    /// Verifies the audit chain the node keeps.
+    fn audit_verify(&self) -> AuditCheck;
+    /// Remembers `memo` in token `token`'s memory; returns its key.
+    fn remember(&self, token: &str, memo: Memo) -> Result<String, Refused>;
+    /// The `k` memories of token `token` closest in meaning to `query`,
+    /// best first.
+    fn recall(&self, token: &str, query: &str, k: usize) -> Result<Vec<Recalled>, Refused>;
 }
 
 /// A route's need: its scope and policy operation (none for `/health`).
@@ -181,8 +234,9 @@ pub enum Reply {
 pub struct Call<'a> {
     /// The request.
     pub request: &'a Request,
-    /// `(name, value)` of each `{name}` segment of the route's path.
-    pub params: Vec<(&'static str, &'a str)>,
+    /// `(name, value)` of each `{name}` segment of the route's path,
+    /// percent-decoded.
+    pub params: Vec<(&'static str, String)>,
     /// The token's name (empty on an open route).
     pub token: &'a str,
     /// The node.
@@ -197,11 +251,37 @@ impl Call<'_> {
         self.params
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| *v)
+            .map(|(_, v)| v.as_str())
     }
 
-    /// The value of query parameter `name` (not percent-decoded: the
-    /// API's query values are numbers and names).
+    /// The value of query parameter `name`, percent-decoded (`+` is a
+    /// space); `Err` says why it does not decode.
+    pub fn query_text(&self, name: &str) -> Result<Option<String>, String> {
+        self.query(name)
+            .map(|raw| percent::query_value(raw).map_err(|e| format!("query {name}: {e}")))
+            .transpose()
+    }
+
+    /// A number from query parameter `name` within `range`, `default` if
+    /// absent; `Err` says what it must be.
+    pub fn query_number(
+        &self,
+        name: &str,
+        range: core::ops::RangeInclusive<u64>,
+        default: u64,
+    ) -> Result<u64, String> {
+        match self.query(name) {
+            None => Ok(default),
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| format!("{name} must be {} to {}", range.start(), range.end())),
+        }
+    }
+
+    /// The raw value of query parameter `name` (not percent-decoded: for
+    /// numbers and names).
     pub fn query(&self, name: &str) -> Option<&str> {
         self.request
             .query
@@ -215,6 +295,25 @@ impl Call<'_> {
 
 type Handler = fn(&Call<'_>) -> Reply;
 
+/// The members of a JSON object body, or why the body is not one.
+fn json_members(body: &[u8]) -> Result<Vec<(String, aios_json::Value)>, String> {
+    let text = core::str::from_utf8(body).map_err(|_| String::from("the body is not UTF-8"))?;
+    match aios_json::parse(text).map_err(|e| format!("the body is not JSON: {e}"))? {
+        aios_json::Value::Object(members) => Ok(members),
+        _ => Err(String::from("the body must be a JSON object")),
+    }
+}
+
+/// What the policy decides on for a route's request.
+#[derive(Debug, Clone, Copy)]
+enum Names {
+    /// The path's first `{…}` value (decoded), or else the path.
+    Path,
+    /// What the body names (the image to spawn); a body that names
+    /// nothing is refused (400) before the policy is asked.
+    Body(fn(&Request) -> Result<String, String>),
+}
+
 /// One route: its method, its path template (`{name}` matches one
 /// segment), what it needs, and its handler.
 #[derive(Debug, Clone, Copy)]
@@ -225,6 +324,7 @@ pub struct Route {
     pub path: &'static str,
     /// What a request needs; `None` for an open route.
     pub guard: Option<Guarded>,
+    names: Names,
     handler: Handler,
 }
 
@@ -232,44 +332,105 @@ const fn guarded(scope: &'static str, op: &'static str) -> Option<Guarded> {
     Some(Guarded { scope, op })
 }
 
+/// A route whose policy resource is its path's first value (or path).
+const fn route(
+    method: Method,
+    path: &'static str,
+    guard: Option<Guarded>,
+    handler: Handler,
+) -> Route {
+    Route {
+        method,
+        path,
+        guard,
+        names: Names::Path,
+        handler,
+    }
+}
+
 /// Every route, as `docs/api/openapi.json` describes them.
 pub const ROUTES: &[Route] = &[
+    route(Method::Get, "/health", None, node::health),
+    route(
+        Method::Get,
+        "/metrics",
+        guarded("metrics", "api_metrics"),
+        node::metrics,
+    ),
+    route(
+        Method::Get,
+        "/v1/agents",
+        guarded("agents:read", "api_agents_list"),
+        node::agents,
+    ),
     Route {
-        method: Method::Get,
-        path: "/health",
-        guard: None,
-        handler: node::health,
-    },
-    Route {
-        method: Method::Get,
-        path: "/metrics",
-        guard: guarded("metrics", "api_metrics"),
-        handler: node::metrics,
-    },
-    Route {
-        method: Method::Get,
+        method: Method::Post,
         path: "/v1/agents",
-        guard: guarded("agents:read", "api_agents_list"),
-        handler: node::agents,
+        guard: guarded("agents:write", "api_agents_spawn"),
+        names: Names::Body(agents::image_named),
+        handler: agents::spawn,
     },
-    Route {
-        method: Method::Post,
-        path: "/v1/intents/{intent}",
-        guard: guarded("intents:send", "api_intents_send"),
-        handler: intents::send,
-    },
-    Route {
-        method: Method::Post,
-        path: "/v1/ask",
-        guard: guarded("ask", "api_ask"),
-        handler: ask::ask,
-    },
-    Route {
-        method: Method::Get,
-        path: "/v1/events",
-        guard: guarded("events:read", "api_events"),
-        handler: events::watch,
-    },
+    route(
+        Method::Delete,
+        "/v1/agents/{id}",
+        guarded("agents:write", "api_agents_kill"),
+        agents::kill,
+    ),
+    route(
+        Method::Post,
+        "/v1/intents/{intent}",
+        guarded("intents:send", "api_intents_send"),
+        intents::send,
+    ),
+    route(Method::Post, "/v1/ask", guarded("ask", "api_ask"), ask::ask),
+    route(
+        Method::Get,
+        "/v1/events",
+        guarded("events:read", "api_events"),
+        events::watch,
+    ),
+    route(
+        Method::Get,
+        "/v1/store/{namespace}",
+        guarded("store:read", "api_store_list"),
+        store::list,
+    ),
+    route(
+        Method::Get,
+        "/v1/store/{namespace}/{key}",
+        guarded("store:read", "api_store_get"),
+        store::get,
+    ),
+    route(
+        Method::Put,
+        "/v1/store/{namespace}/{key}",
+        guarded("store:write", "api_store_put"),
+        store::put,
+    ),
+    route(
+        Method::Get,
+        "/v1/audit",
+        guarded("audit:read", "api_audit_export"),
+        audit::export,
+    ),
+    route(
+        Method::Get,
+        "/v1/audit/verify",
+        guarded("audit:read", "api_audit_verify"),
+        audit::verify,
+    ),
+    route(
+        Method::Post,
+        "/v1/memory",
+        guarded("memory:write", "api_memory_remember"),
+        memory::remember,
+    ),
+    route(
+        Method::Get,
+        "/v1/memory",
+        guarded("memory:read", "api_memory_recall"),
+        memory::recall,
+    ),
 ];
 
 /// The values of `template`'s `{name}` segments in `path`, if it matches.
@@ -315,6 +476,15 @@ pub fn handle(request: &Request, tokens: &Tokens, node: &dyn Node, now_ns: u64) 
         response.headers.push(("Allow", allow.join(", ")));
         return Reply::Now(response);
     };
+    let mut decoded = Vec::with_capacity(params.len());
+    for (name, raw) in params {
+        match percent::path_segment(raw) {
+            Ok(value) => decoded.push((name, value)),
+            Err(why) => {
+                return Reply::Now(Response::error(400, &format!("path {{{name}}}: {why}")));
+            }
+        }
+    }
     let mut token = String::new();
     if let Some(guard) = route.guard {
         let grant = match tokens.verify(request.header("authorization")) {
@@ -334,16 +504,28 @@ pub fn handle(request: &Request, tokens: &Tokens, node: &dyn Node, now_ns: u64) 
             return Reply::Now(Response::error(403, &why));
         }
         // The policy decides on what the request names: the path's
-        // first `{…}` value (an intent), or else the path.
-        let resource = params.first().map_or(request.path.as_str(), |(_, v)| v);
-        if node.permit(&grant.name, guard.op, resource, &what).is_err() {
+        // first `{…}` value (an intent, an agent, a namespace), what the
+        // body names (an image), or else the path.
+        let resource = match route.names {
+            Names::Path => decoded
+                .first()
+                .map_or_else(|| request.path.clone(), |(_, v)| v.clone()),
+            Names::Body(named) => match named(request) {
+                Ok(resource) => resource,
+                Err(why) => return Reply::Now(Response::error(400, &why)),
+            },
+        };
+        if node
+            .permit(&grant.name, guard.op, &resource, &what)
+            .is_err()
+        {
             return Reply::Now(Response::error(403, "denied by the node's policy"));
         }
         token = grant.name.clone();
     }
     (route.handler)(&Call {
         request,
-        params,
+        params: decoded,
         token: &token,
         node,
         now_ns,

@@ -25,7 +25,7 @@ pub(super) fn metrics(call: &Call<'_>) -> Reply {
     call.node.metrics(&mut metrics);
     Reply::Now(Response {
         status: 200,
-        content_type: "text/plain; version=0.0.4; charset=utf-8",
+        content_type: "text/plain; version=0.0.4; charset=utf-8".into(),
         headers: Vec::new(),
         body: metrics.finish().into_bytes(),
     })

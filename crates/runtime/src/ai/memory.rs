@@ -11,6 +11,7 @@ use super::persist::{Named, StorePersist};
 use crate::Platform;
 use crate::storage::Storage;
 use aios_abi::Error;
+use aios_abi::payload::MemoryHit;
 use aios_fabric::{
     Access, AgentId, Fabric, FabricConfig, FabricError, Quota, RegionId, RegionKind,
 };
@@ -148,6 +149,35 @@ impl Memory {
             (FabricError::PersistFailed(_), Some(failure)) => failure,
             _ => to_abi(error),
         }
+    }
+}
+
+impl crate::Inner {
+    /// Runs `f` on the fabric (its expired entries dropped) for `agent`,
+    /// whose turn at the store persistent writes take; `OutOfMemory` if
+    /// the fabric could not be built at start.
+    pub(crate) fn with_memory<R>(
+        &self,
+        agent: u64,
+        f: impl FnOnce(&mut Memory, u64) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let now = self.platform.now_ns();
+        let mut memory = self.memory.lock();
+        let memory = memory.as_mut().ok_or(Error::OutOfMemory)?;
+        memory.fabric.expire(now);
+        memory.fabric.persist_mut().act_for(agent);
+        f(memory, now)
+    }
+}
+
+/// An entry as a query returns it, with its score.
+pub(crate) fn hit(entry: &aios_fabric::Entry, score: f32) -> MemoryHit {
+    MemoryHit {
+        key: entry.key.clone(),
+        value: entry.value.clone(),
+        tags: entry.tags.clone(),
+        version: entry.version,
+        score_permille: (score * 1000.0) as i32,
     }
 }
 

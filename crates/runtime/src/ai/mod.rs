@@ -12,5 +12,5 @@ mod routing;
 
 pub use infer::InferenceStats;
 pub(crate) use infer::{Inference, Submission};
-pub(crate) use memory::{Memory, actor, to_abi};
+pub(crate) use memory::{Memory, actor, hit, to_abi};
 pub(crate) use models::{EMBED_MODEL, LLM_MODEL, Models};

@@ -4,14 +4,23 @@
 //! on a resource, so the same rules that govern agents govern tokens
 //! (`deny label "api" op "api_agents_list";`). What a request then does
 //! is done here too: messages sent and their replies ([`intents`]),
-//! questions for the model ([`ask`]), and event streams ([`events`]).
+//! questions for the model ([`ask`]), event streams ([`events`]), agents
+//! started and stopped ([`agents`]), store objects ([`store`]), the
+//! audit log's export and check ([`audit`]), and the token's memories
+//! ([`memory`]).
 
+mod agents;
 mod ask;
+mod audit;
 mod events;
 mod intents;
+mod memory;
+mod store;
 
+pub use audit::{AuditCheck, AuditSlice};
 pub use intents::ApiReply;
 pub(crate) use intents::Waiting;
+pub use memory::memory_region;
 
 use crate::Runtime;
 use crate::guard::{Operation, Subject, describe};
@@ -19,8 +28,46 @@ use aios_abi::Error;
 use aios_audit::Kind;
 use aios_policy::Effect;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec;
+
+/// Why an API request the policy allowed failed: the error's kind (the
+/// HTTP status follows from it) and words for the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// What kind of failure.
+    pub kind: Error,
+    /// What went wrong, in words.
+    pub why: String,
+}
+
+impl ApiError {
+    /// A failure of `kind`, explained by `why`.
+    pub fn new(kind: Error, why: impl Into<String>) -> ApiError {
+        ApiError {
+            kind,
+            why: why.into(),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(kind: Error) -> ApiError {
+        ApiError {
+            kind,
+            why: kind.to_string(),
+        }
+    }
+}
+
+impl From<aios_store::Error> for ApiError {
+    fn from(error: aios_store::Error) -> ApiError {
+        ApiError {
+            kind: crate::storage::to_abi(&error),
+            why: error.to_string(),
+        }
+    }
+}
 
 impl Runtime {
     /// Decides whether token `token` may do `op` (one of

@@ -59,10 +59,9 @@ pub(super) fn audit_verify(
     require(caller, system, CapKind::System, rights::INSPECT)?;
     permit(caller, Operation::plain("audit_verify"))?;
     let (rt, _) = context(caller)?;
-    rt.inner.sign_audit(1);
-    let log = rt.inner.guard.audit.lock();
-    let node_key = log.key_fingerprint().to_vec();
-    let verdict = match log.verify() {
+    let check = rt.audit_check();
+    let node_key = check.node_key.to_vec();
+    let verdict = match check.result {
         Ok(summary) => AuditVerdict {
             ok: true,
             records: summary.records,
@@ -79,14 +78,13 @@ pub(super) fn audit_verify(
         },
         Err(error) => AuditVerdict {
             ok: false,
-            records: log.len() as u64,
-            checkpoints: log.checkpoints().count() as u64,
+            records: check.records,
+            checkpoints: check.checkpoints,
             first_bad: first_bad(error),
             message: error.to_string(),
             node_key,
         },
     };
-    drop(log);
     write_reply(caller, out, cap, &aios_abi::encode(&verdict))
 }
 

@@ -4,13 +4,11 @@
 
 use super::{SysResult, context, permit, require_view};
 use crate::AgentCtx;
-use crate::ai::{Memory, actor, to_abi};
+use crate::ai::{Memory, actor, hit, to_abi};
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
 use aios_abi::Error;
-use aios_abi::payload::{
-    CapKind, MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest, rights,
-};
+use aios_abi::payload::{CapKind, MemoryHits, MemoryQueryRequest, MemoryStoreRequest, rights};
 use aios_cap::Resource;
 use aios_engine::wasmtime::Caller;
 use aios_fabric::{Query, RegionKind, StoreRequest};
@@ -74,12 +72,7 @@ fn with_memory<R>(
     f: impl FnOnce(&mut Memory, u64) -> Result<R, Error>,
 ) -> Result<R, Error> {
     let (rt, me) = context(caller)?;
-    let now = rt.inner.platform.now_ns();
-    let mut memory = rt.inner.memory.lock();
-    let memory = memory.as_mut().ok_or(Error::OutOfMemory)?;
-    memory.fabric.expire(now);
-    memory.fabric.persist_mut().act_for(me);
-    f(memory, now)
+    rt.inner.with_memory(me, f)
 }
 
 pub(super) fn memory_store(
@@ -122,16 +115,6 @@ pub(super) fn memory_store(
         let version = stored.map_err(|e| memory.error(&e))?;
         i64::try_from(version).map_err(|_| Error::InvalidArgument)
     })
-}
-
-fn hit(entry: &aios_fabric::Entry, score: f32) -> MemoryHit {
-    MemoryHit {
-        key: entry.key.clone(),
-        value: entry.value.clone(),
-        tags: entry.tags.clone(),
-        version: entry.version,
-        score_permille: (score * 1000.0) as i32,
-    }
 }
 
 pub(super) fn memory_query(

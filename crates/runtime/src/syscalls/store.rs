@@ -7,23 +7,20 @@ use super::{SysResult, context, permit, require_view};
 use crate::AgentCtx;
 use crate::guard::Operation;
 use crate::memory::{MAX_PAYLOAD, read, write_reply};
-use crate::storage::{Mounted, to_abi};
+use crate::storage::{
+    Mounted, REQUEST_COST, ensure_namespace, list_page, object_info, reserved, to_abi,
+};
 use aios_abi::Error;
 use aios_abi::payload::{
     CapKind, STORE_CHUNK, SnapshotEntry, SnapshotList, SnapshotRequest, StoreData, StoreGet,
-    StoreKey, StoreListRequest, StoreListing, StorePut, rights, snapshot_action,
+    StoreKey, StoreListRequest, StorePut, rights, snapshot_action,
 };
 use aios_cap::{CapView, Resource};
 use aios_engine::wasmtime::Caller;
 use aios_store::{ListQuery, PutMeta};
 use alloc::vec;
-use alloc::vec::Vec;
 use minicbor::Decode;
 
-/// What a request costs at the device beyond its data: a metadata block.
-const REQUEST_COST: u64 = 4096;
-/// Most objects one `store_list` returns.
-const MAX_LIST: u32 = 256;
 /// Namespace name meaning "the whole volume" (snapshots, rollback).
 const VOLUME: &str = "*";
 
@@ -54,7 +51,7 @@ fn authorise(
     op: &'static str,
     size: u64,
 ) -> Result<Option<u64>, Error> {
-    if ns.starts_with("aios.") {
+    if reserved(ns) {
         return Err(Error::PermissionDenied);
     }
     let Resource::StoreNamespace(pattern) = &view.resource else {
@@ -175,26 +172,6 @@ fn put_chunk(
     Ok(())
 }
 
-/// Creates `ns` on first use, with `quota` bytes.
-fn ensure_namespace(mounted: &mut Mounted, ns: &str, quota: u64, now: u64) -> Result<(), Error> {
-    let exists = mounted
-        .store
-        .namespaces()
-        .map_err(|e| to_abi(&e))?
-        .iter()
-        .any(|n| n.name == ns);
-    if exists {
-        return Ok(());
-    }
-    if quota == 0 {
-        return Err(Error::NoSpace);
-    }
-    mounted
-        .store
-        .create_namespace(ns, Some(quota), now)
-        .map_err(|e| to_abi(&e))
-}
-
 pub(super) fn store_get(
     caller: &mut Caller<'_, AgentCtx>,
     handle: u32,
@@ -244,19 +221,6 @@ fn read_range(mounted: &mut Mounted, get: &StoreGet, max: usize) -> Result<Store
     })
 }
 
-fn object_info(info: aios_store::ObjectInfo) -> aios_abi::payload::StoreObjectInfo {
-    aios_abi::payload::StoreObjectInfo {
-        key: info.key,
-        size: info.size,
-        version: info.version,
-        created_ns: info.created,
-        modified_ns: info.modified,
-        content_type: info.content_type,
-        tags: info.tags,
-        has_embedding: info.has_embedding,
-    }
-}
-
 pub(super) fn store_delete(
     caller: &Caller<'_, AgentCtx>,
     handle: u32,
@@ -285,29 +249,19 @@ pub(super) fn store_list(
     let view = holder(caller, handle, rights::READ)?;
     let list: StoreListRequest = request(caller, ptr, len)?;
     authorise(caller, &view, &list.ns, "store_list", 0)?;
-    let limit = match list.limit {
-        0 => MAX_LIST,
-        n => n.min(MAX_LIST),
-    } as usize;
     let query = ListQuery {
         prefix: list.prefix,
         tags: list.tags,
         after: list.after,
-        limit: limit + 1,
+        limit: 0,
     };
     let (rt, me) = context(caller)?;
     let now = rt.inner.platform.now_ns();
     let turn = rt.inner.storage.turn(me, REQUEST_COST, now)?;
-    let mut found: Vec<aios_store::ObjectInfo> = turn
-        .with(|m| m.store.list(&list.ns, &query, list.snapshot.as_deref()))?
+    let listing = turn
+        .with(|m| list_page(m, &list.ns, query, list.snapshot.as_deref(), list.limit))?
         .map_err(|e| to_abi(&e))?;
     drop(turn);
-    let more = found.len() > limit;
-    found.truncate(limit);
-    let listing = StoreListing {
-        objects: found.into_iter().map(object_info).collect(),
-        more,
-    };
     write_reply(caller, out, cap, &aios_abi::encode(&listing))
 }
 

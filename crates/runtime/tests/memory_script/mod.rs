@@ -4,37 +4,14 @@
 
 use std::sync::{Arc, Mutex};
 
+pub use crate::support::Shared;
 use crate::support::{FakePlatform, TestAgent, run, runtime};
 use aios_abi::Error;
 use aios_abi::payload::{
     AgentState, CapKind, MemoryHit, MemoryHits, MemoryQueryRequest, MemoryStoreRequest, rights,
 };
 use aios_runtime::Runtime;
-use aios_store::{BlockDevice, DeviceError, FormatOptions, Store};
-
-/// A disk two runtimes (and the test) can mount one after the other.
-pub struct Shared<D>(pub Arc<Mutex<D>>);
-
-impl<D> Clone for Shared<D> {
-    fn clone(&self) -> Self {
-        Shared(self.0.clone())
-    }
-}
-
-impl<D: BlockDevice> BlockDevice for Shared<D> {
-    fn block_count(&self) -> u64 {
-        self.0.lock().unwrap().block_count()
-    }
-    fn read_blocks(&mut self, first: u64, buf: &mut [u8]) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().read_blocks(first, buf)
-    }
-    fn write_blocks(&mut self, first: u64, buf: &[u8]) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().write_blocks(first, buf)
-    }
-    fn flush(&mut self) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().flush()
-    }
-}
+use aios_store::{BlockDevice, FormatOptions, Store};
 
 pub fn formatted<D: BlockDevice + Send + 'static>(device: D) -> Shared<D> {
     let shared = Shared(Arc::new(Mutex::new(device)));

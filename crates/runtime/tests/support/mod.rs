@@ -6,6 +6,7 @@ use aios_image::{
     BootManifest, BundleAgent, CapRequest, Intent, Manifest, Quotas, RestartMode, RestartPolicy,
 };
 use aios_runtime::{Platform, RunOutcome, Runtime};
+use aios_store::{BlockDevice, DeviceError};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -281,4 +282,28 @@ pub fn module(data: &str, body: &str) -> String {
   (data (i32.const 0) "{data}")
   (func (export "aios_main") (result i32) {body}))"#
     )
+}
+
+/// A disk two runtimes (and the test) can mount one after the other.
+pub struct Shared<D>(pub Arc<Mutex<D>>);
+
+impl<D> Clone for Shared<D> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<D: BlockDevice> BlockDevice for Shared<D> {
+    fn block_count(&self) -> u64 {
+        self.0.lock().unwrap().block_count()
+    }
+    fn read_blocks(&mut self, first: u64, buf: &mut [u8]) -> Result<(), DeviceError> {
+        self.0.lock().unwrap().read_blocks(first, buf)
+    }
+    fn write_blocks(&mut self, first: u64, buf: &[u8]) -> Result<(), DeviceError> {
+        self.0.lock().unwrap().write_blocks(first, buf)
+    }
+    fn flush(&mut self) -> Result<(), DeviceError> {
+        self.0.lock().unwrap().flush()
+    }
 }
