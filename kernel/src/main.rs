@@ -111,7 +111,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // the interfaces with raw frames of their own.
     if let (Some(net), Some(runtime)) = (net::start(&cmdline), runtime) {
         net::attach_tls(runtime, bundle);
-        api::start(&net, bundle);
+        api::start(&net, bundle, runtime);
         runtime.attach_network(net);
     }
     if let Some(runtime) = runtime {

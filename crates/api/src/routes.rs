@@ -9,7 +9,7 @@
 
 use crate::http::{Method, Request, Response};
 use crate::prometheus::Metrics;
-use crate::tokens::Tokens;
+use crate::tokens::{AuthError, Grant};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -50,6 +50,10 @@ pub trait Node {
     fn metrics(&self, out: &mut Metrics);
     /// Every agent, alive or ended and not yet forgotten.
     fn agents(&self) -> Vec<AgentRow>;
+    /// The grant of the bearer token in a request's `Authorization`
+    /// header, from the node's tokens (the bundle's and those minted at
+    /// the console).
+    fn authenticate(&self, authorization: Option<&str>) -> Result<Grant, AuthError>;
     /// Asks the node's policy whether token `token` may do `op` on
     /// `resource`, and audits the request (`what`).
     fn permit(
@@ -118,7 +122,7 @@ fn route(path: &str) -> Option<(&'static [Method], Option<Guarded>)> {
 }
 
 /// Answers `request`.
-pub fn handle(request: &Request, tokens: &Tokens, node: &dyn Node) -> Response {
+pub fn handle(request: &Request, node: &dyn Node) -> Response {
     let what = format!("{} {}", request.method.as_str(), request.path);
     let Some((methods, guard)) = route(&request.path) else {
         return Response::error(404, "no such route");
@@ -130,7 +134,7 @@ pub fn handle(request: &Request, tokens: &Tokens, node: &dyn Node) -> Response {
         return response;
     }
     if let Some(guard) = guard {
-        let grant = match tokens.verify(request.header("authorization")) {
+        let grant = match node.authenticate(request.header("authorization")) {
             Ok(grant) => grant,
             Err(why) => {
                 node.refused(&what, &format!("{why}"));

@@ -6,7 +6,6 @@
 
 use crate::http::{Response, parse_request};
 use crate::routes::{Node, handle};
-use crate::tokens::Tokens;
 use aios_net::{EndpointId, Net, NetError};
 use aios_tls::ServerConfig;
 use alloc::vec;
@@ -30,7 +29,6 @@ struct Connection {
 /// The API server.
 pub struct Server {
     listener: EndpointId,
-    tokens: Tokens,
     connections: Vec<Connection>,
     served: u64,
 }
@@ -45,16 +43,10 @@ pub struct Progress {
 }
 
 impl Server {
-    /// Listens with TLS on `port`, accepting `tokens`.
-    pub fn start(
-        net: &Net,
-        port: u16,
-        config: &ServerConfig,
-        tokens: Tokens,
-    ) -> Result<Server, NetError> {
+    /// Listens with TLS on `port`; the node checks each request's token.
+    pub fn start(net: &Net, port: u16, config: &ServerConfig) -> Result<Server, NetError> {
         Ok(Server {
             listener: net.listen_tls(port, config)?,
-            tokens,
             connections: Vec::new(),
             served: 0,
         })
@@ -89,10 +81,9 @@ impl Server {
                 Err(_) => break,
             }
         }
-        let tokens = &self.tokens;
         let mut answered = 0;
         self.connections.retain_mut(|connection| {
-            let keep = serve(connection, net, tokens, node, now_ns, &mut answered);
+            let keep = serve(connection, net, node, now_ns, &mut answered);
             if !keep {
                 net.close(connection.id, now_ns);
             }
@@ -108,7 +99,6 @@ impl Server {
 fn serve(
     connection: &mut Connection,
     net: &Net,
-    tokens: &Tokens,
     node: &dyn Node,
     now_ns: u64,
     answered: &mut usize,
@@ -127,7 +117,7 @@ fn serve(
             }
         }
         let response = match parse_request(&connection.inbox) {
-            Ok(Some((request, _))) => Some(handle(&request, tokens, node)),
+            Ok(Some((request, _))) => Some(handle(&request, node)),
             Ok(None) if now_ns.saturating_sub(connection.opened_ns) > REQUEST_TIMEOUT_NS => {
                 Some(Response::error(408, "the request did not arrive in time"))
             }

@@ -6,7 +6,8 @@
 mod fixtures;
 
 use aios_api::prometheus::{Kind, Metrics};
-use aios_api::{AgentRow, Denied, Health, Node, Server, Tokens};
+use aios_api::tokens::AuthError;
+use aios_api::{AgentRow, Denied, Grant, Health, Node, Server, Tokens};
 use aios_net::memory::wire;
 use aios_net::{Config, EndpointId, Net, NetError};
 use aios_tls::Policy;
@@ -20,6 +21,7 @@ const SERVER_NAME: &str = "node.aios.test";
 #[derive(Default)]
 struct FakeNode {
     audit: RefCell<Vec<String>>,
+    tokens: RefCell<Tokens>,
 }
 
 impl Node for FakeNode {
@@ -48,6 +50,9 @@ impl Node for FakeNode {
                 state: "running".into(),
             },
         ]
+    }
+    fn authenticate(&self, authorization: Option<&str>) -> Result<Grant, AuthError> {
+        self.tokens.borrow().verify(authorization).cloned()
     }
     fn permit(&self, token: &str, op: &'static str, _: &str, what: &str) -> Result<(), Denied> {
         if token == "blocked" {
@@ -93,18 +98,15 @@ fn rig() -> Rig {
     let blocked = tokens
         .mint("blocked", vec!["metrics".into()], [3; 32])
         .unwrap();
-    let server = Server::start(
-        &node_net,
-        443,
-        &setup.server_config(&Policy::default()),
-        tokens,
-    )
-    .unwrap();
+    let server = Server::start(&node_net, 443, &setup.server_config(&Policy::default())).unwrap();
     Rig {
         node_net,
         client,
         server,
-        node: FakeNode::default(),
+        node: FakeNode {
+            tokens: RefCell::new(tokens),
+            ..FakeNode::default()
+        },
         setup,
         clock: 0,
         admin,
@@ -221,6 +223,17 @@ fn metrics_need_a_token_with_the_scope_and_the_policy_s_consent() {
             "refused GET /v1/agents: token scraper lacks scope agents:read",
         ]
     );
+}
+
+#[test]
+fn a_token_the_node_forgets_fails_at_once() {
+    let mut rig = rig();
+    let scraper = rig.scraper.clone();
+    assert_eq!(status(&rig.get("/metrics", Some(&scraper))), "200");
+    assert!(rig.node.tokens.borrow_mut().remove("scraper").is_some());
+    let revoked = rig.get("/metrics", Some(&scraper));
+    assert_eq!(status(&revoked), "401", "{revoked}");
+    assert!(body(&revoked).contains("unknown token"), "{revoked}");
 }
 
 #[test]

@@ -5,41 +5,11 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use aios_abi::Error;
 use aios_abi::payload::{AgentState, CapKind, StoreGet, StoreKey, StorePut, rights};
 use aios_runtime::Runtime;
-use aios_store::testing::MemDevice;
-use aios_store::{BlockDevice, DeviceError, FormatOptions, Store};
-use support::{TestAgent, run, runtime};
-
-/// A RAM disk two runtimes can mount one after the other.
-#[derive(Clone)]
-struct Shared(Arc<Mutex<MemDevice>>);
-
-impl BlockDevice for Shared {
-    fn block_count(&self) -> u64 {
-        self.0.lock().unwrap().block_count()
-    }
-    fn read_blocks(&mut self, first: u64, buf: &mut [u8]) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().read_blocks(first, buf)
-    }
-    fn write_blocks(&mut self, first: u64, buf: &[u8]) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().write_blocks(first, buf)
-    }
-    fn flush(&mut self) -> Result<(), DeviceError> {
-        self.0.lock().unwrap().flush()
-    }
-}
-
-/// A formatted 16 MiB disk.
-fn disk() -> Shared {
-    let shared = Shared(Arc::new(Mutex::new(MemDevice::new(4096))));
-    let store = Store::format(shared.clone(), FormatOptions::default()).unwrap();
-    store.unmount().unwrap();
-    shared
-}
+use aios_store::Store;
+use support::{TestAgent, disk, run, runtime};
 
 /// `bytes` as a WAT string literal body.
 fn escaped(bytes: &[u8]) -> String {
