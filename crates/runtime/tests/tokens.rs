@@ -1,17 +1,19 @@
 //! The node's API tokens as the runtime keeps them: the bundle's, fixed;
 //! tokens minted at run time, verified at once, revoked at once, audited
-//! without their secrets, and kept in the store across a reboot.
+//! without their secrets, and kept in the store across a reboot; the
+//! `token_new` syscall gated by the System capability's control right,
+//! the reply buffer and the policy.
 
 mod support;
 
 use std::sync::Arc;
 
 use aios_abi::Error;
-use aios_abi::payload::TokenOrigin;
+use aios_abi::payload::{AgentState, CapKind, TokenOrigin, TokenRequest, rights};
 use aios_api::Tokens;
 use aios_api::tokens::AuthError;
 use aios_runtime::{API_TOKENS, Runtime};
-use support::{FakePlatform, bundle_with, disk, new_runtime};
+use support::{FakePlatform, TestAgent, bundle_with, disk, new_runtime, run, runtime};
 
 /// A runtime whose bundle grants token `admin` (scope `*`); returns it and
 /// admin's secret.
@@ -38,7 +40,7 @@ fn scopes(list: &[&str]) -> Vec<String> {
 fn audit(rt: &Runtime) -> Vec<String> {
     rt.audit_tail(64)
         .into_iter()
-        .filter(|(_, kind, _, _)| kind.to_string() == "api")
+        .filter(|(_, kind, _, _)| *kind == "api")
         .map(|(_, _, _, detail)| detail)
         .collect()
 }
@@ -206,4 +208,56 @@ fn minted_tokens_survive_a_reboot_and_so_does_their_revocation() {
         rt3.authenticate(Some(&bearer(&kept.secret))).unwrap().name,
         "kept"
     );
+}
+
+/// An agent that asks `token_new` (System handle 0x10000) for `request`
+/// with an `out_cap`-byte reply buffer and exits with what it returned.
+fn minter(name: &'static str, request: &TokenRequest, out_cap: u32, rights: u32) -> TestAgent {
+    let bytes = aios_abi::encode(request);
+    let escaped: String = bytes.iter().map(|b| format!("\\{b:02x}")).collect();
+    let wat = format!(
+        r#"(module
+  (import "aios" "token_new" (func $token_new (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{escaped}")
+  (func (export "aios_main") (result i32)
+    (call $token_new (i32.const 65536) (i32.const 0) (i32.const {}) (i32.const 4096) (i32.const {out_cap}))))"#,
+        bytes.len()
+    );
+    TestAgent::new(name, &wat).cap(CapKind::System, rights, None)
+}
+
+/// Spawns `name` on `rt` and returns its exit code.
+fn exit_code(rt: &Runtime, name: &str) -> i32 {
+    let id = rt.spawn(name, None).unwrap();
+    run(rt, 0, 50);
+    let info = rt.info(id).unwrap();
+    assert_eq!(info.state, AgentState::Exited, "{:?}", info.reason);
+    info.exit_code.unwrap()
+}
+
+#[test]
+fn the_syscall_needs_control_a_big_enough_buffer_and_the_policy_s_consent() {
+    let request = |name: &str| TokenRequest {
+        name: name.to_string(),
+        scopes: scopes(&["metrics"]),
+    };
+    let agents = [
+        minter("good", &request("bot"), 1024, rights::CONTROL),
+        minter("viewer", &request("peek"), 1024, rights::INSPECT),
+        minter("small", &request("tiny"), 64, rights::CONTROL),
+        minter("sneaky", &request("admin-2"), 1024, rights::CONTROL),
+        minter("clumsy", &request("Bad Name"), 1024, rights::CONTROL),
+    ];
+    let (rt, _) = runtime(&agents, 1);
+    rt.install_policy("deny agent * op \"token_new\" resource \"admin-*\";\ndefault allow;")
+        .unwrap();
+    let written = exit_code(&rt, "good");
+    assert!(written > 69, "TokenMinted written: {written}");
+    assert_eq!(exit_code(&rt, "viewer"), Error::PermissionDenied.code());
+    assert_eq!(exit_code(&rt, "small"), Error::BufferTooSmall.code());
+    assert_eq!(exit_code(&rt, "sneaky"), Error::PolicyDenied.code());
+    assert_eq!(exit_code(&rt, "clumsy"), Error::InvalidArgument.code());
+    let names: Vec<String> = rt.api_tokens().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["bot"], "only the permitted mint made a token");
 }
