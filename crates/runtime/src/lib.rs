@@ -74,7 +74,7 @@ pub(crate) struct Inner {
     /// The configuration and the number of roots it trusts.
     tls_client: spin::Once<Result<(aios_tls::ClientConfig, usize), alloc::string::String>>,
     /// The API tokens: the bundle's and the minted ones.
-    tokens: spin::Mutex<tokens::TokenStore>,
+    tokens: spin::Mutex<tokens::ApiTokens>,
     /// Per CPU: whether its next turn goes to inference (turns alternate
     /// with agent slices while both have work).
     infer_next: alloc::vec::Vec<core::sync::atomic::AtomicBool>,
@@ -186,7 +186,7 @@ impl Runtime {
             net: spin::Once::new(),
             net_owners: spin::Mutex::new(network::Owners::default()),
             tls_client: spin::Once::new(),
-            tokens: spin::Mutex::new(tokens::TokenStore::default()),
+            tokens: spin::Mutex::new(tokens::ApiTokens::default()),
             infer_next: (0..cpus.max(1))
                 .map(|_| core::sync::atomic::AtomicBool::new(true))
                 .collect(),

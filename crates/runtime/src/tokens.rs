@@ -25,19 +25,19 @@ use alloc::vec::Vec;
 /// The bundle entry holding the API tokens the bundle grants.
 pub const API_TOKENS: &str = "api/tokens";
 /// The kernel's namespace for minted tokens.
-pub(crate) const TOKENS_NS: &str = "aios.api";
+const TOKENS_NS: &str = "aios.api";
 const TOKENS_KEY: &str = "tokens";
 /// The kernel's id at the I/O scheduler.
 const KERNEL: u64 = 0;
 
 /// The tokens the API accepts, by origin. Names are unique across both.
 #[derive(Default)]
-pub(crate) struct TokenStore {
+pub(crate) struct ApiTokens {
     bundle: Tokens,
     minted: Tokens,
 }
 
-impl TokenStore {
+impl ApiTokens {
     fn contains(&self, name: &str) -> bool {
         self.bundle.contains(name) || self.minted.contains(name)
     }
@@ -201,29 +201,31 @@ impl Inner {
         let parsed = core::str::from_utf8(file)
             .map_err(|_| String::from("not UTF-8"))
             .and_then(|text| Tokens::parse(text).map_err(|e| e.to_string()));
-        let line = match parsed {
+        match parsed {
             Ok(bundle) => {
                 let mut tokens = self.tokens.lock();
-                let names: Vec<String> = bundle.grants().map(|g| g.name.clone()).collect();
-                for name in &names {
-                    tokens.minted.remove(name);
+                for grant in bundle.grants() {
+                    tokens.minted.remove(&grant.name);
                 }
+                let count = bundle.len();
                 tokens.bundle = bundle;
-                self.log_tokens(
-                    log_level::INFO,
-                    &format!("api: {API_TOKENS}: {} tokens", names.len()),
-                );
-                return;
+                drop(tokens);
+                let line = format!("api: {API_TOKENS}: {count} tokens");
+                self.log_tokens(log_level::INFO, &line);
             }
-            Err(why) => format!("api: {API_TOKENS} refused ({why}); no bundle token is accepted"),
-        };
-        self.log_tokens(log_level::ERROR, &line);
-        self.audit(Kind::Api, 0, &line);
+            Err(why) => {
+                let line =
+                    format!("api: {API_TOKENS} refused ({why}); no bundle token is accepted");
+                self.log_tokens(log_level::ERROR, &line);
+                self.audit(Kind::Api, 0, &line);
+            }
+        }
     }
 
-    /// After the store mounts: takes the minted tokens kept there. Any
-    /// whose name the bundle now has, or that do not parse, are left out
-    /// and logged; the rest are accepted from now on.
+    /// After the store mounts: takes the minted tokens kept there. A
+    /// stored file that does not parse is refused whole (logged and
+    /// audited); a token whose name is taken (the bundle now has it) is
+    /// left out and logged; the rest are accepted from now on.
     pub(crate) fn reload_tokens(&self) {
         let read = self
             .storage
