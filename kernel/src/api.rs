@@ -1,16 +1,19 @@
 //! The node's HTTPS API (`aios-api`) in the kernel: started on the
 //! network service once agents have TLS, with the node's certificate and
-//! key and the API tokens from the bundle, polled after every poll of the
-//! network service, and answering from the runtime, whose policy decides
-//! and whose audit log records every request.
+//! key from the bundle, polled after every poll of the network service,
+//! and answering from the runtime, which holds the API tokens (the
+//! bundle's and those minted at the console), whose policy decides and
+//! whose audit log records every request.
 
 mod calls;
 mod tickets;
 
 use aios_api::prometheus::{Kind, Metrics};
+use aios_api::tokens::AuthError;
 use aios_api::{
-    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Health, Memo, Node, Outgoing, Polled, Put,
-    Question, Recalled, Refused, Server, Spawned, StoreListing, StoreQuery, StoredObject, Tokens,
+    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Grant, Health, Memo, Node, Outgoing,
+    Polled, Put, Question, Recalled, Refused, Server, Spawned, StoreListing, StoreQuery,
+    StoredObject,
 };
 use aios_net::Net;
 use aios_runtime::Runtime;
@@ -21,23 +24,21 @@ use spin::Mutex;
 
 /// The port the API listens on inside the node.
 pub const PORT: u16 = 443;
-/// Bundle entries: the node's certificate chain and key (PEM), and the
-/// token file.
+/// Bundle entries: the node's certificate chain and key (PEM).
 const CERTIFICATE: &str = "tls/node.pem";
 const KEY: &str = "tls/node.key";
-const TOKENS: &str = "api/tokens";
 
 static SERVER: Mutex<Option<Server>> = Mutex::new(None);
 
 /// Starts the API if the bundle carries the node's credentials; logs
 /// where it listens or why it does not.
-pub fn start(net: &Net, bundle: &[u8]) {
+pub fn start(net: &Net, bundle: &[u8], runtime: &Runtime) {
     match server(net, bundle) {
-        Ok((server, tokens)) => {
+        Ok(server) => {
             crate::info!(
                 "api: https on port {} ({} tokens; /health needs none)",
                 PORT,
-                tokens
+                runtime.api_tokens().len()
             );
             *SERVER.lock() = Some(server);
         }
@@ -45,7 +46,7 @@ pub fn start(net: &Net, bundle: &[u8]) {
     }
 }
 
-fn server(net: &Net, bundle: &[u8]) -> Result<(Server, usize), String> {
+fn server(net: &Net, bundle: &[u8]) -> Result<Server, String> {
     let bundle = aios_bundle::Bundle::parse(bundle).map_err(|e| e.to_string())?;
     let entry = |name: &str| {
         bundle
@@ -55,15 +56,6 @@ fn server(net: &Net, bundle: &[u8]) -> Result<(Server, usize), String> {
     let chain = CertificateChain::from_pem(entry(CERTIFICATE)?)
         .map_err(|e| alloc::format!("{CERTIFICATE}: {e}"))?;
     let key = PrivateKey::from_pem(entry(KEY)?).map_err(|e| alloc::format!("{KEY}: {e}"))?;
-    let tokens = match bundle.get(TOKENS) {
-        None => Tokens::default(),
-        Some(bytes) => {
-            let text =
-                core::str::from_utf8(bytes).map_err(|_| alloc::format!("{TOKENS}: not UTF-8"))?;
-            Tokens::parse(text).map_err(|e| alloc::format!("{TOKENS}: {e}"))?
-        }
-    };
-    let count = tokens.len();
     let config = ServerConfig::new(
         crate::net::tls_crypto(),
         crate::net::wall_clock(),
@@ -72,9 +64,7 @@ fn server(net: &Net, bundle: &[u8]) -> Result<(Server, usize), String> {
         &aios_tls::Policy::default(),
     )
     .map_err(|e| alloc::format!("TLS: {e}"))?;
-    let server =
-        Server::start(net, PORT, &config, tokens).map_err(|e| alloc::format!("listen: {e}"))?;
-    Ok((server, count))
+    Server::start(net, PORT, &config).map_err(|e| alloc::format!("listen: {e}"))
 }
 
 /// Whether the server has connections open (the network service then
@@ -253,6 +243,10 @@ impl Node for KernelNode<'_> {
                 state: agent.state.name().to_string(),
             })
             .collect()
+    }
+
+    fn authenticate(&self, authorization: Option<&str>) -> Result<Grant, AuthError> {
+        self.runtime.authenticate(authorization)
     }
 
     fn permit(

@@ -112,7 +112,7 @@ fn kernel_main(info: &'static BootInfo) -> ! {
     // the interfaces with raw frames of their own.
     if let (Some(net), Some(runtime)) = (net::start(&cmdline), runtime) {
         net::attach_tls(runtime, bundle);
-        api::start(&net, bundle);
+        api::start(&net, bundle, runtime);
         cluster::start(&net, bundle, &cmdline);
         runtime.attach_network(net);
     }

@@ -110,6 +110,12 @@ macro_rules! for_each_syscall {
             SEMANTIC_RECV = "semantic_recv": unsafe fn semantic_recv(filter_ptr: in_ptr, filter_len: len, out_ptr: out_ptr, out_cap: len, timeout_ns: u64) -> i32;
             /// policy_set(policy, text_ptr, text_len, err_ptr, err_cap): compiles and installs a policy (needs CONTROL on a Policy handle); a malformed one is refused with its line and column written at err_ptr.
             POLICY_SET = "policy_set": unsafe fn policy_set(policy: u32, text_ptr: in_ptr, text_len: len, err_ptr: out_ptr, err_cap: len) -> i32;
+            /// token_new(system, req_ptr, req_len, out_ptr, out_cap): mints an API token from a TokenRequest (needs CONTROL); writes TokenMinted, the secret shown this once; a refused name or scope writes the reason (UTF-8) at out_ptr instead.
+            TOKEN_NEW = "token_new": unsafe fn token_new(system: u32, req_ptr: in_ptr, req_len: len, out_ptr: out_ptr, out_cap: len) -> i32;
+            /// token_list(system, out_ptr, out_cap): writes the API tokens as a TokenList: names, scopes and origin, never secrets (needs INSPECT).
+            TOKEN_LIST = "token_list": unsafe fn token_list(system: u32, out_ptr: out_ptr, out_cap: len) -> i32;
+            /// token_revoke(system, name_ptr, name_len, err_ptr, err_cap): revokes the minted API token named by the UTF-8 name at once (needs CONTROL); a refusal writes the reason at err_ptr.
+            TOKEN_REVOKE = "token_revoke": unsafe fn token_revoke(system: u32, name_ptr: in_ptr, name_len: len, err_ptr: out_ptr, err_cap: len) -> i32;
             /// audit_tail(system, n, out_ptr, out_cap): writes the last n audit records as AuditRecords (needs INSPECT).
             AUDIT_TAIL = "audit_tail": unsafe fn audit_tail(system: u32, n: u32, out_ptr: out_ptr, out_cap: len) -> i32;
             /// audit_verify(system, out_ptr, out_cap): checks the audit chain and its signed checkpoints; writes an AuditVerdict (needs INSPECT).

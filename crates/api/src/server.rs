@@ -7,7 +7,6 @@
 
 use crate::http::{Response, parse_request, stream_head};
 use crate::routes::{Node, Polled, Reply, handle, replied};
-use crate::tokens::Tokens;
 use aios_net::{EndpointId, Net, NetError};
 use aios_tls::ServerConfig;
 use alloc::vec;
@@ -73,7 +72,6 @@ impl Connection {
 /// The API server.
 pub struct Server {
     listener: EndpointId,
-    tokens: Tokens,
     connections: Vec<Connection>,
     served: u64,
 }
@@ -88,16 +86,10 @@ pub struct Progress {
 }
 
 impl Server {
-    /// Listens with TLS on `port`, accepting `tokens`.
-    pub fn start(
-        net: &Net,
-        port: u16,
-        config: &ServerConfig,
-        tokens: Tokens,
-    ) -> Result<Server, NetError> {
+    /// Listens with TLS on `port`; the node checks each request's token.
+    pub fn start(net: &Net, port: u16, config: &ServerConfig) -> Result<Server, NetError> {
         Ok(Server {
             listener: net.listen_tls(port, config)?,
-            tokens,
             connections: Vec::new(),
             served: 0,
         })
@@ -135,10 +127,9 @@ impl Server {
                 Err(_) => break,
             }
         }
-        let tokens = &self.tokens;
         let mut answered = 0;
         self.connections.retain_mut(|connection| {
-            let keep = serve(connection, net, tokens, node, now_ns, &mut answered);
+            let keep = serve(connection, net, node, now_ns, &mut answered);
             if !keep {
                 if let Some(ticket) = connection.ticket() {
                     node.release(ticket);
@@ -157,7 +148,6 @@ impl Server {
 fn serve(
     connection: &mut Connection,
     net: &Net,
-    tokens: &Tokens,
     node: &dyn Node,
     now_ns: u64,
     answered: &mut usize,
@@ -168,7 +158,7 @@ fn serve(
                 return false;
             }
             let reply = match parse_request(&connection.inbox) {
-                Ok(Some((request, _))) => handle(&request, tokens, node, now_ns),
+                Ok(Some((request, _))) => handle(&request, node, now_ns),
                 Ok(None) if now_ns.saturating_sub(connection.opened_ns) > REQUEST_TIMEOUT_NS => {
                     Reply::Now(Response::error(408, "the request did not arrive in time"))
                 }

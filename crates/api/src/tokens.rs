@@ -2,10 +2,13 @@
 //! token's SHA-256, so what it stores cannot be replayed; a secret is
 //! shown once, when it is made.
 //!
-//! A token file (the bundle's `api/tokens`) has one token per line:
-//! `NAME SHA256-HEX SCOPE...`, `#` starting a comment. A scope is an
-//! area and an access (`metrics`, `agents:read`), `AREA:*`, or `*`.
+//! A token file (the bundle's `api/tokens`, and the tokens minted at the
+//! console as the runtime stores them) has one token per line:
+//! `NAME SHA256-HEX SCOPE...`, `#` starting a comment. A name is 1 to
+//! [`MAX_NAME`] of `a-z`, `0-9` and `-`. A scope is one of [`SCOPES`],
+//! `AREA:*` for an area of one of them (`agents:*`), or `*`.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -15,6 +18,27 @@ use sha2::{Digest, Sha256};
 pub const PREFIX: &str = "aios_";
 /// Most tokens a node keeps.
 pub const MAX_TOKENS: usize = 256;
+/// Longest token name.
+pub const MAX_NAME: usize = 32;
+
+/// Every scope a token can be given: an area, and an access where the
+/// area has more than one. Routes name one each (see `ROUTES`); the ones
+/// no route uses yet are those the rest of the API will need, so that a
+/// token can be made for them now. `AREA:*` grants every access to an
+/// area, `*` everything.
+pub const SCOPES: &[&str] = &[
+    "metrics",
+    "agents:read",
+    "agents:write",
+    "intents:send",
+    "memory:read",
+    "memory:write",
+    "ask",
+    "store:read",
+    "store:write",
+    "events:read",
+    "audit:read",
+];
 
 /// A token the node knows: its name and what it may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +89,7 @@ pub struct TokenError {
     /// The line (1-based) of the file, 0 for a token being made.
     pub line: usize,
     /// What is wrong.
-    pub why: &'static str,
+    pub why: String,
 }
 
 impl fmt::Display for TokenError {
@@ -94,23 +118,44 @@ pub fn hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
+/// Whether `name` can name a token: 1 to [`MAX_NAME`] of `a-z`, `0-9`
+/// and `-`.
+pub fn valid_name(name: &str) -> bool {
+    (1..=MAX_NAME).contains(&name.len())
         && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn valid_scope(scope: &str) -> bool {
+/// Whether `scope` is one a token can have: `*`, one of [`SCOPES`], or
+/// `AREA:*` for an area of one of them.
+pub fn valid_scope(scope: &str) -> bool {
     scope == "*"
-        || (!scope.is_empty()
-            && scope.len() <= 64
-            && scope.split(':').count() <= 2
-            && scope
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.:*".contains(&b))
-            && scope.split(':').all(|part| !part.is_empty()))
+        || SCOPES.contains(&scope)
+        || scope.strip_suffix(":*").is_some_and(|area| {
+            SCOPES
+                .iter()
+                .any(|known| known.split(':').next() == Some(area))
+        })
+}
+
+/// Why `name` and `scopes` cannot make a token, whoever holds it.
+fn check(name: &str, scopes: &[String]) -> Result<(), String> {
+    if !valid_name(name) {
+        return Err(format!(
+            "`{name}` is no token name: use 1 to {MAX_NAME} of a-z, 0-9 and '-'"
+        ));
+    }
+    if scopes.is_empty() {
+        return Err(String::from("a token needs at least one scope"));
+    }
+    if let Some(unknown) = scopes.iter().find(|s| !valid_scope(s)) {
+        return Err(format!(
+            "unknown scope `{unknown}`: use {}, AREA:* or *",
+            SCOPES.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 impl Tokens {
@@ -127,12 +172,12 @@ impl Tokens {
             let (Some(name), Some(hex)) = (words.next(), words.next()) else {
                 return Err(TokenError {
                     line: line_no,
-                    why: "expected NAME SHA256 SCOPE...",
+                    why: String::from("expected NAME SHA256 SCOPE..."),
                 });
             };
-            let hash = parse_hex(hex).ok_or(TokenError {
+            let hash = parse_hex(hex).ok_or_else(|| TokenError {
                 line: line_no,
-                why: "the hash is not 64 hex digits",
+                why: String::from("the hash is not 64 hex digits"),
             })?;
             let scopes: Vec<String> = words.map(str::to_string).collect();
             tokens
@@ -150,17 +195,12 @@ impl Tokens {
         scopes: Vec<String>,
     ) -> Result<(), TokenError> {
         let refuse = |why| Err(TokenError { line: 0, why });
-        if !valid_name(name) {
-            return refuse("a token name is 1 to 64 letters, digits, '-', '_' or '.'");
-        }
-        if scopes.is_empty() || !scopes.iter().all(|s| valid_scope(s)) {
-            return refuse("scopes are AREA, AREA:ACCESS, AREA:* or *");
-        }
-        if self.entries.iter().any(|e| e.grant.name == name) {
-            return refuse("a token with that name exists");
+        check(name, &scopes).or_else(refuse)?;
+        if self.contains(name) {
+            return refuse(format!("a token named {name} exists"));
         }
         if self.entries.len() >= MAX_TOKENS {
-            return refuse("too many tokens");
+            return refuse(format!("a node keeps at most {MAX_TOKENS} tokens"));
         }
         self.entries.push(Entry {
             grant: Grant {
@@ -212,6 +252,45 @@ impl Tokens {
             }
         }
         found.ok_or(AuthError::Unknown)
+    }
+
+    /// Whether a token is named `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.entries.iter().any(|e| e.grant.name == name)
+    }
+
+    /// Forgets the token named `name`: its secret fails from now on.
+    /// Returns its grant, or `None` if there was no such token.
+    pub fn remove(&mut self, name: &str) -> Option<Grant> {
+        let index = self.entries.iter().position(|e| e.grant.name == name)?;
+        Some(self.entries.remove(index).grant)
+    }
+
+    /// Every token's name and scopes (never its hash), oldest first.
+    pub fn grants(&self) -> impl Iterator<Item = &Grant> {
+        self.entries.iter().map(|e| &e.grant)
+    }
+
+    /// Each token's grant and hash, to move them into another set
+    /// (with [`Tokens::add`]).
+    pub fn into_entries(self) -> impl Iterator<Item = (Grant, [u8; 32])> {
+        self.entries.into_iter().map(|e| (e.grant, e.hash))
+    }
+
+    /// The tokens as a token file, which [`Tokens::parse`] reads back.
+    pub fn to_file(&self) -> String {
+        let mut out = String::from("# API tokens: NAME SHA256 SCOPE...\n");
+        for entry in &self.entries {
+            out.push_str(&entry.grant.name);
+            out.push(' ');
+            out.push_str(&hex(&entry.hash));
+            for scope in &entry.grant.scopes {
+                out.push(' ');
+                out.push_str(scope);
+            }
+            out.push('\n');
+        }
+        out
     }
 
     /// How many tokens the node accepts.

@@ -6,17 +6,23 @@
 use aios_api::http::{Method, Request, reason};
 use aios_api::prometheus::Metrics;
 use aios_api::routes::handle;
+use aios_api::tokens::AuthError;
 use aios_api::{
-    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Health, MAX_AUDIT_LIMIT, MAX_LIST,
+    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Grant, Health, MAX_AUDIT_LIMIT, MAX_LIST,
     MAX_RECALL, Memo, Node, Outgoing, Polled, Put, Question, Recalled, Refused, Reply, Spawned,
     StoreListing, StoreQuery, StoredObject, Tokens,
 };
 use proptest::prelude::*;
 
 /// A node that takes everything it is asked and has nothing.
-struct Accepting;
+struct Accepting {
+    tokens: Tokens,
+}
 
 impl Node for Accepting {
+    fn authenticate(&self, authorization: Option<&str>) -> Result<Grant, AuthError> {
+        self.tokens.verify(authorization).cloned()
+    }
     fn health(&self) -> Health {
         Health {
             version: "0",
@@ -190,7 +196,7 @@ proptest! {
             headers.push(("content-type".to_string(), "application/cbor".to_string()));
         }
         let request = Request { method, path, query, headers, body };
-        match handle(&request, &tokens, &Accepting, 0) {
+        match handle(&request, &Accepting { tokens }, 0) {
             Reply::Now(response) => {
                 prop_assert_ne!(reason(response.status), "Unknown");
                 // What a node stored is never a header of its own.

@@ -57,6 +57,11 @@ fn the_openapi_file_and_the_route_table_agree() {
                         "{} is not an API operation the policy knows",
                         guard.op
                     );
+                    assert!(
+                        aios_api::tokens::SCOPES.contains(&guard.scope),
+                        "{} is not a scope a token can be given",
+                        guard.scope
+                    );
                     let responses = &operation["responses"];
                     assert!(
                         ["200", "201", "204"]

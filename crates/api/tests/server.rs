@@ -6,10 +6,11 @@
 mod fixtures;
 
 use aios_api::prometheus::{Kind, Metrics};
+use aios_api::tokens::AuthError;
 use aios_api::{
-    AgentRow, AuditCheck, AuditPage, AuditRow, Denied, EventQuery, Health, Memo, Node, ObjectRow,
-    Outgoing, Polled, Put, Question, Recalled, Refused, Server, SignedCheckpoint, Spawned,
-    StoreListing, StoreQuery, StoredObject, Tokens,
+    AgentRow, AuditCheck, AuditPage, AuditRow, Denied, EventQuery, Grant, Health, Memo, Node,
+    ObjectRow, Outgoing, Polled, Put, Question, Recalled, Refused, Server, SignedCheckpoint,
+    Spawned, StoreListing, StoreQuery, StoredObject, Tokens,
 };
 use aios_net::memory::wire;
 use aios_net::{Config, EndpointId, Net, NetError};
@@ -38,6 +39,7 @@ struct Script {
 #[derive(Default)]
 struct FakeNode {
     audit: RefCell<Vec<String>>,
+    tokens: RefCell<Tokens>,
     tickets: RefCell<BTreeMap<u64, Script>>,
     released: RefCell<Vec<u64>>,
     killed: RefCell<Vec<u64>>,
@@ -101,6 +103,9 @@ impl Node for FakeNode {
                 state: "running".into(),
             },
         ]
+    }
+    fn authenticate(&self, authorization: Option<&str>) -> Result<Grant, AuthError> {
+        self.tokens.borrow().verify(authorization).cloned()
     }
     fn permit(
         &self,
@@ -366,18 +371,15 @@ fn rig() -> Rig {
     let blocked = tokens
         .mint("blocked", vec!["metrics".into()], [3; 32])
         .unwrap();
-    let server = Server::start(
-        &node_net,
-        443,
-        &setup.server_config(&Policy::default()),
-        tokens,
-    )
-    .unwrap();
+    let server = Server::start(&node_net, 443, &setup.server_config(&Policy::default())).unwrap();
     Rig {
         node_net,
         client,
         server,
-        node: FakeNode::default(),
+        node: FakeNode {
+            tokens: RefCell::new(tokens),
+            ..FakeNode::default()
+        },
         setup,
         clock: 0,
         admin,
@@ -558,6 +560,17 @@ fn metrics_need_a_token_with_the_scope_and_the_policy_s_consent() {
             "refused GET /v1/agents: token scraper lacks scope agents:read",
         ]
     );
+}
+
+#[test]
+fn a_token_the_node_forgets_fails_at_once() {
+    let mut rig = rig();
+    let scraper = rig.scraper.clone();
+    assert_eq!(status(&rig.get("/metrics", Some(&scraper))), "200");
+    assert!(rig.node.tokens.borrow_mut().remove("scraper").is_some());
+    let revoked = rig.get("/metrics", Some(&scraper));
+    assert_eq!(status(&revoked), "401", "{revoked}");
+    assert!(body(&revoked).contains("unknown token"), "{revoked}");
 }
 
 #[test]

@@ -49,6 +49,9 @@ impl Runtime {
         if let Some(policy) = bundle.get(BOOT_POLICY) {
             self.load_boot_policy(policy);
         }
+        if let Some(tokens) = bundle.get(crate::API_TOKENS) {
+            self.inner.load_bundle_tokens(tokens);
+        }
         let mut loaded = 0;
         for agent in &boot.agents {
             let outcome = match bundle.get(&agent.image) {

@@ -31,6 +31,7 @@ mod spawn;
 mod state;
 mod storage;
 mod syscalls;
+mod tokens;
 
 pub use ai::InferenceStats;
 pub use api::{ApiError, ApiReply, AuditCheck, AuditSlice, memory_region};
@@ -40,6 +41,7 @@ pub use guard::BASELINE_POLICY;
 pub use network::TRUST_STORE;
 pub use platform::Platform;
 pub use storage::{Disk, MountError, StoreStatus};
+pub use tokens::{API_TOKENS, TokenRefused};
 
 use aios_engine::wasmtime;
 use alloc::sync::Arc;
@@ -77,6 +79,8 @@ pub(crate) struct Inner {
     /// attached it (the error says why there is none).
     /// The configuration and the number of roots it trusts.
     tls_client: spin::Once<Result<(aios_tls::ClientConfig, usize), alloc::string::String>>,
+    /// The API tokens: the bundle's and the minted ones.
+    tokens: spin::Mutex<tokens::ApiTokens>,
     /// Per CPU: whether its next turn goes to inference (turns alternate
     /// with agent slices while both have work).
     infer_next: alloc::vec::Vec<core::sync::atomic::AtomicBool>,
@@ -86,11 +90,12 @@ pub(crate) struct Inner {
 impl Runtime {
     /// Mounts `disk` as the object store behind the `store_*` syscalls
     /// (replaying its journal after a crash) and reloads the persistent
-    /// memory-fabric regions kept there.
+    /// memory-fabric regions and the minted API tokens kept there.
     pub fn attach_store(&self, disk: Disk) -> Result<StoreStatus, MountError> {
         let mut status = self.inner.storage.mount(disk)?;
         status.audit = self.inner.resume_audit();
         self.inner.reload_memory();
+        self.inner.reload_tokens();
         self.inner.models.lock().retry();
         Ok(status)
     }
@@ -189,6 +194,7 @@ impl Runtime {
             net: spin::Once::new(),
             net_owners: spin::Mutex::new(network::Owners::default()),
             tls_client: spin::Once::new(),
+            tokens: spin::Mutex::new(tokens::ApiTokens::default()),
             infer_next: (0..cpus.max(1))
                 .map(|_| core::sync::atomic::AtomicBool::new(true))
                 .collect(),

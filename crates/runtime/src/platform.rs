@@ -20,6 +20,9 @@ pub trait Platform: Send + Sync + 'static {
     fn kick(&self);
     /// 32 bytes of entropy for the node's audit-signing key.
     fn random_seed(&self) -> [u8; 32];
+    /// Fills `out` from the kernel's random bit generator (for API token
+    /// secrets); an error if it has no random numbers to give.
+    fn random(&self, out: &mut [u8]) -> Result<(), aios_abi::Error>;
     /// The hour of the UTC day (0..=23), for policy time conditions.
     fn hour_utc(&self) -> u8;
 }

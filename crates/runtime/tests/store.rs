@@ -5,22 +5,11 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use aios_abi::Error;
 use aios_abi::payload::{AgentState, CapKind, StoreGet, StoreKey, StorePut, rights};
 use aios_runtime::Runtime;
-use aios_store::testing::MemDevice;
-use aios_store::{FormatOptions, Store};
-use support::{Shared, TestAgent, run, runtime};
-
-/// A formatted 16 MiB disk.
-fn disk() -> Shared<MemDevice> {
-    let shared = Shared(Arc::new(Mutex::new(MemDevice::new(4096))));
-    let store = Store::format(shared.clone(), FormatOptions::default()).unwrap();
-    store.unmount().unwrap();
-    shared
-}
+use aios_store::Store;
+use support::{TestAgent, disk, run, runtime};
 
 /// `bytes` as a WAT string literal body.
 fn escaped(bytes: &[u8]) -> String {

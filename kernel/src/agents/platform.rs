@@ -74,6 +74,10 @@ impl Platform for KernelPlatform {
         seed
     }
 
+    fn random(&self, out: &mut [u8]) -> Result<(), aios_abi::Error> {
+        crate::random::fill(out).map_err(|_| aios_abi::Error::Unavailable)
+    }
+
     fn hour_utc(&self) -> u8 {
         // The RTC is read once (port I/O is slow under emulation); the time
         // of day then advances with the monotonic clock.

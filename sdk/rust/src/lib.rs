@@ -47,6 +47,8 @@ mod observe;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 mod system;
+#[cfg(target_arch = "wasm32")]
+mod tokens;
 
 pub use aios_abi::payload::rights;
 pub use aios_abi::payload::{
@@ -62,6 +64,7 @@ pub use aios_abi::payload::{MemoryHit, MemoryHits, MemoryQueryRequest, MemorySto
 pub use aios_abi::payload::{
     STORE_CHUNK, SnapshotEntry, StoreData, StoreListRequest, StoreListing, StoreObjectInfo,
 };
+pub use aios_abi::payload::{TokenInfo, TokenList, TokenMinted, TokenOrigin, TokenRequest};
 pub use aios_abi::{Error, Handle, send_flags};
 pub use aios_events::Event;
 pub use aios_ipc::{Context, Destination, Message};
@@ -70,7 +73,7 @@ pub use entry::__start;
 pub use entry::ExitCode;
 pub use log::Level;
 pub use minicbor;
-pub use refusal::PolicyRefusal;
+pub use refusal::{PolicyRefusal, TokenRefusal};
 
 #[cfg(target_arch = "wasm32")]
 pub use agent::{
@@ -98,3 +101,5 @@ pub use system::{
     clock_ns, console_read, console_write, null, sleep, sleep_ns, system_info, system_poweroff,
     yield_now,
 };
+#[cfg(target_arch = "wasm32")]
+pub use tokens::{token_list, token_new, token_revoke};

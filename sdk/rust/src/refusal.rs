@@ -1,5 +1,6 @@
 //! Why `policy_set` refused a policy: the error, and the compiler's
-//! `line L, column C: message` when the text does not compile.
+//! `line L, column C: message` when the text does not compile; why
+//! `token_new` or `token_revoke` refused, with the kernel's reason.
 
 use aios_abi::Error;
 use core::fmt;
@@ -23,16 +24,7 @@ impl PolicyRefusal {
     /// whole UTF-8 characters where the kernel truncated it.
     pub fn new(error: Error, buffer: &[u8]) -> PolicyRefusal {
         let message = if error == Error::PolicyInvalid {
-            let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
-            let text = buffer.get(..end).unwrap_or_default();
-            let valid = match core::str::from_utf8(text) {
-                Ok(valid) => valid,
-                Err(broken) => {
-                    let cut = text.get(..broken.valid_up_to()).unwrap_or_default();
-                    core::str::from_utf8(cut).unwrap_or_default()
-                }
-            };
-            String::from(valid)
+            text_before_nul(buffer)
         } else {
             String::new()
         };
@@ -46,6 +38,62 @@ impl fmt::Display for PolicyRefusal {
             write!(f, "{}", self.error)
         } else {
             write!(f, "{}: {}", self.error, self.message)
+        }
+    }
+}
+
+/// The text in `buffer` (zero-filled before the call) up to the first
+/// NUL, cut back to whole UTF-8 characters where the kernel truncated it.
+fn text_before_nul(buffer: &[u8]) -> String {
+    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
+    let text = buffer.get(..end).unwrap_or_default();
+    let valid = match core::str::from_utf8(text) {
+        Ok(valid) => valid,
+        Err(broken) => {
+            let cut = text.get(..broken.valid_up_to()).unwrap_or_default();
+            core::str::from_utf8(cut).unwrap_or_default()
+        }
+    };
+    String::from(valid)
+}
+
+/// A refused `token_new` or `token_revoke`: nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRefusal {
+    /// Why, as an error code.
+    pub error: Error,
+    /// The kernel's reason (`unknown scope ...`, `token admin comes from
+    /// the signed bundle ...`); empty when the call itself was refused (a
+    /// capability, the policy, a bad buffer).
+    pub message: String,
+}
+
+impl TokenRefusal {
+    /// The refusal for `error`, reading the kernel's reason from `buffer`
+    /// (zero-filled before the call).
+    pub fn new(error: Error, buffer: &[u8]) -> TokenRefusal {
+        TokenRefusal {
+            error,
+            message: text_before_nul(buffer),
+        }
+    }
+}
+
+impl fmt::Display for TokenRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            write!(f, "{}", self.error)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl From<Error> for TokenRefusal {
+    fn from(error: Error) -> TokenRefusal {
+        TokenRefusal {
+            error,
+            message: String::new(),
         }
     }
 }
@@ -82,6 +130,19 @@ mod tests {
         // "é" is two bytes; the kernel kept only the first.
         let cut = PolicyRefusal::new(Error::PolicyInvalid, &[b'a', 0xC3]);
         assert_eq!(cut.message, "a");
+    }
+
+    #[test]
+    fn token_refusals_carry_the_kernels_reason_or_just_the_error() {
+        let mut buffer = [0u8; 64];
+        let text = b"no token named ci";
+        buffer[..text.len()].copy_from_slice(text);
+        let refusal = TokenRefusal::new(Error::NotFound, &buffer);
+        assert_eq!(refusal.message, "no token named ci");
+        assert_eq!(refusal.to_string(), "no token named ci");
+        let bare = TokenRefusal::new(Error::PermissionDenied, &[0; 8]);
+        assert_eq!(bare.message, "");
+        assert_eq!(bare.to_string(), "the capability lacks a needed right");
     }
 
     #[test]

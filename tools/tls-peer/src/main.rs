@@ -94,10 +94,7 @@ fn pki(dir: &Path, names: &[String]) -> Result<(), String> {
     let token = tokens
         .mint("admin", vec!["*".to_string()], secret)
         .map_err(|e| format!("API token: {e}"))?;
-    let token_line = format!(
-        "# The development node's API tokens: NAME SHA256 SCOPES.\nadmin {} *\n",
-        aios_api::tokens::hex(&aios_api::tokens::hash(&token))
-    );
+    let token_line = tokens.to_file();
     for (file, text) in [
         ("ca.pem", &ca),
         ("server.pem", &server),

@@ -461,7 +461,8 @@ fn api(
         served.and(refused).and(sent).map(drop),
     );
     // After the tail above, which these requests' records would push out.
-    crate::e2e_api::routes(checks, peer, port, token)
+    crate::e2e_api::routes(checks, peer, port, token)?;
+    minted_token(s, checks, peer, port)
 }
 
 /// A message for `demo.echo` sent through the API gets the echo agent's
@@ -522,6 +523,66 @@ fn events(checks: &mut Checks, peer: &Peer, port: u16, token: &str) -> Result<()
             && stream.contains("event: ipc\ndata: {\"seq\":")
             && stream.contains(r#""intent":"demo.echo","outcome":"delivered"}"#),
         || format!("{sent:?}; stream: {stream:?}"),
+    );
+    Ok(())
+}
+
+/// A token minted at the console works for its scope only, and stops
+/// working the moment it is revoked there.
+fn minted_token(
+    s: &mut Session,
+    checks: &mut Checks,
+    peer: &Peer,
+    port: u16,
+) -> Result<(), String> {
+    let minted = expect(s, "token new e2e metrics", "the new token's secret", |l| {
+        l.starts_with("secret: ") || l.starts_with("error: ")
+    })?;
+    let secret = minted.strip_prefix("secret: ").unwrap_or("").trim();
+    let metrics = curl(peer, port, "/metrics", Some(secret))?;
+    let agents = curl(peer, port, "/v1/agents", Some(secret))?;
+    checks.expect(
+        "a token minted at the console (`token new e2e metrics`) gets /metrics, and 403 on /v1/agents",
+        secret.starts_with("aios_") && metrics.0 == 200 && agents.0 == 403,
+        || format!("{minted} / {} / {agents:?}", metrics.0),
+    );
+    let listed = expect(s, "token list", "the token table", |l| {
+        l.starts_with("e2e ") || l.starts_with("error: ")
+    })?;
+    let revoked = expect(s, "token revoke e2e", "the revocation", |l| {
+        l.starts_with("revoked token ") || l.starts_with("error: ")
+    })?;
+    let after = curl(peer, port, "/metrics", Some(secret))?;
+    checks.expect(
+        "`token list` shows it as minted; after `token revoke e2e` it gets 401 at once",
+        listed.split_whitespace().collect::<Vec<_>>() == ["e2e", "minted", "metrics"]
+            && revoked == "revoked token e2e"
+            && after.0 == 401,
+        || format!("{listed} / {revoked} / {after:?}"),
+    );
+    send(s, "audit tail 12")?;
+    let made = found(
+        s.wait_for(STEP, |l| l.contains("token e2e minted with scopes metrics")),
+        "mint record",
+    );
+    let gone = found(
+        s.wait_for(STEP, |l| l.contains("token e2e revoked")),
+        "revocation record",
+    );
+    let secret_free = made
+        .and_then(|made| gone.map(|gone| [made, gone]))
+        .and_then(|lines| {
+            match lines
+                .iter()
+                .find(|l| !secret.is_empty() && l.contains(secret))
+            {
+                Some(line) => Err(format!("the secret is in the audit log: {line}")),
+                None => Ok(()),
+            }
+        });
+    checks.record(
+        "the audit log records the token's minting and revocation, without its secret",
+        secret_free,
     );
     Ok(())
 }

@@ -65,7 +65,8 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
     );
     println!(
         "xtask: the node's API: https://127.0.0.1:{API_PORT} (try: curl --cacert {} https://127.0.0.1:{API_PORT}/health; \
-         with a token: -H \"Authorization: Bearer $(cat {})\" …/metrics)",
+         with a token: -H \"Authorization: Bearer $(cat {})\" …/metrics; \
+         or make one at the console with `token new NAME SCOPE…`, e.g. `token new grafana metrics`)",
         peer.pki.join("ca.pem").display(),
         peer.pki.join("api-token").display()
     );

@@ -115,6 +115,17 @@ pub enum Command<'a> {
     },
     /// `fetch URL`: a web page through the fetch agent.
     Fetch(&'a str),
+    /// `token new NAME SCOPE...`: mints an API token.
+    TokenNew {
+        /// The token's name.
+        name: &'a str,
+        /// Its scopes, space-separated as typed (the rest of the line).
+        scopes: &'a str,
+    },
+    /// `token list`: the API tokens, without secrets.
+    TokenList,
+    /// `token revoke NAME`: revokes a minted API token.
+    TokenRevoke(&'a str),
     /// `poweroff`: switch the machine off.
     Poweroff,
     /// `spawn`, `kill` or `caps` without its argument.
@@ -200,6 +211,8 @@ pub fn parse(line: &str) -> Command<'_> {
         ("ping", None) => Command::Syntax("ping HOST [COUNT]"),
         ("fetch", Some(url)) => Command::Fetch(url),
         ("fetch", None) => Command::Syntax("fetch URL"),
+        ("token", Some(verb)) => token(verb, after),
+        ("token", None) => Command::Syntax(TOKEN_SYNTAX),
         ("snapshots", Some(ns)) => Command::Snapshots(ns),
         ("snapshots", None) => Command::Syntax("snapshots NS"),
         (other, _) => Command::Unknown(other),
@@ -221,6 +234,21 @@ fn store<'a>(verb: &str, rest: &'a str) -> Command<'a> {
         ("get", ns, key) => Command::StoreGet { ns, key },
         ("rm", ns, key) => Command::StoreRm { ns, key },
         _ => Command::Syntax(STORE_SYNTAX),
+    }
+}
+
+const TOKEN_SYNTAX: &str = "token new NAME SCOPE... | token list | token revoke NAME";
+
+/// The `token` subcommands; `new`'s scopes run to the end of the line.
+fn token<'a>(verb: &str, rest: &'a str) -> Command<'a> {
+    let (name, scopes) = split_word(rest);
+    match (verb, name) {
+        ("list", "") => Command::TokenList,
+        ("new", name) if !name.is_empty() && !scopes.is_empty() => {
+            Command::TokenNew { name, scopes }
+        }
+        ("revoke", name) if !name.is_empty() && scopes.is_empty() => Command::TokenRevoke(name),
+        _ => Command::Syntax(TOKEN_SYNTAX),
     }
 }
 
@@ -367,6 +395,33 @@ mod tests {
         );
         assert_eq!(parse("policy set"), Command::Syntax("policy set TEXT"));
         assert_eq!(parse("policy show"), Command::Syntax("policy set TEXT"));
+    }
+
+    #[test]
+    fn token_commands() {
+        assert_eq!(
+            parse("token new grafana metrics  agents:read "),
+            Command::TokenNew {
+                name: "grafana",
+                scopes: "metrics  agents:read"
+            }
+        );
+        assert_eq!(parse("token list"), Command::TokenList);
+        assert_eq!(
+            parse("token revoke grafana"),
+            Command::TokenRevoke("grafana")
+        );
+        for bad in [
+            "token",
+            "token new",
+            "token new grafana",
+            "token list all",
+            "token revoke",
+            "token revoke a b",
+            "token show",
+        ] {
+            assert_eq!(parse(bad), Command::Syntax(TOKEN_SYNTAX), "{bad}");
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum Error {
     /// `policy_set` refused the text: the compiler's `line L, column C:
     /// message`, or why the call itself failed.
     PolicyRefused(String),
+    /// `token_new` or `token_revoke` refused: the kernel's reason.
+    TokenRefused(String),
     /// No agent has this id.
     NoAgent(u64),
     /// `system_poweroff` returned success, yet the machine is still on.
@@ -49,7 +51,7 @@ impl core::fmt::Display for Error {
                 "`{text}` is not a count from 1 to {}",
                 crate::network::MAX_COUNT
             ),
-            Error::PolicyRefused(message) => f.write_str(message),
+            Error::PolicyRefused(message) | Error::TokenRefused(message) => f.write_str(message),
             Error::NoAgent(id) => write!(f, "no agent {id}"),
             Error::StillOn => f.write_str("the machine is still on"),
             Error::LineTooLong => write!(

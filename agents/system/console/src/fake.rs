@@ -4,12 +4,13 @@
 
 use crate::fake_semantic::Semantic;
 use crate::fake_store::FakeStore;
+use crate::fake_tokens::FakeTokens;
 use crate::{Error, Host};
 use aios_abi::Error as Abi;
 use aios_abi::payload::{
     AgentInfo, AgentState, AuditRecords, AuditVerdict, CapInfo, CapKind, ImageInfo, InferToken,
-    IpcStats, NetInfo, PingReply, SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList, finish,
-    rights,
+    IpcStats, NetInfo, PingReply, SnapshotEntry, StoreObjectInfo, SystemInfo, TokenInfo,
+    TokenMinted, TraceList, finish, rights,
 };
 use aios_events::Event;
 use aios_ipc::Message;
@@ -52,6 +53,8 @@ pub struct FakeHost {
     pub pings: VecDeque<Result<PingReply, Error>>,
     /// The hosts pinged.
     pub pinged: Vec<String>,
+    /// The API tokens.
+    pub tokens: FakeTokens,
 }
 
 impl FakeHost {
@@ -75,6 +78,7 @@ impl FakeHost {
             net: Err(Abi::Unavailable.into()),
             pings: VecDeque::new(),
             pinged: Vec::new(),
+            tokens: FakeTokens::default(),
         }
     }
 
@@ -196,6 +200,18 @@ impl Host for FakeHost {
     fn poweroff(&mut self) -> Error {
         self.poweroffs += 1;
         Abi::NotSupported.into()
+    }
+
+    fn token_new(&mut self, name: &str, scopes: &[String]) -> Result<TokenMinted, Error> {
+        self.tokens.new_token(name, scopes)
+    }
+
+    fn token_list(&mut self) -> Result<Vec<TokenInfo>, Error> {
+        Ok(self.tokens.tokens.clone())
+    }
+
+    fn token_revoke(&mut self, name: &str) -> Result<(), Error> {
+        self.tokens.revoke(name)
     }
 
     fn request(&mut self, intent: &str, body: Vec<u8>, timeout_ns: u64) -> Result<Message, Error> {

@@ -4,7 +4,7 @@
 use crate::Error;
 use aios_abi::payload::{
     AgentInfo, AuditRecords, AuditVerdict, CapInfo, ImageInfo, InferToken, IpcStats, NetInfo,
-    PingReply, SnapshotEntry, StoreObjectInfo, SystemInfo, TraceList,
+    PingReply, SnapshotEntry, StoreObjectInfo, SystemInfo, TokenInfo, TokenMinted, TraceList,
 };
 use aios_events::Event;
 use aios_ipc::Message;
@@ -54,6 +54,18 @@ pub trait Host {
 
     /// Switches the machine off; returns only with the reason it could not.
     fn poweroff(&mut self) -> Error;
+
+    /// Mints API token `name` with `scopes`; the reply holds its secret,
+    /// which nothing shows again. A refusal is [`Error::TokenRefused`]
+    /// with the kernel's reason.
+    fn token_new(&mut self, name: &str, scopes: &[String]) -> Result<TokenMinted, Error>;
+
+    /// The API tokens: names, scopes and origin, never secrets.
+    fn token_list(&mut self) -> Result<Vec<TokenInfo>, Error>;
+
+    /// Revokes the minted API token `name`; a refusal is
+    /// [`Error::TokenRefused`] with the kernel's reason.
+    fn token_revoke(&mut self, name: &str) -> Result<(), Error>;
 
     /// Sends `body` (CBOR) to whichever agent serves `intent` and waits up
     /// to `timeout_ns` for the reply.

@@ -4,7 +4,7 @@
 //!
 //! Everything but `syscalls` is pure and host-tested: [`editor`] turns
 //! keystrokes into lines, [`command`] parses them, [`info`], [`listing`],
-//! [`messaging`], [`network`], [`audit`] and [`event_line`] render the output lines,
+//! [`messaging`], [`network`], [`audit`], [`tokens`] and [`event_line`] render the output lines,
 //! [`events`] keeps the event-bus subscription, and [`shell`]
 //! drives them through the [`Host`] trait, which `syscalls` implements
 //! with the SDK on wasm32.
@@ -23,6 +23,7 @@ pub mod messaging;
 pub mod network;
 pub mod shell;
 pub mod store_lines;
+pub mod tokens;
 mod top;
 
 #[cfg(target_arch = "wasm32")]
@@ -35,6 +36,8 @@ mod fake_semantic;
 #[cfg(test)]
 mod fake_store;
 #[cfg(test)]
+mod fake_tokens;
+#[cfg(test)]
 mod shell_audit_tests;
 #[cfg(test)]
 mod shell_event_tests;
@@ -44,6 +47,8 @@ mod shell_messaging_tests;
 mod shell_store_tests;
 #[cfg(test)]
 mod shell_tests;
+#[cfg(test)]
+mod shell_token_tests;
 
 pub use error::Error;
 pub use host::Host;

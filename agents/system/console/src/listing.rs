@@ -5,7 +5,7 @@ use aios_abi::listing;
 use aios_abi::payload::{AgentInfo, CapInfo, ImageInfo};
 
 /// The `help` output.
-pub const HELP: [&str; 32] = [
+pub const HELP: [&str; 35] = [
     "commands:",
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
@@ -37,6 +37,9 @@ pub const HELP: [&str; 32] = [
     "  net               the network interface: addresses, routes, DNS, counters",
     "  ping HOST [COUNT] ICMP echoes to an address or name (default 3)",
     "  fetch URL         an http:// page through the fetch agent (spawn fetch first)",
+    "  token new NAME SCOPE...  mint an API token (scopes: metrics, agents:read, …, AREA:*, *)",
+    "  token list        the API tokens: name, origin (bundle or minted), scopes",
+    "  token revoke NAME revoke a minted API token at once",
     "  poweroff          switch the machine off (ACPI S5)",
 ];
 
@@ -230,7 +233,7 @@ mod tests {
     fn help_lists_every_command_and_top_header() {
         for command in [
             "help", "info", "agents", "images", "spawn", "kill", "caps", "top", "send", "trace",
-            "ipc", "audit", "policy", "poweroff",
+            "ipc", "audit", "policy", "token", "poweroff",
         ] {
             assert!(
                 HELP.iter()

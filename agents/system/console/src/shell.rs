@@ -3,7 +3,9 @@
 
 use crate::command::{self, Command};
 use crate::editor::{ERASE, Key, LineEditor, PROMPT};
-use crate::{Error, Host, ask, audit, events, info, listing, messaging, network, store_lines, top};
+use crate::{
+    Error, Host, ask, audit, events, info, listing, messaging, network, store_lines, tokens, top,
+};
 use std::collections::VecDeque;
 
 /// How long one `console_read` waits for input before the loop goes round.
@@ -223,6 +225,20 @@ impl<H: Host> Shell<H> {
             Command::Fetch(url) => {
                 let lines = network::fetch(&mut self.host, url)?;
                 self.say(&lines);
+            }
+            Command::TokenNew { name, scopes } => {
+                let scopes: Vec<String> = scopes.split_whitespace().map(String::from).collect();
+                let made = self.host.token_new(name, &scopes)?;
+                let lines = tokens::minted(name, &scopes, &made);
+                self.say(&lines);
+            }
+            Command::TokenList => {
+                let lines = tokens::table(&self.host.token_list()?);
+                self.say(&lines);
+            }
+            Command::TokenRevoke(name) => {
+                self.host.token_revoke(name)?;
+                self.say(&[format!("revoked token {name}")]);
             }
             Command::Poweroff => {
                 self.say(&["powering off"]);

@@ -8,7 +8,7 @@ use aios_sdk::{
     AgentInfo, AuditRecords, AuditVerdict, CapInfo, CapKind, ChatMessage, Destination, Event,
     EventFilter, Handle, ImageInfo, InferRequest, InferToken, IpcStats, MemoryQueryRequest,
     MemoryStoreRequest, Message, NetInfo, PingReply, RecvFilter, SnapshotEntry, StoreListRequest,
-    StoreObjectInfo, SystemInfo, TraceList,
+    StoreObjectInfo, SystemInfo, TokenInfo, TokenMinted, TokenRefusal, TraceList,
 };
 
 /// Most tokens an `ask` answer runs to.
@@ -154,6 +154,18 @@ impl Host for SdkHost {
             Ok(Err(refused)) => Error::Syscall(refused),
             Ok(Ok(())) => Error::StillOn,
         }
+    }
+
+    fn token_new(&mut self, name: &str, scopes: &[String]) -> Result<TokenMinted, Error> {
+        aios_sdk::token_new(self.system()?.raw(), name, scopes).map_err(refused)
+    }
+
+    fn token_list(&mut self) -> Result<Vec<TokenInfo>, Error> {
+        Ok(aios_sdk::token_list(self.system()?.raw())?)
+    }
+
+    fn token_revoke(&mut self, name: &str) -> Result<(), Error> {
+        aios_sdk::token_revoke(self.system()?.raw(), name).map_err(refused)
     }
 
     fn request(&mut self, intent: &str, body: Vec<u8>, timeout_ns: u64) -> Result<Message, Error> {
@@ -364,3 +376,13 @@ fn main() -> i32 {
 }
 
 aios_sdk::entry!(main);
+
+/// A token refusal as the console reports it: the kernel's reason, or the
+/// error alone when the call itself was refused.
+fn refused(refusal: TokenRefusal) -> Error {
+    if refusal.message.is_empty() {
+        Error::Syscall(refusal.error)
+    } else {
+        Error::TokenRefused(refusal.message)
+    }
+}

@@ -12,6 +12,7 @@ mod memory;
 mod net;
 mod store;
 mod system;
+mod tokens;
 
 pub use agents::{AgentInfo, AgentList, AgentState, IpcCounters, SpawnRequest};
 pub use audit::{AuditEntry, AuditRecords, AuditVerdict};
@@ -26,6 +27,7 @@ pub use store::{
     StoreListRequest, StoreListing, StoreObjectInfo, StorePut, snapshot_action,
 };
 pub use system::{Measurement, SystemInfo};
+pub use tokens::{TokenInfo, TokenList, TokenMinted, TokenOrigin, TokenRequest};
 
 #[cfg(test)]
 mod tests {
@@ -50,6 +52,14 @@ mod tests {
             expires_ns: None,
         };
         assert_eq!(decode::<GrantRequest>(&encode(&grant)), Ok(grant));
+        let list = TokenList {
+            tokens: alloc::vec![TokenInfo {
+                name: "grafana".to_string(),
+                scopes: alloc::vec!["metrics".to_string()],
+                origin: TokenOrigin::Minted,
+            }],
+        };
+        assert_eq!(decode::<TokenList>(&encode(&list)), Ok(list));
     }
 
     #[test]

@@ -39,7 +39,7 @@ mod store;
 use crate::http::{Method, Request, Response};
 use crate::percent;
 use crate::prometheus::Metrics;
-use crate::tokens::Tokens;
+use crate::tokens::{AuthError, Grant};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -140,6 +140,10 @@ pub trait Node {
     fn metrics(&self, out: &mut Metrics);
     /// Every agent, alive or ended and not yet forgotten.
     fn agents(&self) -> Vec<AgentRow>;
+    /// The grant of the bearer token in a request's `Authorization`
+    /// header, from the node's tokens (the bundle's and those minted at
+    /// the console).
+    fn authenticate(&self, authorization: Option<&str>) -> Result<Grant, AuthError>;
     /// Asks the node's policy whether token `token` may do `op` on
     /// `resource`, and audits the request (`what`).
     fn permit(
@@ -457,7 +461,7 @@ fn matches<'p>(template: &'static str, path: &'p str) -> Option<Vec<(&'static st
 }
 
 /// Answers `request` at `now_ns`.
-pub fn handle(request: &Request, tokens: &Tokens, node: &dyn Node, now_ns: u64) -> Reply {
+pub fn handle(request: &Request, node: &dyn Node, now_ns: u64) -> Reply {
     let what = format!("{} {}", request.method.as_str(), request.path);
     let found: Vec<(&Route, Vec<(&'static str, &str)>)> = ROUTES
         .iter()
@@ -487,7 +491,7 @@ pub fn handle(request: &Request, tokens: &Tokens, node: &dyn Node, now_ns: u64) 
     }
     let mut token = String::new();
     if let Some(guard) = route.guard {
-        let grant = match tokens.verify(request.header("authorization")) {
+        let grant = match node.authenticate(request.header("authorization")) {
             Ok(grant) => grant,
             Err(why) => {
                 node.refused(&what, &format!("{why}"));

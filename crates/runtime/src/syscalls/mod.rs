@@ -16,6 +16,7 @@ mod net;
 mod register;
 mod store;
 mod system;
+mod tokens;
 
 pub(crate) use caps::cap_infos;
 pub(crate) use net::{net_outcome, ping_outcome};
@@ -25,7 +26,7 @@ pub(crate) use register::linker;
 mod handlers {
     pub(super) use super::{
         agents::*, ai::*, audit::*, caps::*, guard::*, ipc::*, memory::*, net::*, store::*,
-        system::*,
+        system::*, tokens::*,
     };
 }
 

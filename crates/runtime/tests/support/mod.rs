@@ -6,7 +6,8 @@ use aios_image::{
     BootManifest, BundleAgent, CapRequest, Intent, Manifest, Quotas, RestartMode, RestartPolicy,
 };
 use aios_runtime::{Platform, RunOutcome, Runtime};
-use aios_store::{BlockDevice, DeviceError};
+use aios_store::testing::MemDevice;
+use aios_store::{BlockDevice, DeviceError, FormatOptions, Store};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,8 @@ pub struct FakePlatform {
     pub console_in: Mutex<VecDeque<u8>>,
     pub kicks: AtomicUsize,
     pub poweroffs: AtomicUsize,
+    /// Calls of `random` so far.
+    pub randoms: AtomicUsize,
 }
 
 impl FakePlatform {
@@ -83,6 +86,14 @@ impl Platform for FakePlatform {
     }
     fn random_seed(&self) -> [u8; 32] {
         [7; 32]
+    }
+    fn random(&self, out: &mut [u8]) -> Result<(), aios_abi::Error> {
+        // Different bytes each call, so that secrets differ.
+        let call = self.randoms.fetch_add(1, Ordering::SeqCst);
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = (call as u8).wrapping_mul(31).wrapping_add(i as u8);
+        }
+        Ok(())
     }
     fn hour_utc(&self) -> u8 {
         12
@@ -153,6 +164,15 @@ pub fn bundle(agents: &[TestAgent]) -> Vec<u8> {
 
 /// Like [`bundle`], with `policy` as the bundle's `policy.aios`.
 pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8> {
+    let entries: Vec<(&str, &[u8])> = policy
+        .map(|p| ("policy.aios", p.as_bytes()))
+        .into_iter()
+        .collect();
+    bundle_with(agents, &entries)
+}
+
+/// Like [`bundle`], with further bundle entries (name, bytes).
+pub fn bundle_with(agents: &[TestAgent], entries: &[(&str, &[u8])]) -> Vec<u8> {
     let publisher = aios_image::public_key(&SEED);
     let mut builder = aios_bundle::BundleBuilder::new();
     let mut boot = BootManifest {
@@ -209,10 +229,8 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
     builder
         .add("boot-manifest.cbor", &boot.encode())
         .expect("unique entry");
-    if let Some(policy) = policy {
-        builder
-            .add("policy.aios", policy.as_bytes())
-            .expect("unique entry");
+    for (name, bytes) in entries {
+        builder.add(name, bytes).expect("unique entry");
     }
     builder.finish()
 }
@@ -306,4 +324,12 @@ impl<D: BlockDevice> BlockDevice for Shared<D> {
     fn flush(&mut self) -> Result<(), DeviceError> {
         self.0.lock().unwrap().flush()
     }
+}
+
+/// A formatted 16 MiB RAM disk.
+pub fn disk() -> Shared<MemDevice> {
+    let shared = Shared(Arc::new(Mutex::new(MemDevice::new(4096))));
+    let store = Store::format(shared.clone(), FormatOptions::default()).unwrap();
+    store.unmount().unwrap();
+    shared
 }
