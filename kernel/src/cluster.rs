@@ -90,6 +90,9 @@ struct Dial {
     port: u16,
     /// When it may be dialled again (while it has no link).
     next_ns: u64,
+    /// The node it reached last time, if that node kept the link it
+    /// dialled instead: no need to dial while that link is up.
+    reached: Option<String>,
 }
 
 struct Cluster {
@@ -190,6 +193,7 @@ fn cluster(
                     host: host.to_string(),
                     port,
                     next_ns: 0,
+                    reached: None,
                 })
             })
             .collect::<Result<_, String>>()?,
@@ -252,7 +256,14 @@ pub fn step(net: &Net, now: u64) {
             return true;
         };
         if seen.contains(name) {
-            cluster.drop_link(link, net, runtime, now, "a second link to the same node");
+            crate::info!("cluster: a second link to node {} closed", name);
+            if let Some(dial) = link.dialled.and_then(|i| cluster.dials.get_mut(i)) {
+                dial.reached = Some(name.clone());
+            }
+            if let Stage::Up { proxy, .. } = link.stage {
+                runtime.peer_down(proxy, "a second link to the same node");
+            }
+            net.close(link.endpoint, now);
             false
         } else {
             seen.push(name.clone());
@@ -278,7 +289,10 @@ impl Cluster {
 
     fn dial(&mut self, net: &Net, now: u64) {
         for (index, dial) in self.dials.iter_mut().enumerate() {
-            let linked = self.links.iter().any(|l| l.dialled == Some(index));
+            let linked = self.links.iter().any(|l| {
+                l.dialled == Some(index)
+                    || matches!((&l.stage, &dial.reached), (Stage::Up { name, .. }, Some(reached)) if name == reached)
+            });
             if linked || now < dial.next_ns {
                 continue;
             }

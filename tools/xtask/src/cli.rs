@@ -25,12 +25,13 @@ commands:
   image [--key SEED_FILE] [--cmdline TEXT]
                               build the signed ESP in target/aios/esp/
   run [--pvh] [--smp N] [--memory SIZE] [--disk virtio|nvme|ahci] [--net virtio|e1000e]
-      [--cmdline TEXT] [--key SEED_FILE] [-- QEMU_ARGS...]
+      [--nodes 1|2] [--cmdline TEXT] [--key SEED_FILE] [-- QEMU_ARGS...]
                               build and boot in QEMU (verified UEFI boot unless --pvh), with
                               the data disk target/aios/data.img (made once, kept) attached
                               through the --disk controller (default virtio) and one network
                               card of the --net kind (default virtio) on QEMU's restricted
-                              user network
+                              user network; --nodes 2 boots node-a here and node-b in the
+                              background (PVH both, linked as a cluster through 127.0.0.1)
   test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
   bench <suite>               run a benchmark suite (suites: boot, agents, ipc, storage, ai)
   help                        this text";
@@ -80,6 +81,8 @@ pub struct RunOptions {
     pub net: Nic,
     /// Extra arguments appended to QEMU's command line.
     pub qemu_args: Vec<String>,
+    /// Nodes to boot: 1, or 2 linked as a cluster (PVH both).
+    pub nodes: u32,
 }
 
 /// A benchmark suite.
@@ -152,6 +155,7 @@ fn parse_run(args: &[String]) -> Result<RunOptions, Error> {
         disk: Controller::Virtio,
         net: Nic::Virtio,
         qemu_args: Vec::new(),
+        nodes: 1,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -170,6 +174,15 @@ fn parse_run(args: &[String]) -> Result<RunOptions, Error> {
                 options.net = Nic::parse(name).ok_or_else(|| {
                     Error::Usage(format!("--net takes virtio or e1000e, not `{name}`"))
                 })?;
+            }
+            "--nodes" => {
+                options.nodes = match value(arg, &mut args)? {
+                    "1" => 1,
+                    "2" => 2,
+                    other => {
+                        return Err(Error::Usage(format!("--nodes takes 1 or 2, not `{other}`")));
+                    }
+                };
             }
             "--" => {
                 options.qemu_args = args.by_ref().cloned().collect();

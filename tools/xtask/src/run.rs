@@ -29,6 +29,9 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
     setup::run(paths)?;
     // The node's API certificate and first token go into the bundle.
     let peer = crate::tls_peer::ensure(paths)?;
+    if options.nodes == 2 {
+        return two_nodes(paths, options, &peer);
+    }
     let boot = if options.pvh {
         let kernel = build::kernel(paths, Kernel::Production)?;
         build::bundle(paths)?;
@@ -79,6 +82,76 @@ pub fn run(paths: &Paths, options: &RunOptions) -> Result<i32, Error> {
 
 /// Where `cargo xtask run` forwards the node's API on this machine.
 pub const API_PORT: u16 = 8443;
+/// Where `--nodes 2` forwards the second node's API.
+pub const SECOND_API_PORT: u16 = 8444;
+
+/// `--nodes 2`: node-a on this terminal (with the data disk), node-b in
+/// the background (its serial console in `target/aios/logs/node-b.serial`),
+/// each booted by PVH with its own bundle from the development cluster,
+/// linked through forwards on 127.0.0.1. node-b stops when node-a does.
+fn two_nodes(
+    paths: &Paths,
+    options: &RunOptions,
+    peer: &crate::tls_peer::Peer,
+) -> Result<i32, Error> {
+    use crate::cluster::{NODES, link_forwards, node_bundle, peers_setting};
+    let kernel = build::kernel(paths, Kernel::Production)?;
+    build::bundle(paths)?;
+    let port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| Error::io(std::path::Path::new("127.0.0.1"), e))
+    };
+    let links = [port()?, port()?];
+    let data = crate::data_disk::ensure(paths)?;
+    let mut machines = Vec::new();
+    for (index, name) in NODES.into_iter().enumerate() {
+        let api = [API_PORT, SECOND_API_PORT][index];
+        let mut forwards = link_forwards(peer, links[index], links[1 - index]);
+        forwards.push(format!("hostfwd=tcp:127.0.0.1:{api}-:443"));
+        let mut extra = if index == 0 {
+            options.disk.qemu_args(&data)
+        } else {
+            Vec::new()
+        };
+        extra.extend(options.net.qemu_args_with("net0", &forwards));
+        extra.extend(options.qemu_args.iter().cloned());
+        machines.push(Machine {
+            smp: options.smp,
+            memory: options.memory.clone(),
+            boot: Boot::Pvh {
+                kernel: kernel.clone(),
+                bundle: node_bundle(paths, name)?,
+                cmdline: format!("{} {}", options.image.cmdline, peers_setting()),
+            },
+            extra,
+        });
+    }
+    let log = paths.logs().join("node-b.serial");
+    crate::paths::Paths::create_dir(&paths.logs())?;
+    let file = std::fs::File::create(&log).map_err(|e| Error::io(&log, e))?;
+    let mut second = machines[1]
+        .command(Serial::Stdio)
+        .stdin(std::process::Stdio::null())
+        .stdout(file)
+        .spawn()
+        .map_err(|e| Error::Qemu(format!("could not start {}: {e}", setup::QEMU)))?;
+    println!(
+        "xtask: two nodes (PVH, unverified): node-a here (API https://127.0.0.1:{API_PORT}), \
+         node-b in the background (API https://127.0.0.1:{SECOND_API_PORT}, console in {}); \
+         try `spawn echo` on one and `send demo.echo {{\"text\":\"hi\"}}` on the other",
+        log.display()
+    );
+    let outcome = if std::io::stdin().is_terminal() {
+        interactive(&machines[0])
+    } else {
+        piped(&machines[0])
+    };
+    let _ = second.kill();
+    let _ = second.wait();
+    outcome
+}
 
 /// The run machine's devices: the data disk on the chosen controller, one
 /// network card of the chosen kind on `net0` (QEMU's restricted user
