@@ -52,6 +52,9 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
     let mut a = Session::spawn(&nodes[0], false)?;
     let mut b = Session::spawn(&nodes[1], false)?;
     let outcome = scenario(&mut a, &mut b, &nodes[1], checks);
+    // Stopped first: a session's log is whole once its QEMU has exited.
+    a.kill();
+    b.kill();
     let log_a = a.save_log(&paths.logs(), "e2e-cluster-node-a")?;
     let log_b = b.save_log(&paths.logs(), "e2e-cluster-node-b")?;
     if let Err(why) = outcome {
@@ -64,8 +67,6 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
             )),
         );
     }
-    a.kill();
-    b.kill();
     Ok(())
 }
 
