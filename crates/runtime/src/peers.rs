@@ -296,7 +296,8 @@ impl Runtime {
         let mut message = Message::new(0, Destination::Intent(String::from(intent)), intent);
         message.body = body;
         if deadline_ms > 0 {
-            message.context.deadline_ns = Some(now.saturating_add(deadline_ms * 1_000_000));
+            message.context.deadline_ns =
+                Some(now.saturating_add(deadline_ms.saturating_mul(1_000_000)));
         }
         let sent = {
             let mut state = self.inner.state.lock();

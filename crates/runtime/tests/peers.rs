@@ -113,6 +113,10 @@ fn a_node_s_request_is_decided_routed_and_answered_by_frame() {
         rt.peer_request(from_a, 79, "demo.nothing", text("x"), 3000, "agent 4"),
         Err(Error::NoSuchIntent)
     );
+    // A deadline as far off as a frame can say is taken, not overflowed.
+    rt.peer_request(from_a, 81, "demo.echo", text("far"), u64::MAX, "agent 4")
+        .unwrap();
+    assert_eq!(rt.peer_outgoing(to_c).len(), 1);
     // The policy decides what enters, with the node as the subject.
     rt.install_policy(
         "deny label \"node\" op \"cluster_receive\" resource \"demo.*\";\ndefault allow;",

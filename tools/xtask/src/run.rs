@@ -97,12 +97,8 @@ fn two_nodes(
     use crate::cluster::{NODES, link_forwards, node_bundle, peers_setting};
     let kernel = build::kernel(paths, Kernel::Production)?;
     build::bundle(paths)?;
-    let port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .map_err(|e| Error::io(std::path::Path::new("127.0.0.1"), e))
-    };
+    let port =
+        || crate::e2e_net::free_port().map_err(|e| Error::io(std::path::Path::new("127.0.0.1"), e));
     let links = [port()?, port()?];
     let data = crate::data_disk::ensure(paths)?;
     let mut machines = Vec::new();
