@@ -39,6 +39,7 @@ pub use error::{SpawnError, StartError};
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;
 pub use network::TRUST_STORE;
+pub use peers::{MAX_PEERS, MAX_REMOTE_INTENTS};
 pub use platform::Platform;
 pub use storage::{Disk, MountError, StoreStatus};
 pub use tokens::{API_TOKENS, TokenRefused};

@@ -26,6 +26,9 @@ use alloc::vec::Vec;
 const FIRST_PROXY: u64 = u64::MAX - 1;
 /// Most nodes linked at once.
 pub const MAX_PEERS: usize = 64;
+/// Most intents one node may serve here (each costs the router a
+/// re-index when it is declared).
+pub const MAX_REMOTE_INTENTS: usize = 256;
 
 /// One linked node.
 struct Peer {
@@ -118,7 +121,13 @@ impl Runtime {
         let mut skipped = Vec::new();
         let mut state = self.inner.state.lock();
         state.post.router.unregister(proxy);
-        for intent in intents {
+        for intent in intents.iter().skip(MAX_REMOTE_INTENTS) {
+            skipped.push(alloc::format!(
+                "{}: more than {MAX_REMOTE_INTENTS} intents from one node",
+                intent.name
+            ));
+        }
+        for intent in intents.iter().take(MAX_REMOTE_INTENTS) {
             let spec = IntentSpec::new(
                 &intent.name,
                 &intent.description,

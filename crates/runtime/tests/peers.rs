@@ -191,5 +191,15 @@ fn a_node_advertises_what_its_own_agents_serve_not_what_it_learnt() {
     conflicting.output = "{ other: uint }".into();
     let (_, skipped) = rt.peer_up("node-c", &[bad, conflicting]).unwrap();
     assert_eq!(skipped.len(), 2, "{skipped:?}");
+    // A node declaring more than its share: the rest is refused, said why.
+    let many: Vec<RemoteIntent> = (0..300)
+        .map(|i| RemoteIntent {
+            name: format!("many.i{i}"),
+            ..echo()
+        })
+        .collect();
+    let (_, skipped) = rt.peer_up("node-d", &many).unwrap();
+    assert_eq!(skipped.len(), 300 - aios_runtime::MAX_REMOTE_INTENTS);
+    assert!(skipped[0].contains("more than 256 intents"), "{skipped:?}");
     rt.peer_down(proxy, "test");
 }
