@@ -18,6 +18,10 @@ pub trait Platform: Send + Sync + 'static {
     fn power_off(&self) -> aios_abi::Error;
     /// New work was queued: wake CPUs that are halted.
     fn kick(&self);
+    /// An agent queued something the network service sends (a reply for
+    /// the API, a message for another node): have it look now rather than
+    /// at its next timer.
+    fn outbound(&self);
     /// 32 bytes of entropy for the node's audit-signing key.
     fn random_seed(&self) -> [u8; 32];
     /// Fills `out` from the kernel's random bit generator (for API token

@@ -203,3 +203,50 @@ fn a_node_advertises_what_its_own_agents_serve_not_what_it_learnt() {
     assert!(skipped[0].contains("more than 256 intents"), "{skipped:?}");
     rt.peer_down(proxy, "test");
 }
+
+/// The bytes as a WAT string's escapes.
+fn escaped(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("\\{b:02x}")).collect()
+}
+
+#[test]
+fn an_agent_s_message_for_a_linked_node_wakes_the_network_service_at_once() {
+    use aios_abi::payload::{CapKind, rights};
+    use aios_ipc::{Destination, Message};
+    use std::sync::atomic::Ordering;
+    let mut message = Message::new(0, Destination::Intent("demo.echo".into()), "demo.echo");
+    message.body = text("hi");
+    let bytes = message.encode();
+    // Its only capability, the intent, is its first handle: slot 0 of
+    // generation 1. It exits with what the send returned, if an error.
+    let wat = format!(
+        r#"(module
+  (import "aios" "semantic_send" (func $send (param i32 i32 i32 i32) (result i64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{}")
+  (func (export "aios_main") (result i32) (local $r i64)
+    (local.set $r (call $send (i32.const 65536) (i32.const 0) (i32.const {}) (i32.const 0)))
+    (if (i64.lt_s (local.get $r) (i64.const 0)) (then (return (i32.wrap_i64 (local.get $r)))))
+    (i32.const 0)))"#,
+        escaped(&bytes),
+        bytes.len()
+    );
+    let sender = support::TestAgent::new("sender", &wat).cap_on(
+        CapKind::Intent,
+        "demo.echo",
+        rights::WRITE,
+        None,
+    );
+    let (rt, platform) = runtime(&[sender], 1);
+    let (proxy, _) = rt.peer_up("node-b", &[echo()]).unwrap();
+    assert_eq!(platform.outbounds.load(Ordering::SeqCst), 0);
+    rt.spawn("sender", None).unwrap();
+    support::run(&rt, 0, 100);
+    let frames = rt.peer_outgoing(proxy);
+    assert!(
+        matches!(frames.as_slice(), [Frame::Request { intent, .. }] if intent == "demo.echo"),
+        "{frames:?}; {:?}",
+        platform.logs()
+    );
+    assert_eq!(platform.outbounds.load(Ordering::SeqCst), 1);
+}

@@ -56,6 +56,10 @@ impl Platform for KernelPlatform {
         aios_hal::smp::wake_others();
     }
 
+    fn outbound(&self) {
+        crate::net::wake();
+    }
+
     fn random_seed(&self) -> [u8; 32] {
         let mut seed = [0u8; 32];
         match crate::random::fill(&mut seed) {

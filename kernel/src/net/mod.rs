@@ -23,10 +23,16 @@ static LOOK_NS: AtomicU64 = AtomicU64::new(0);
 static POLLING: AtomicBool = AtomicBool::new(false);
 /// Polled interfaces (no interrupt) are looked at this often.
 const POLL_INTERVAL_NS: u64 = 1_000_000;
-/// While the API has clients or the cluster has links, the service is
-/// looked at this often whatever the interface says: replies, answers and
-/// messages for other nodes come from agents, not from the wire.
+/// While the API has clients, the service is looked at this often
+/// whatever the interface says: what streams to them (events, an answer's
+/// tokens) comes from the kernel, not from the wire. (Agents' replies wake
+/// it at once: [`wake`].)
 const SERVICE_INTERVAL_NS: u64 = 2_000_000;
+/// While the cluster is on, the service is looked at this often for the
+/// links' timers (pings every second, a silent link dead after three,
+/// redials): what agents send to other nodes wakes it at once ([`wake`]),
+/// and frames from the wire come with interrupts.
+const CLUSTER_INTERVAL_NS: u64 = 100_000_000;
 
 /// Probes every supported network interface (once) and logs what was
 /// found.
@@ -100,6 +106,14 @@ fn on_interrupt() {
     }
 }
 
+/// Something for the network service to send was queued by an agent (a
+/// reply for the API, a message for another node): the service looks at
+/// once, as after an interrupt, rather than at its next timer.
+pub fn wake() {
+    on_interrupt();
+    aios_hal::smp::wake_others();
+}
+
 /// Polls the stack if its interrupt or its timer asks; true if it did.
 pub fn step() -> bool {
     let Some(net) = SERVICE.get() else {
@@ -109,8 +123,9 @@ pub fn step() -> bool {
     // The service's own due time counts polls that requests made (a
     // connect, a send, a ping poll the stack and may set its timers).
     let polled = nics().first().is_some_and(|nic| !nic.has_interrupt());
-    let serving = crate::api::busy() || crate::cluster::active();
-    let due = if polled || serving {
+    let serving = crate::api::busy();
+    let linking = crate::cluster::active();
+    let due = if polled || serving || linking {
         net.due_ns().min(LOOK_NS.load(Ordering::Acquire))
     } else {
         net.due_ns()
@@ -123,18 +138,22 @@ pub fn step() -> bool {
     }
     PENDING.store(false, Ordering::Release);
     net.poll(now);
-    let interval = if polled {
-        POLL_INTERVAL_NS
-    } else {
-        SERVICE_INTERVAL_NS
-    };
-    LOOK_NS.store(now + interval, Ordering::Release);
+    LOOK_NS.store(now + POLL_INTERVAL_NS, Ordering::Release);
     POLLING.store(false, Ordering::Release);
     if let Some(runtime) = crate::agents::runtime() {
         runtime.network_moved();
     }
     crate::api::step(net, now);
     crate::cluster::step(net, now);
+    // After the API's step: a client it just took counts.
+    let interval = if polled {
+        POLL_INTERVAL_NS
+    } else if crate::api::busy() {
+        SERVICE_INTERVAL_NS
+    } else {
+        CLUSTER_INTERVAL_NS
+    };
+    LOOK_NS.store(now + interval, Ordering::Release);
     if let Some(lease) = net.lease_change() {
         match lease {
             Some(lease) => crate::info!(

@@ -144,6 +144,9 @@ fn try_send(
         }
     }
     rt.inner.platform.kick();
+    if to == crate::post::API || rt.is_peer(to) {
+        rt.inner.platform.outbound();
+    }
     Ok(sent)
 }
 

@@ -22,6 +22,8 @@ pub struct FakePlatform {
     pub console_out: Mutex<Vec<u8>>,
     pub console_in: Mutex<VecDeque<u8>>,
     pub kicks: AtomicUsize,
+    /// Calls of `outbound` so far.
+    pub outbounds: AtomicUsize,
     pub poweroffs: AtomicUsize,
     /// Calls of `random` so far.
     pub randoms: AtomicUsize,
@@ -83,6 +85,9 @@ impl Platform for FakePlatform {
     }
     fn kick(&self) {
         self.kicks.fetch_add(1, Ordering::SeqCst);
+    }
+    fn outbound(&self) {
+        self.outbounds.fetch_add(1, Ordering::SeqCst);
     }
     fn random_seed(&self) -> [u8; 32] {
         [7; 32]
