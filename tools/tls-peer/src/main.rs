@@ -18,6 +18,15 @@
 //!   line, the bytes of RESPONSE written back, then `close_notify`. It
 //!   appends what was negotiated and the request line to LOG, or why the
 //!   handshake failed.
+//! - `tls-peer request CA HOST:PORT TOKEN GROUP COUNT METHOD PATH [BODY]`
+//!   makes COUNT HTTPS requests one after the other, each on a new
+//!   connection (the node's API closes after each), trusting only the
+//!   certificate authority in CA, offering only GROUP (`hybrid`:
+//!   X25519MLKEM768, or `x25519`), with `Authorization: Bearer` and the
+//!   contents of the file TOKEN, and BODY as JSON if given. It prints one
+//!   line per response: `status=… group=… body=…` (the body with its line
+//!   breaks escaped). The `api` and `cluster` benchmarks drive the node
+//!   with it, as an SDK on rustls would.
 //! - `tls-peer relay HOST:PORT` joins standard input and output to a TCP
 //!   connection to HOST:PORT, both ways, until either side ends (QEMU's
 //!   `guestfwd=…-cmd:` runs one per connection: two nodes' links go
@@ -39,9 +48,11 @@ fn main() -> ExitCode {
         Some("pki") if args.len() >= 3 => pki(Path::new(&args[1]), &args[2..]),
         Some("serve") if args.len() == 5 => serve(&args[1], &args[2], &args[3], &args[4]),
         Some("relay") if args.len() == 2 => relay(&args[1]),
+        Some("request") if (8..=9).contains(&args.len()) => request(&args[1..]),
         _ => Err(
             "usage: tls-peer pki DIR NAME... | tls-peer serve CERT KEY RESPONSE LOG | \
-             tls-peer relay HOST:PORT"
+             tls-peer relay HOST:PORT | \
+             tls-peer request CA HOST:PORT TOKEN GROUP COUNT METHOD PATH [BODY]"
                 .into(),
         ),
     };
@@ -232,4 +243,84 @@ fn relay(address: &str) -> Result<(), String> {
     // guest's side), whatever standard input still holds.
     drop(forward);
     copied.map_err(|e| format!("relay {address}: {e}"))
+}
+
+/// `tls-peer request`: see the module's documentation.
+fn request(args: &[String]) -> Result<(), String> {
+    let [ca, address, token, group, count, method, path, rest @ ..] = args else {
+        return Err("request: wrong number of arguments".into());
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in CertificateDer::pem_file_iter(ca).map_err(|e| format!("{ca}: {e}"))? {
+        roots
+            .add(certificate.map_err(|e| format!("{ca}: {e}"))?)
+            .map_err(|e| format!("{ca}: {e}"))?;
+    }
+    let mut provider = rustls::crypto::aws_lc_rs::default_provider();
+    provider.kx_groups = match group.as_str() {
+        "hybrid" => vec![rustls::crypto::aws_lc_rs::kx_group::X25519MLKEM768],
+        "x25519" => vec![rustls::crypto::aws_lc_rs::kx_group::X25519],
+        other => return Err(format!("group {other:?}: expected hybrid or x25519")),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .map_err(|e| format!("client config: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let config = Arc::new(config);
+    let token = fs::read_to_string(token).map_err(|e| format!("{token}: {e}"))?;
+    let count: usize = count
+        .parse()
+        .map_err(|_| format!("count {count:?} is not a number"))?;
+    let (host, _) = address
+        .rsplit_once(':')
+        .ok_or_else(|| format!("{address:?}: expected HOST:PORT"))?;
+    let server = rustls::pki_types::ServerName::try_from(host.to_string())
+        .map_err(|e| format!("{host:?}: {e}"))?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Connection: close\r\n",
+        token.trim()
+    );
+    let body = rest.first().map(String::as_str).unwrap_or("");
+    if !rest.is_empty() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let message = [head.as_bytes(), body.as_bytes()].concat();
+    let mut out = io::stdout().lock();
+    for _ in 0..count {
+        let mut socket =
+            std::net::TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
+        // A node that stops answering fails the run instead of hanging it.
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+            .map_err(|e| format!("{address}: {e}"))?;
+        let mut connection = rustls::ClientConnection::new(config.clone(), server.clone())
+            .map_err(|e| format!("client: {e}"))?;
+        let mut stream = rustls::Stream::new(&mut connection, &mut socket);
+        stream
+            .write_all(&message)
+            .map_err(|e| format!("{address}: write: {e}"))?;
+        let mut response = Vec::new();
+        stream
+            .read_to_end(&mut response)
+            .map_err(|e| format!("{address}: read: {e}"))?;
+        let group = connection
+            .negotiated_key_exchange_group()
+            .map_or("none".to_string(), |g| format!("{:?}", g.name()));
+        let text = String::from_utf8_lossy(&response);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split_whitespace().nth(1).unwrap_or("none");
+        writeln!(
+            out,
+            "status={status} group={group} body={}",
+            body.replace('\\', "\\\\")
+                .replace('\n', "\\n")
+                .replace('\r', "\\r")
+        )
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("stdout: {e}"))?;
+    }
+    Ok(())
 }

@@ -3,7 +3,9 @@
 
 mod agents;
 mod ai;
+mod api;
 mod boot;
+mod cluster;
 mod ipc;
 mod net;
 mod storage;
@@ -107,6 +109,8 @@ pub fn run(paths: &Paths, suite: Suite) -> Result<(), Error> {
         Suite::Ai => ("ai", ai::run(paths)?),
         Suite::Net => ("net", net::run(paths)?),
         Suite::Tls => ("tls", tls::run(paths)?),
+        Suite::Api => ("api", api::run(paths)?),
+        Suite::Cluster => ("cluster", cluster::run(paths)?),
     };
     println!("{}", table(&measures));
     let dir = paths.target.join("bench");

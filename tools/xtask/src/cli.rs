@@ -33,7 +33,8 @@ commands:
                               user network; --nodes 2 boots node-a here and node-b in the
                               background (PVH both, linked as a cluster through 127.0.0.1)
   test                        every test tier: lints, host, ktest, e2e PVH, e2e UEFI
-  bench <suite>               run a benchmark suite (suites: boot, agents, ipc, storage, ai)
+  bench <suite>               run a benchmark suite (suites: boot, agents, ipc, storage, ai,
+                              net, tls, api, cluster)
   help                        this text";
 
 /// One `cargo xtask` invocation.
@@ -106,10 +107,18 @@ pub enum Suite {
     /// TLS: the kernel's full handshakes, hybrid and X25519 alone, client
     /// and server, in guest instructions.
     Tls,
+    /// The node's API: an intent's round trip from the host's request to
+    /// the reply, and `/health`, in busy guest instructions per request.
+    Api,
+    /// Two nodes: an intent's round trip through one node's API to an
+    /// agent on the other, in busy guest instructions on each node.
+    Cluster,
 }
 
 /// Every suite, for the error message on an unknown one.
-pub const SUITES: &[&str] = &["boot", "agents", "ipc", "storage", "ai", "net", "tls"];
+pub const SUITES: &[&str] = &[
+    "boot", "agents", "ipc", "storage", "ai", "net", "tls", "api", "cluster",
+];
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Command, Error> {
@@ -213,6 +222,8 @@ fn parse_bench(args: &[String]) -> Result<Suite, Error> {
         [suite] if suite == "ai" => Ok(Suite::Ai),
         [suite] if suite == "net" => Ok(Suite::Net),
         [suite] if suite == "tls" => Ok(Suite::Tls),
+        [suite] if suite == "api" => Ok(Suite::Api),
+        [suite] if suite == "cluster" => Ok(Suite::Cluster),
         [suite] => Err(unknown(suite)),
         [_, extra, ..] => Err(Error::Usage(format!("unexpected argument `{extra}`"))),
     }
@@ -380,6 +391,10 @@ mod tests {
         assert_eq!(
             parse(&args("bench net")).unwrap(),
             Command::Bench(Suite::Net)
+        );
+        assert_eq!(
+            parse(&args("bench cluster")).unwrap(),
+            Command::Bench(Suite::Cluster)
         );
         let Err(Error::Usage(message)) = parse(&args("bench disk")) else {
             panic!("unknown suite accepted");

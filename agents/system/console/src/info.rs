@@ -19,6 +19,12 @@ pub fn lines(info: &SystemInfo) -> Vec<String> {
             info.uptime_ns / 1_000_000_000,
             (info.uptime_ns / 1_000_000) % 1000
         ),
+        // Exact, for measuring: busy time is the uptime times the CPUs
+        // minus this (under `-icount shift=0`, guest instructions).
+        format!(
+            "idle: {} ns summed over the cpus, uptime {} ns",
+            info.idle_ns, info.uptime_ns
+        ),
         boot_line(info),
     ];
     out.extend(info.measurements.iter().map(|m| {
@@ -85,6 +91,7 @@ mod tests {
                 "memory: total 511 MiB, free 500 MiB",
                 "heap: 3 KiB used",
                 "uptime: 2.797 s",
+                "idle: 0 ns summed over the cpus, uptime 2797654321 ns",
                 "boot: pvh unverified",
             ]
         );
@@ -112,19 +119,19 @@ mod tests {
         ];
         let out = lines(&info);
         assert_eq!(out[4], "uptime: 0.005 s");
-        assert_eq!(out[5], "boot: uefi verified key 0001020304050607");
+        assert_eq!(out[6], "boot: uefi verified key 0001020304050607");
         assert_eq!(
-            out[6],
+            out[7],
             format!(
                 "measured: kernel.elf 123456 bytes sha3-256 {} verified",
                 "ab".repeat(32)
             )
         );
         assert_eq!(
-            out[7],
+            out[8],
             format!("measured: cmdline 0 bytes sha3-256 {}", "01".repeat(32))
         );
-        assert_eq!(out.len(), 8);
+        assert_eq!(out.len(), 9);
     }
 
     #[test]
@@ -132,8 +139,8 @@ mod tests {
         let mut info = sample();
         info.boot_path = "uefi".into();
         info.verified_by = Some(vec![0xFE, 0xED]);
-        assert_eq!(lines(&info)[5], "boot: uefi verified key feed");
+        assert_eq!(lines(&info)[6], "boot: uefi verified key feed");
         info.verified_by = None;
-        assert_eq!(lines(&info)[5], "boot: uefi unverified");
+        assert_eq!(lines(&info)[6], "boot: uefi unverified");
     }
 }

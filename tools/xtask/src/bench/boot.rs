@@ -124,7 +124,7 @@ fn boot_once(paths: &Paths, machine: &Machine, name: &str) -> Result<(f64, Vec<L
 }
 
 /// The median of `values` (the mean of the middle two for an even count).
-fn median(values: &mut [f64]) -> f64 {
+pub(super) fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     match n {
