@@ -1,0 +1,76 @@
+"""How both clients talk HTTPS to a node: TLS always verified, the token
+on every request, one request per connection."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from pathlib import Path
+from typing import Union
+
+import httpx
+
+from ._calls import Request
+
+# A CA file (the node's development CA), an SSL context, or True for the
+# system's trusted CAs. There is no way to turn verification off: a token
+# sent to a node that was not verified is a token given away.
+CA = Union[str, "os.PathLike[str]", ssl.SSLContext, bool]
+
+# The node closes every connection after its answer (`Connection: close`),
+# so keeping idle connections would only keep dead ones.
+LIMITS = httpx.Limits(max_keepalive_connections=0)
+
+
+def verify(ca: CA) -> ssl.SSLContext | bool:
+    """What httpx's `verify` should be for `ca`."""
+    if ca is True:
+        return True
+    if ca is False:
+        raise ValueError("TLS verification cannot be turned off: pass the node's CA file")
+    if isinstance(ca, ssl.SSLContext):
+        return ca
+    path = Path(ca)
+    if not path.is_file():
+        raise FileNotFoundError(f"no CA file at {path}")
+    return ssl.create_default_context(cafile=str(path))
+
+
+def base_url(url: str) -> str:
+    if not url.startswith("https://"):
+        raise ValueError(f"the node's API is HTTPS only: {url!r}")
+    return url.rstrip("/")
+
+
+def build(
+    http: httpx.Client | httpx.AsyncClient, token: str | None, timeout: float, request: Request
+) -> httpx.Request:
+    """The httpx request for `request`, with the token and a read timeout
+    no shorter than what the node may take on purpose."""
+    headers = {}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    if request.content_type is not None:
+        headers["Content-Type"] = request.content_type
+    read = max(timeout, request.wait + 5.0) if request.wait else timeout
+    return http.build_request(
+        request.method,
+        request.path,
+        content=request.body,
+        headers=headers,
+        timeout=httpx.Timeout(timeout, read=read),
+    )
+
+
+def image_bytes(image: bytes | str | os.PathLike[str]) -> bytes:
+    """A signed image's bytes, given or read from a file."""
+    if isinstance(image, bytes):
+        return image
+    return Path(image).read_bytes()
+
+
+def store_body(data: bytes | str, content_type: str | None) -> tuple[bytes, str]:
+    """An object's bytes and content type: text is UTF-8."""
+    if isinstance(data, str):
+        return data.encode("utf-8"), content_type or "text/plain; charset=utf-8"
+    return data, content_type or "application/octet-stream"
