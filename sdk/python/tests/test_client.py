@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import httpx
 import pytest
+from fake_node import TOKEN, URL, Node, answer, refusal, sent_json, stream
 
 import aios
-from mock import URL, TOKEN, Node, answer, refusal, sent_json, stream
 
 ASK = [
     b'event: token\ndata: {"text":"The"}\n\n',
@@ -189,7 +190,9 @@ def test_audit_page_follows_on_and_checks_its_links() -> None:
 
 
 def test_audit_verify_reports_the_problem() -> None:
-    node = Node([answer(200, {"ok": False, "records": 3, "checked_from": 0, "problem": "bad link"})])
+    node = Node(
+        [answer(200, {"ok": False, "records": 3, "checked_from": 0, "problem": "bad link"})]
+    )
     assert node.client().audit_verify() == aios.AuditCheck(False, 3, 0, None, "bad link")
 
 
@@ -206,7 +209,11 @@ def test_ask_streams_tokens_then_done() -> None:
         assert list(answer_) == ["The", " capital"]
         assert answer_.done == aios.Done("length", 2, 36)
     assert node.last.url.raw_path == b"/v1/ask"
-    assert sent_json(node.last) == {"prompt": "Capital of France?", "max_tokens": 2, "temperature": 0.5}
+    assert sent_json(node.last) == {
+        "prompt": "Capital of France?",
+        "max_tokens": 2,
+        "temperature": 0.5,
+    }
     assert node.last.extensions["timeout"]["read"] >= 20
 
 
@@ -217,7 +224,13 @@ def test_ask_text_collects_the_answer() -> None:
 
 
 def test_ask_error_event_raises() -> None:
-    node = Node([stream(b'event: token\ndata: {"text":"a"}\n\nevent: error\ndata: {"error":"model gone"}\n\n')])
+    node = Node(
+        [
+            stream(
+                b'event: token\ndata: {"text":"a"}\n\nevent: error\ndata: {"error":"model gone"}\n\n'
+            )
+        ]
+    )
     answer_ = node.client().ask("q")
     pieces = []
     with pytest.raises(aios.StreamError, match="model gone"):
@@ -238,20 +251,42 @@ def test_ask_refused_before_streaming() -> None:
         node.client().ask("q")
 
 
+def sse(name: str, **data: object) -> bytes:
+    """One server-sent event whose data is `data` as JSON."""
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+
+
 EVENTS = [
     b": keep-alive\n\n",
-    b'event: agent\ndata: {"seq":1,"time_ns":2,"category":"agent","agent":9,"state":"running"}\n\n',
-    b'event: ipc\ndata: {"seq":2,"time_ns":3,"category":"ipc","from":3,"to":4,'
-    b'"intent":"demo.echo","outcome":"delivered"}\n\n',
-    b'event: capability\ndata: {"seq":3,"time_ns":4,"category":"capability","agent":4,'
-    b'"kind":"store","action":"granted"}\n\n',
-    b'event: policy\ndata: {"seq":4,"time_ns":5,"category":"policy","agent":4,'
-    b'"operation":"store_put","resource":"x","effect":"deny"}\n\n',
-    b'event: device\ndata: {"seq":5,"time_ns":6,"category":"device","device":"virtio-blk",'
-    b'"state":"ready"}\n\n',
-    b'event: security\ndata: {"seq":6,"time_ns":7,"category":"security","alert":"fault",'
-    b'"detail":"d"}\n\n',
-    b'event: radio\ndata: {"seq":7,"time_ns":8,"category":"radio","band":"x"}\n\n',
+    sse("agent", seq=1, time_ns=2, category="agent", agent=9, state="running"),
+    sse(
+        "ipc",
+        **{"seq": 2, "time_ns": 3, "category": "ipc", "from": 3, "to": 4},
+        intent="demo.echo",
+        outcome="delivered",
+    ),
+    sse(
+        "capability",
+        seq=3,
+        time_ns=4,
+        category="capability",
+        agent=4,
+        kind="store",
+        action="granted",
+    ),
+    sse(
+        "policy",
+        seq=4,
+        time_ns=5,
+        category="policy",
+        agent=4,
+        operation="store_put",
+        resource="x",
+        effect="deny",
+    ),
+    sse("device", seq=5, time_ns=6, category="device", device="virtio-blk", state="ready"),
+    sse("security", seq=6, time_ns=7, category="security", alert="fault", detail="d"),
+    sse("radio", seq=7, time_ns=8, category="radio", band="x"),
 ]
 
 

@@ -46,7 +46,7 @@ def test_find_by_name_and_labels() -> None:
     assert aios.find(samples, "aios_agent_memory_bytes", agent="nobody") is None
 
 
-@pytest.mark.parametrize("line", ["aios_x", 'aios_x{a="1} 2', "aios_x one", 'aios_x{a=1} 2'])
+@pytest.mark.parametrize("line", ["aios_x", 'aios_x{a="1} 2', "aios_x one", "aios_x{a=1} 2"])
 def test_malformed_lines_are_protocol_errors(line: str) -> None:
     with pytest.raises(aios.ProtocolError, match="line 1"):
         aios.parse_metrics(line)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
+from fake_node import TOKEN, Node, answer, sent_json
 
 import aios
-from mock import TOKEN, Node, answer, sent_json
 
 AGENT = {"id": 4, "name": "echo", "state": "running"}
 RECORD = {
@@ -148,7 +149,9 @@ ROUTES = [
     Route(
         "store.get",
         lambda c: c.store.get("notes", "a/b c%+é"),
-        lambda: httpx.Response(200, content=b"hi", headers={"Content-Type": "text/plain", "ETag": '"3"'}),
+        lambda: httpx.Response(
+            200, content=b"hi", headers={"Content-Type": "text/plain", "ETag": '"3"'}
+        ),
         "GET",
         b"/v1/store/notes/a%2Fb%20c%25%2B%C3%A9",
         None,
@@ -259,4 +262,3 @@ def test_async_call(route: Route) -> None:
 
     assert asyncio.run(run()) == route.result
     check_request(route, node.last)
-

@@ -32,7 +32,9 @@ def test_comments_and_keep_alives_are_ignored() -> None:
 
 def test_every_line_ending() -> None:
     expected = [ServerEvent("a", "1"), ServerEvent("b", "2"), ServerEvent("c", "3")]
-    assert decode("event: a\r\ndata: 1\r\n\r\nevent: b\rdata: 2\r\revent: c\ndata: 3\n\n") == expected
+    assert (
+        decode("event: a\r\ndata: 1\r\n\r\nevent: b\rdata: 2\r\revent: c\ndata: 3\n\n") == expected
+    )
 
 
 def test_crlf_split_between_chunks_is_one_line_end() -> None:

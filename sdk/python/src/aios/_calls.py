@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -13,7 +14,7 @@ import httpx
 from . import _json
 from .audit import AuditCheck, AuditPage
 from .errors import ProtocolError, api_error
-from .store import StoreListing, StoreObject, Stored
+from .store import Stored, StoreListing, StoreObject
 from .types import Agent, Deployed, Health, Image, Memory, Reply, Spawned
 
 T = TypeVar("T")
@@ -50,7 +51,11 @@ def segment(value: str | int) -> str:
 
 def with_query(path: str, **values: str | int | None) -> str:
     """`path` with the values that are not None as its query."""
-    pairs = [f"{name}={quote(str(value), safe='')}" for name, value in values.items() if value is not None]
+    pairs = [
+        f"{name}={quote(str(value), safe='')}"
+        for name, value in values.items()
+        if value is not None
+    ]
     return f"{path}?{'&'.join(pairs)}" if pairs else path
 
 

@@ -92,7 +92,9 @@ def event(message: ServerEvent) -> Event:
 
 def stream_error(message: ServerEvent) -> StreamError:
     try:
-        text = _json.Fields(_json.parse(message.data.encode("utf-8"), "error"), "error").text("error")
+        text = _json.Fields(_json.parse(message.data.encode("utf-8"), "error"), "error").text(
+            "error"
+        )
     except ProtocolError:
         text = message.data
     return StreamError(text)

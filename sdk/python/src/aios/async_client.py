@@ -16,7 +16,7 @@ from .audit import AuditCheck, AuditPage
 from .errors import api_error, transport_error
 from .events import Event
 from .sse import ServerEvent
-from .store import ObjectInfo, StoreListing, StoreObject, Stored
+from .store import ObjectInfo, Stored, StoreListing, StoreObject
 from .types import Agent, Deployed, Done, Health, Image, Memory, Reply, Spawned
 
 T = TypeVar("T")
@@ -57,7 +57,10 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -108,7 +111,9 @@ class AsyncClient:
         request = _streams.ask_request(prompt, max_tokens, temperature, conversation)
         return AsyncAnswer(await self._open(request))
 
-    async def events(self, *, categories: list[str] | None = None, agent: int | None = None) -> AsyncEvents:
+    async def events(
+        self, *, categories: list[str] | None = None, agent: int | None = None
+    ) -> AsyncEvents:
         """The node's events as they happen, until closed: all, or those of
         `categories` (`agent`, `ipc`, …) or involving `agent`."""
         return AsyncEvents(await self._open(_streams.events_request(categories, agent)))
@@ -121,7 +126,9 @@ class AsyncClient:
         """This token's `k` memories closest in meaning to `query`, best first."""
         return await self._run(_calls.recall(query, k))
 
-    async def audit_export(self, *, from_seq: int | None = None, limit: int | None = None) -> AuditPage:
+    async def audit_export(
+        self, *, from_seq: int | None = None, limit: int | None = None
+    ) -> AuditPage:
         """A page of the audit log from `from_seq` (the oldest kept if None)."""
         return await self._run(_calls.audit_export(from_seq, limit))
 
@@ -180,7 +187,9 @@ class AsyncStore:
         """A page of a namespace's objects in key order."""
         return await self._client._run(_calls.store_list(namespace, prefix, after, limit))
 
-    async def list_all(self, namespace: str, *, prefix: str | None = None) -> builtins.list[ObjectInfo]:
+    async def list_all(
+        self, namespace: str, *, prefix: str | None = None
+    ) -> builtins.list[ObjectInfo]:
         """Every object of a namespace (under `prefix`), page after page."""
         objects: builtins.list[ObjectInfo] = []
         after = None
@@ -246,7 +255,10 @@ class AsyncAnswer(_AsyncStream):
         return self
 
     async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -263,6 +275,9 @@ class AsyncEvents(_AsyncStream):
         return self
 
     async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()

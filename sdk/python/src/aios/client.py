@@ -16,7 +16,7 @@ from .audit import AuditCheck, AuditPage
 from .errors import api_error, transport_error
 from .events import Event
 from .sse import ServerEvent
-from .store import ObjectInfo, StoreListing, StoreObject, Stored
+from .store import ObjectInfo, Stored, StoreListing, StoreObject
 from .types import Agent, Deployed, Done, Health, Image, Memory, Reply, Spawned
 
 T = TypeVar("T")
@@ -57,7 +57,10 @@ class Client:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -244,7 +247,10 @@ class Answer(_Stream):
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -260,6 +266,9 @@ class Events(_Stream):
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()

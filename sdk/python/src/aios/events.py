@@ -4,7 +4,7 @@ category; `OtherEvent` keeps a category this SDK does not know yet."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from ._json import Fields, parse
 from .sse import ServerEvent
@@ -89,9 +89,9 @@ class OtherEvent:
     fields: dict[str, Any]
 
 
-Event = Union[
-    AgentEvent, IpcEvent, CapabilityEvent, PolicyEvent, DeviceEvent, SecurityEvent, OtherEvent
-]
+Event = (
+    AgentEvent | IpcEvent | CapabilityEvent | PolicyEvent | DeviceEvent | SecurityEvent | OtherEvent
+)
 
 
 def event_from_sse(message: ServerEvent) -> Event:

@@ -37,8 +37,7 @@ class SseDecoder:
         """The events `chunk` completes."""
         if not self._started and chunk:
             self._started = True
-            if chunk.startswith("\ufeff"):
-                chunk = chunk[1:]
+            chunk = chunk.removeprefix("\ufeff")
         events: list[ServerEvent] = []
         start = 0
         for index, char in enumerate(chunk):

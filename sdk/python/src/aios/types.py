@@ -21,7 +21,9 @@ class Health:
     @classmethod
     def from_json(cls, value: Any) -> Health:
         f = Fields(value, "health")
-        return cls(f.text("status"), f.text("version"), f.integer("uptime_seconds"), f.integer("agents"))
+        return cls(
+            f.text("status"), f.text("version"), f.integer("uptime_seconds"), f.integer("agents")
+        )
 
 
 @dataclass(frozen=True)
