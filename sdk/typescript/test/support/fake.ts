@@ -57,16 +57,22 @@ async function* once(body: string | Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /**
- * A body that sends `chunks` one by one, each when the test calls `next`,
- * then stays open until the request is aborted, as a live stream does.
+ * A body the test feeds chunk by chunk, open until the test ends it, the
+ * request is aborted or its reader stops, as a live stream is.
  */
 export class OpenStream implements AsyncIterable<Uint8Array> {
-  aborted = false;
+  private aborted = false;
+  private stopped = false;
   private readonly queue: Uint8Array[] = [];
   private wake: (() => void) | undefined;
   private ended = false;
 
   constructor(private readonly signal: () => AbortSignal) {}
+
+  /** Whether the connection was closed: the request aborted or its body left unread. */
+  get closed(): boolean {
+    return this.aborted || this.stopped || this.signal().aborted;
+  }
 
   /** Sends one more chunk. */
   send(text: string): void {
@@ -105,6 +111,7 @@ export class OpenStream implements AsyncIterable<Uint8Array> {
         });
       }
     } finally {
+      this.stopped = true;
       signal.removeEventListener("abort", onAbort);
     }
   }
