@@ -163,7 +163,7 @@ export class Client {
 
   /** `GET /v1/events`: the node's events as they happen; resolves once the stream is open. */
   async events(options: EventsOptions = {}): Promise<EventStream> {
-    const path = `/v1/events${queryString({ categories: options.categories?.join(","), agent: options.agent })}`;
+    const path = `/v1/events${queryString({ categories: options.categories, agent: options.agent })}`;
     return new EventStream(await open(this.transport, this.init("GET", path, { signal: options.signal })));
   }
 

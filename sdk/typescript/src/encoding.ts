@@ -9,10 +9,18 @@ export function percentEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** `?name=value&…` of the values given, or nothing when none is. */
-export function queryString(values: Record<string, string | number | undefined>): string {
-  const pairs = Object.entries(values)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([name, value]) => `${name}=${percentEncode(String(value))}`);
+/**
+ * `?name=value&…` of the values given, or nothing when none is. A list is
+ * its items encoded and joined by literal commas: the node splits
+ * `categories` on `,` before it decodes anything.
+ */
+export function queryString(values: Record<string, string | number | string[] | undefined>): string {
+  const pairs = Object.entries(values).flatMap(([name, value]) => {
+    if (value === undefined) {
+      return [];
+    }
+    const encoded = Array.isArray(value) ? value.map(percentEncode).join(",") : percentEncode(String(value));
+    return [`${name}=${encoded}`];
+  });
   return pairs.length === 0 ? "" : `?${pairs.join("&")}`;
 }
