@@ -304,10 +304,7 @@ fn take_request(
         Ok(Some(head)) => head,
         Ok(None) => return Ok(None),
         Err(error) => {
-            return Err(Response::error(
-                error.status(),
-                &alloc::format!("{error}"),
-            ));
+            return Err(Response::error(error.status(), &alloc::format!("{error}")));
         }
     };
     if connection.wanted.is_none() {
@@ -317,7 +314,8 @@ fn take_request(
                     503,
                     "another large body is being received; send this one when it is done",
                 );
-                busy.headers.push(("Retry-After", alloc::string::String::from("5")));
+                busy.headers
+                    .push(("Retry-After", alloc::string::String::from("5")));
                 return Err(busy);
             }
             admit(&head.request, node)?;

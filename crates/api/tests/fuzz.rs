@@ -171,7 +171,11 @@ fn path() -> impl Strategy<Value = String> {
 fn body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..256),
-        proptest::collection::vec(any::<u8>(), 0..64).prop_map(|tail| [b"AIOSAGNT".as_slice(), &tail].concat()),
+        proptest::collection::vec(any::<u8>(), 0..64).prop_map(|tail| [
+            b"AIOSAGNT".as_slice(),
+            &tail
+        ]
+        .concat()),
         "[ -~]{0,128}".prop_map(String::into_bytes),
         "\\{\"(image|text|tags)\":(\"[ -~&&[^\"\\\\]]{0,16}\"|\\[\\]|[0-9]{1,3}|null)\\}"
             .prop_map(String::into_bytes),

@@ -3,8 +3,8 @@
 
 use aios_api::Tokens;
 use aios_api::http::{HttpError, MAX_BODY, MAX_HEAD, Method, parse_head};
-use aios_api::routes::max_body;
 use aios_api::prometheus::{Kind, Metrics};
+use aios_api::routes::max_body;
 use aios_api::tokens::{AuthError, hash, hex};
 use proptest::prelude::*;
 

@@ -1297,7 +1297,9 @@ fn a_body_past_a_mebibyte_is_read_only_for_an_image_and_a_token_that_may_send_it
     assert!(body(&no_scope).contains("lacks scope agents:write"));
     let audit = rig.node.audit.borrow().clone();
     assert!(
-        audit.iter().any(|line| line.starts_with("refused POST /v1/images: no token")),
+        audit
+            .iter()
+            .any(|line| line.starts_with("refused POST /v1/images: no token")),
         "{audit:?}"
     );
 
@@ -1312,6 +1314,12 @@ fn a_body_past_a_mebibyte_is_read_only_for_an_image_and_a_token_that_may_send_it
     for _ in 0..200 {
         rig.step();
     }
-    let again = rig.send("POST", "/v1/images", Some(&admin), "", &image("again", 2 << 20));
+    let again = rig.send(
+        "POST",
+        "/v1/images",
+        Some(&admin),
+        "",
+        &image("again", 2 << 20),
+    );
     assert_eq!(status(&again), "201", "{again}");
 }

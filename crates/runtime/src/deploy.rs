@@ -23,7 +23,7 @@ use aios_abi::log_level;
 use aios_audit::Kind;
 use aios_store::{Error as StoreError, ListQuery, PutMeta};
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// The kernel's namespace for deployed images.
@@ -82,20 +82,31 @@ impl Runtime {
         let by = format!("token {token}");
         let refuse = |kind: Error, name: Option<&str>, why: String| {
             let image = name.map_or(String::new(), |name| format!(" `{name}`"));
-            self.image_refused(format!("agent image{image} deployed by {by} refused: {why}"));
+            self.image_refused(format!(
+                "agent image{image} deployed by {by} refused: {why}"
+            ));
             ApiError::new(kind, why)
         };
         let trusted = self.inner.images.lock().trusted.clone();
-        let image = aios_image::verify(bytes, &trusted)
-            .map_err(|e| refuse(Error::ImageRefused, None, format!("the image is refused: {e}")))?;
+        let image = aios_image::verify(bytes, &trusted).map_err(|e| {
+            refuse(
+                Error::ImageRefused,
+                None,
+                format!("the image is refused: {e}"),
+            )
+        })?;
         let name = image.manifest.name.clone();
         self.api_request(token, DEPLOY, &name, what)
             .map_err(|e| ApiError::new(e, "denied by the node's policy"))?;
         self.may_deploy(&name)
             .map_err(|(kind, why)| refuse(kind, Some(&name), why))?;
-        let (manifest, module) = self
-            .compile(image)
-            .map_err(|e| refuse(Error::ImageRefused, Some(&name), format!("the image is refused: {e}")))?;
+        let (manifest, module) = self.compile(image).map_err(|e| {
+            refuse(
+                Error::ImageRefused,
+                Some(&name),
+                format!("the image is refused: {e}"),
+            )
+        })?;
         let loaded = self.loaded(manifest, &module, false);
         if let Err(e) = &loaded.linked {
             let why = format!("the image is refused: its module does not link: {e}");
@@ -105,7 +116,9 @@ impl Runtime {
         let stored = self
             .inner
             .store_image(&name, bytes)
-            .map_err(|(kind, why)| refuse(kind, Some(&name), format!("the store refused it: {why}")))?;
+            .map_err(|(kind, why)| {
+                refuse(kind, Some(&name), format!("the store refused it: {why}"))
+            })?;
         self.install(&name, loaded);
         let kept = if stored {
             "stored"
@@ -233,7 +246,12 @@ impl Runtime {
     }
 
     /// A stored image `name`, verified, compiled and linked again.
-    fn restore(&self, name: &str, bytes: &[u8], trusted: &[[u8; 32]]) -> Result<LoadedImage, String> {
+    fn restore(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        trusted: &[[u8; 32]],
+    ) -> Result<LoadedImage, String> {
         let image = aios_image::verify(bytes, trusted).map_err(|e| e.to_string())?;
         if image.manifest.name != name {
             return Err(format!(

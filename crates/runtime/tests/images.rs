@@ -34,7 +34,10 @@ fn greeter(name: &'static str) -> TestAgent {
 fn sleeper(name: &'static str) -> TestAgent {
     TestAgent::new(
         name,
-        &module("", "(drop (call $sleep (i64.const 60000000000))) (i32.const 0)"),
+        &module(
+            "",
+            "(drop (call $sleep (i64.const 60000000000))) (i32.const 0)",
+        ),
     )
 }
 
@@ -73,7 +76,11 @@ fn a_deployed_image_is_verified_loaded_and_spawned_at_once() {
     let id = rt.spawn("greeter", None).unwrap();
     run(&rt, 0, 10);
     assert_eq!(rt.info(id).unwrap().state, AgentState::Exited);
-    assert!(platform.logs().contains(&format!("{id} greeter: greetings")));
+    assert!(
+        platform
+            .logs()
+            .contains(&format!("{id} greeter: greetings"))
+    );
 
     let infos = rt.image_infos();
     let info = |name: &str| infos.iter().find(|i| i.name == name).unwrap();
@@ -87,7 +94,10 @@ fn a_deployed_image_is_verified_loaded_and_spawned_at_once() {
     assert_eq!(deploys.len(), 1);
     assert!(
         deploys[0].starts_with("agent image `greeter` deployed by token admin: publisher ")
-            && deploys[0].ends_with(&format!("{} bytes (not stored: no store is mounted, so it ends at the next boot)", image.len())),
+            && deploys[0].ends_with(&format!(
+                "{} bytes (not stored: no store is mounted, so it ends at the next boot)",
+                image.len()
+            )),
         "{deploys:?}"
     );
     let event = rt.api_next_event(watch).unwrap().unwrap();
@@ -113,7 +123,10 @@ fn tampered_untrusted_and_garbage_images_are_refused_before_the_policy_sees_a_na
     for (bytes, says) in cases {
         let refused = rt.api_deploy("admin", WHAT, bytes).unwrap_err();
         assert_eq!(refused.kind, Error::ImageRefused, "{refused:?}");
-        assert!(refused.why.starts_with("the image is refused: "), "{refused:?}");
+        assert!(
+            refused.why.starts_with("the image is refused: "),
+            "{refused:?}"
+        );
         assert!(refused.why.contains(says), "{refused:?}");
     }
     assert!(audited(&rt, "api").is_empty(), "the policy saw no name");
@@ -131,15 +144,21 @@ fn tampered_untrusted_and_garbage_images_are_refused_before_the_policy_sees_a_na
 #[test]
 fn the_policy_decides_on_the_verified_name() {
     let (rt, _) = node(Some(
-        "deny label \"api\" op \"api_images_deploy\" on \"evil*\";\ndefault allow;",
+        "deny label \"api\" op \"api_images_deploy\" resource \"evil*\";\ndefault allow;",
     ));
     let denied = rt
-        .api_deploy("ci", WHAT, &signed_image(&greeter("evil-twin"), &TRUSTED_SEED))
+        .api_deploy(
+            "ci",
+            WHAT,
+            &signed_image(&greeter("evil-twin"), &TRUSTED_SEED),
+        )
         .unwrap_err();
     assert_eq!(denied.kind, Error::PolicyDenied);
     let denials = audited(&rt, "denial");
     assert!(
-        denials.iter().any(|d| d.contains("api:ci") && d.contains("evil-twin")),
+        denials
+            .iter()
+            .any(|d| d.contains("api:ci") && d.contains("evil-twin")),
         "{denials:?}"
     );
     assert!(rt.spawn("evil-twin", None).is_err());
@@ -151,10 +170,17 @@ fn the_policy_decides_on_the_verified_name() {
 fn a_bundle_name_or_a_running_image_is_a_conflict_and_an_idle_one_is_replaced() {
     let (rt, _) = node(None);
     let bundled = rt
-        .api_deploy("admin", WHAT, &signed_image(&greeter("bundled"), &TRUSTED_SEED))
+        .api_deploy(
+            "admin",
+            WHAT,
+            &signed_image(&greeter("bundled"), &TRUSTED_SEED),
+        )
         .unwrap_err();
     assert_eq!(bundled.kind, Error::Exists);
-    assert!(bundled.why.contains("bundle provides image `bundled`"), "{bundled:?}");
+    assert!(
+        bundled.why.contains("bundle provides image `bundled`"),
+        "{bundled:?}"
+    );
 
     let first = signed_image(&sleeper("worker"), &TRUSTED_SEED);
     rt.api_deploy("admin", WHAT, &first).unwrap();
@@ -166,7 +192,10 @@ fn a_bundle_name_or_a_running_image_is_a_conflict_and_an_idle_one_is_replaced() 
     assert!(busy.why.contains(&format!("running ([{id}])")), "{busy:?}");
     assert!(rt.kill(id));
     run(&rt, 0, 3);
-    assert_eq!(rt.api_deploy("admin", WHAT, &second).unwrap().size, second.len());
+    assert_eq!(
+        rt.api_deploy("admin", WHAT, &second).unwrap().size,
+        second.len()
+    );
     // The new image is the one agents start from now.
     let id = rt.spawn("worker", None).unwrap();
     run(&rt, 0, 10);
@@ -185,12 +214,20 @@ fn a_node_keeps_a_bounded_number_of_deployed_images() {
             .unwrap();
     }
     let full = rt
-        .api_deploy("admin", WHAT, &signed_image(&greeter(names[MAX_DEPLOYED]), &TRUSTED_SEED))
+        .api_deploy(
+            "admin",
+            WHAT,
+            &signed_image(&greeter(names[MAX_DEPLOYED]), &TRUSTED_SEED),
+        )
         .unwrap_err();
     assert_eq!(full.kind, Error::NoSpace);
     // Replacing one of them is no new image.
-    rt.api_deploy("admin", WHAT, &signed_image(&greeter(names[0]), &TRUSTED_SEED))
-        .unwrap();
+    rt.api_deploy(
+        "admin",
+        WHAT,
+        &signed_image(&greeter(names[0]), &TRUSTED_SEED),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -210,7 +247,11 @@ fn deployed_images_survive_a_reboot_verified_again() {
     assert!(greeter_info.deployed && greeter_info.refused.is_none());
     let id = rt2.spawn("greeter", None).unwrap();
     run(&rt2, 0, 10);
-    assert!(platform.logs().contains(&format!("{id} greeter: greetings")));
+    assert!(
+        platform
+            .logs()
+            .contains(&format!("{id} greeter: greetings"))
+    );
     assert!(
         platform
             .logs()
@@ -220,7 +261,9 @@ fn deployed_images_survive_a_reboot_verified_again() {
         platform.logs()
     );
     // The store's copy is the kernel's: no agent or token reaches it.
-    let refused = rt2.api_store_get("aios.images", "greeter", 1 << 20).unwrap_err();
+    let refused = rt2
+        .api_store_get("aios.images", "greeter", 1 << 20)
+        .unwrap_err();
     assert_eq!(refused.kind, Error::PermissionDenied);
 }
 
@@ -231,8 +274,12 @@ fn a_stored_image_that_no_longer_verifies_is_refused_at_boot() {
     rt.attach_store(Box::new(disk.clone())).unwrap();
     let image = signed_image(&greeter("greeter"), &TRUSTED_SEED);
     rt.api_deploy("admin", WHAT, &image).unwrap();
-    rt.api_deploy("admin", WHAT, &signed_image(&greeter("other"), &TRUSTED_SEED))
-        .unwrap();
+    rt.api_deploy(
+        "admin",
+        WHAT,
+        &signed_image(&greeter("other"), &TRUSTED_SEED),
+    )
+    .unwrap();
     rt.sync_store().unwrap();
     drop(rt);
 

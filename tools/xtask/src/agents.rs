@@ -131,7 +131,12 @@ pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
 /// Agent `name`'s module (built by [`build`]) compiled and signed as an
 /// image named `as_name` by the key whose seed is `seed`: an image the
 /// boot bundle does not hold, for deploying to a running node.
-pub fn sign_as(paths: &Paths, name: &str, as_name: &str, seed: &[u8; 32]) -> Result<Vec<u8>, Error> {
+pub fn sign_as(
+    paths: &Paths,
+    name: &str,
+    as_name: &str,
+    seed: &[u8; 32],
+) -> Result<Vec<u8>, Error> {
     let agents = discover(paths)?;
     let agent = agents
         .iter()

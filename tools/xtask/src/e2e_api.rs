@@ -85,11 +85,25 @@ fn deploy(peer: &Peer, port: u16, token: &str, dir: &Path, file: &str) -> Result
 
 /// Starts an agent of the deployed image through the API and waits for
 /// its line on the serial console.
-fn run_deployed(s: &mut Session, peer: &Peer, port: u16, token: &str) -> Result<(Answer, Result<String, String>), String> {
+fn run_deployed(
+    s: &mut Session,
+    peer: &Peer,
+    port: u16,
+    token: &str,
+) -> Result<(Answer, Result<String, String>), String> {
     let body = format!("{{\"image\":\"{DEPLOYED}\"}}");
-    let started = call(peer, port, token, "POST", "/v1/agents", Some(("application/json", &body)))?;
+    let started = call(
+        peer,
+        port,
+        token,
+        "POST",
+        "/v1/agents",
+        Some(("application/json", &body)),
+    )?;
     let line = found(
-        s.wait_for(STEP, |l| l.contains(&format!("{DEPLOYED}: hello from agent "))),
+        s.wait_for(STEP, |l| {
+            l.contains(&format!("{DEPLOYED}: hello from agent "))
+        }),
         "the deployed agent's line",
     );
     Ok((started, line))
@@ -125,7 +139,9 @@ pub(crate) fn images(
             && listed.body.contains(&format!(
                 "{{\"name\":\"{DEPLOYED}\",\"source\":\"deployed\",\"start_at_boot\":false}}"
             ))
-            && listed.body.contains("{\"name\":\"console\",\"source\":\"bundle\"")
+            && listed
+                .body
+                .contains("{\"name\":\"console\",\"source\":\"bundle\"")
             && started.status == 201
             && line.is_ok(),
         || format!("{deployed:?} / {listed:?} / {started:?} / {line:?}"),

@@ -154,18 +154,23 @@ fn reboot(
 ) -> Result<(), Error> {
     println!("xtask: [1/2] e2e networking on virtio, rebooted on the same disk …");
     let mut session = Session::spawn(machine, false)?;
-    let outcome = found(session.wait_for(READY, crate::protocol::is_ready), "ready line")
-        .and_then(|_| {
-            found(
-                session.wait_for(READY, |l| l.contains("supervisor: started console as agent")),
-                "console agent",
-            )
-        })
-        .and_then(|_| {
-            let token = admin_token(peer)?;
-            crate::e2e_api::after_reboot(&mut session, checks, peer, port, &token)
-        })
-        .and_then(|()| power_off(&mut session, checks, "virtio (rebooted)"));
+    let outcome = found(
+        session.wait_for(READY, crate::protocol::is_ready),
+        "ready line",
+    )
+    .and_then(|_| {
+        found(
+            session.wait_for(READY, |l| {
+                l.contains("supervisor: started console as agent")
+            }),
+            "console agent",
+        )
+    })
+    .and_then(|_| {
+        let token = admin_token(peer)?;
+        crate::e2e_api::after_reboot(&mut session, checks, peer, port, &token)
+    })
+    .and_then(|()| power_off(&mut session, checks, "virtio (rebooted)"));
     let log = session.save_log(&paths.logs(), "e2e-net-virtio-reboot")?;
     if let Err(why) = outcome {
         checks.record(
