@@ -151,7 +151,7 @@ impl Runtime {
             .map(|(id, _)| *id)
             .collect();
         let images = self.inner.images.lock();
-        if images.from_bundle(name) {
+        if images.bundle_has(name) {
             return Err((
                 Error::Exists,
                 format!("the signed bundle provides image `{name}`; deploy it under another name"),
@@ -210,7 +210,7 @@ impl Runtime {
         let trusted = self.inner.images.lock().trusted.clone();
         let mut restored = 0;
         for name in names {
-            if self.inner.images.lock().from_bundle(&name) {
+            if self.inner.images.lock().bundle_has(&name) {
                 self.kernel_log(
                     log_level::WARN,
                     &format!("deployed image `{name}` left out: the bundle provides `{name}` now"),

@@ -43,7 +43,7 @@ pub(crate) struct Images {
 
 impl Images {
     /// Whether the bundle provides image `name` (loaded or refused).
-    pub(crate) fn from_bundle(&self, name: &str) -> bool {
+    pub(crate) fn bundle_has(&self, name: &str) -> bool {
         (self.loaded.contains_key(name) || self.refused.contains_key(name))
             && !self.deployed.contains(name)
     }
