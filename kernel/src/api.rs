@@ -11,9 +11,9 @@ mod tickets;
 use aios_api::prometheus::{Kind, Metrics};
 use aios_api::tokens::AuthError;
 use aios_api::{
-    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Grant, Health, Memo, Node, Outgoing,
-    Polled, Put, Question, Recalled, Refused, Server, Spawned, StoreListing, StoreQuery,
-    StoredObject,
+    AgentRow, AuditCheck, AuditPage, Denied, Deployed, EventQuery, Grant, Health, ImageRow, Memo,
+    Node, Outgoing, Polled, Put, Question, Recalled, Refused, Server, Spawned, StoreListing,
+    StoreQuery, StoredObject,
 };
 use aios_net::Net;
 use aios_runtime::Runtime;
@@ -291,6 +291,14 @@ impl Node for KernelNode<'_> {
 
     fn kill(&self, _token: &str, id: u64) -> Result<(), Refused> {
         calls::kill(self.runtime, id)
+    }
+
+    fn images(&self) -> Vec<ImageRow> {
+        calls::images(self.runtime)
+    }
+
+    fn deploy(&self, token: &str, what: &str, image: &[u8]) -> Result<Deployed, Refused> {
+        calls::deploy(self.runtime, token, what, image)
     }
 
     fn store_get(&self, _token: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused> {

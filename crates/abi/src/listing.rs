@@ -48,10 +48,12 @@ pub fn cap_line(cap: &CapInfo) -> String {
     )
 }
 
-/// One line for a bundle image: `<name> ready` or `<name> refused: <why>`.
+/// One line for an image: `<name> ready` or `<name> refused: <why>`,
+/// with `(deployed)` after the state of one deployed at run time.
 pub fn image_line(image: &ImageInfo) -> String {
+    let source = if image.deployed { " (deployed)" } else { "" };
     match &image.refused {
-        None => format!("{:<14} ready", image.name),
-        Some(reason) => format!("{:<14} refused: {reason}", image.name),
+        None => format!("{:<14} ready{source}", image.name),
+        Some(reason) => format!("{:<14} refused{source}: {reason}", image.name),
     }
 }

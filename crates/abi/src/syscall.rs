@@ -112,6 +112,8 @@ pub const API_OPERATIONS: &[&str] = &[
     "api_agents_list",
     "api_agents_spawn",
     "api_agents_kill",
+    "api_images_list",
+    "api_images_deploy",
     "api_intents_send",
     "api_ask",
     "api_events",

@@ -4,7 +4,9 @@
 //! the API's clients are tools and SDKs that open a connection per call,
 //! and a server that never keeps a connection idle has nothing to time out
 //! but a slow request. Bodies come by `Content-Length` only; a chunked
-//! request is refused with 411, as RFC 9112 allows.
+//! request is refused with 411, as RFC 9112 allows. How long a body may
+//! be is the route's to say (the parser asks `max_body`), so a length
+//! past it is refused with 413 as soon as the head has arrived.
 
 use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
@@ -14,7 +16,8 @@ use core::fmt::Write;
 
 /// Most bytes of a request line and headers.
 pub const MAX_HEAD: usize = 16 * 1024;
-/// Most bytes of a request body.
+/// Most bytes of a request body, on every route that does not allow
+/// more (`routes::max_body`).
 pub const MAX_BODY: usize = 1024 * 1024;
 /// Most headers in a request.
 pub const MAX_HEADERS: usize = 64;
@@ -96,7 +99,7 @@ pub enum HttpError {
     UnknownMethod,
     /// 411: a body sent without `Content-Length`.
     LengthRequired,
-    /// 413: a body longer than [`MAX_BODY`].
+    /// 413: a body longer than its route allows.
     BodyTooLarge,
     /// 431: a head longer than [`MAX_HEAD`] or with too many headers.
     HeadTooLarge,
@@ -127,9 +130,52 @@ impl fmt::Display for HttpError {
     }
 }
 
+/// The head of a request: the request without its body, where its body
+/// starts and how long it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The request, its body empty.
+    pub request: Request,
+    /// Where the body starts (after the blank line).
+    pub body_start: usize,
+    /// The body's length (`Content-Length`).
+    pub length: usize,
+}
+
+impl Head {
+    /// Bytes of the whole request: head and body.
+    pub fn total(&self) -> usize {
+        self.body_start + self.length
+    }
+}
+
 /// Parses the request at the start of `bytes`: `Ok(None)` while it is
-/// incomplete, else the request and how many bytes it took.
-pub fn parse_request(bytes: &[u8]) -> Result<Option<(Request, usize)>, HttpError> {
+/// incomplete, else the request and how many bytes it took. A body may
+/// be `max_body(method, path)` bytes long.
+pub fn parse_request(
+    bytes: &[u8],
+    max_body: impl Fn(Method, &str) -> usize,
+) -> Result<Option<(Request, usize)>, HttpError> {
+    let Some(head) = parse_head(bytes, max_body)? else {
+        return Ok(None);
+    };
+    let Some(body) = bytes.get(head.body_start..head.total()) else {
+        return Ok(None);
+    };
+    let used = head.total();
+    let mut request = head.request;
+    request.body = body.to_vec();
+    Ok(Some((request, used)))
+}
+
+/// Parses the head of the request at the start of `bytes`: `Ok(None)`
+/// until the blank line after the headers has arrived. A
+/// `Content-Length` past `max_body(method, path)` is refused here, before
+/// any of the body need be read.
+pub fn parse_head(
+    bytes: &[u8],
+    max_body: impl Fn(Method, &str) -> usize,
+) -> Result<Option<Head>, HttpError> {
     let Some(head_end) = find(bytes, b"\r\n\r\n") else {
         return if bytes.len() > MAX_HEAD {
             Err(HttpError::HeadTooLarge)
@@ -201,24 +247,20 @@ pub fn parse_request(bytes: &[u8]) -> Result<Option<(Request, usize)>, HttpError
         }
         (Some(_), Some(_)) => return Err(HttpError::Malformed("two Content-Lengths")),
     };
-    if length > MAX_BODY {
+    if length > max_body(method, &path) {
         return Err(HttpError::BodyTooLarge);
     }
-    let body_start = head_end + 4;
-    let Some(body) = bytes.get(body_start..body_start + length) else {
-        return Ok(None);
-    };
-    let body = body.to_vec();
-    Ok(Some((
-        Request {
+    Ok(Some(Head {
+        request: Request {
             method,
             path,
             query,
             headers,
-            body,
+            body: Vec::new(),
         },
-        body_start + length,
-    )))
+        body_start: head_end + 4,
+        length,
+    }))
 }
 
 fn is_token_byte(b: u8) -> bool {

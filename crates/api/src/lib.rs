@@ -18,12 +18,13 @@ mod server;
 pub mod tokens;
 
 pub use routes::{
-    AgentRow, AuditCheck, AuditPage, AuditRow, Call, Denied, EventQuery, Guarded, Health,
-    MAX_AUDIT_LIMIT, MAX_LIST, MAX_OBJECT, MAX_RECALL, Memo, Node, ObjectRow, Outgoing, Polled,
-    Put, Question, ROUTES, Recalled, Refused, Reply, Route, SignedCheckpoint, Spawned,
-    StoreListing, StoreQuery, StoredObject,
+    AgentRow, AuditCheck, AuditPage, AuditRow, Call, Denied, Deployed, EventQuery, Guarded, Health,
+    ImageRow, MAX_AUDIT_LIMIT, MAX_IMAGE, MAX_LIST, MAX_OBJECT, MAX_RECALL, Memo, Node, ObjectRow,
+    Outgoing, Polled, Put, Question, ROUTES, Recalled, Refused, Reply, Route, SignedCheckpoint,
+    Spawned, StoreListing, StoreQuery, StoredObject,
 };
 pub use server::{
-    KEEPALIVE_NS, MAX_CONNECTIONS, Progress, REQUEST_TIMEOUT_NS, STALL_TIMEOUT_NS, Server,
+    KEEPALIVE_NS, MAX_CONNECTIONS, MAX_UPLOADS, Progress, REQUEST_TIMEOUT_NS, STALL_TIMEOUT_NS,
+    Server, UPLOAD_TIMEOUT_NS,
 };
 pub use tokens::{Grant, Tokens};

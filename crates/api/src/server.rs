@@ -5,8 +5,8 @@
 //! network service, so it never blocks and never holds a lock across
 //! calls into the node.
 
-use crate::http::{Response, parse_request, stream_head};
-use crate::routes::{Node, Polled, Reply, handle, replied};
+use crate::http::{MAX_BODY, MAX_HEAD, Request, Response, parse_head, stream_head};
+use crate::routes::{Node, Polled, Reply, admit, handle, max_body, replied};
 use aios_net::{EndpointId, Net, NetError};
 use aios_tls::ServerConfig;
 use alloc::vec;
@@ -16,6 +16,14 @@ use alloc::vec::Vec;
 pub const MAX_CONNECTIONS: usize = 16;
 /// A request not whole by then is answered 408.
 pub const REQUEST_TIMEOUT_NS: u64 = 10_000_000_000;
+/// A request whose body is longer than [`MAX_BODY`] (an image to deploy)
+/// has this long instead.
+pub const UPLOAD_TIMEOUT_NS: u64 = 60_000_000_000;
+/// Connections reading a body longer than [`MAX_BODY`] at once: the
+/// kernel heap holds at most one such body (and [`MAX_CONNECTIONS`] − 1
+/// others of [`MAX_BODY`]); a second one is answered 503 until the first
+/// is read.
+pub const MAX_UPLOADS: usize = 1;
 /// A connection whose client takes nothing for this long is dropped.
 pub const STALL_TIMEOUT_NS: u64 = 30_000_000_000;
 /// An event stream quiet this long gets a comment, so a client (and any
@@ -42,6 +50,12 @@ struct Connection {
     id: EndpointId,
     opened_ns: u64,
     inbox: Vec<u8>,
+    /// The request's length (head and body), once its head has arrived:
+    /// nothing past it is read.
+    wanted: Option<usize>,
+    /// Whether its body is longer than [`MAX_BODY`] (its token was
+    /// admitted before the body was read).
+    uploading: bool,
     stage: Stage,
     /// Bytes for the client, and how many of them went.
     out: Vec<u8>,
@@ -115,6 +129,8 @@ impl Server {
                         id,
                         opened_ns: now_ns,
                         inbox: Vec::new(),
+                        wanted: None,
+                        uploading: false,
                         stage: Stage::Reading,
                         out: Vec::new(),
                         sent: 0,
@@ -128,8 +144,13 @@ impl Server {
             }
         }
         let mut answered = 0;
+        let mut uploads = self
+            .connections
+            .iter()
+            .filter(|c| c.uploading && c.stage == Stage::Reading)
+            .count();
         self.connections.retain_mut(|connection| {
-            let keep = serve(connection, net, node, now_ns, &mut answered);
+            let keep = serve(connection, net, node, now_ns, &mut answered, &mut uploads);
             if !keep {
                 if let Some(ticket) = connection.ticket() {
                     node.release(ticket);
@@ -151,22 +172,30 @@ fn serve(
     node: &dyn Node,
     now_ns: u64,
     answered: &mut usize,
+    uploads: &mut usize,
 ) -> bool {
     match connection.stage {
         Stage::Reading => {
             if !read(connection, net, now_ns) {
                 return false;
             }
-            let reply = match parse_request(&connection.inbox) {
-                Ok(Some((request, _))) => handle(&request, node, now_ns),
-                Ok(None) if now_ns.saturating_sub(connection.opened_ns) > REQUEST_TIMEOUT_NS => {
+            let timeout = if connection.uploading {
+                UPLOAD_TIMEOUT_NS
+            } else {
+                REQUEST_TIMEOUT_NS
+            };
+            let reply = match take_request(connection, node, uploads) {
+                Ok(Some(request)) => handle(&request, node, now_ns),
+                Ok(None) if now_ns.saturating_sub(connection.opened_ns) > timeout => {
                     Reply::Now(Response::error(408, "the request did not arrive in time"))
                 }
                 Ok(None) => return true,
-                Err(error) => {
-                    Reply::Now(Response::error(error.status(), &alloc::format!("{error}")))
-                }
+                Err(response) => Reply::Now(response),
             };
+            if connection.uploading {
+                connection.uploading = false;
+                *uploads = uploads.saturating_sub(1);
+            }
             connection.inbox = Vec::new();
             connection.progress_ns = now_ns;
             *answered += 1;
@@ -262,20 +291,70 @@ fn serve(
     connection.stage != Stage::Closing || connection.sent < connection.out.len()
 }
 
-/// Reads what the request has sent; false if the client went.
+/// The connection's request once it is whole; `Err` is the answer to a
+/// request refused before then (malformed, a body too long for its
+/// route, a large body without a token that may send it, or while
+/// another large body is read).
+fn take_request(
+    connection: &mut Connection,
+    node: &dyn Node,
+    uploads: &mut usize,
+) -> Result<Option<Request>, Response> {
+    let head = match parse_head(&connection.inbox, max_body) {
+        Ok(Some(head)) => head,
+        Ok(None) => return Ok(None),
+        Err(error) => {
+            return Err(Response::error(error.status(), &alloc::format!("{error}")));
+        }
+    };
+    if connection.wanted.is_none() {
+        if head.length > MAX_BODY {
+            if *uploads >= MAX_UPLOADS {
+                let mut busy = Response::error(
+                    503,
+                    "another large body is being received; send this one when it is done",
+                );
+                busy.headers
+                    .push(("Retry-After", alloc::string::String::from("5")));
+                return Err(busy);
+            }
+            admit(&head.request, node)?;
+            connection.uploading = true;
+            *uploads += 1;
+        }
+        connection.wanted = Some(head.total());
+        // Room for exactly the request, not twice as much by doubling.
+        let missing = head.total().saturating_sub(connection.inbox.len());
+        connection.inbox.reserve_exact(missing);
+    }
+    if connection.inbox.len() < head.total() {
+        return Ok(None);
+    }
+    // The body is taken from the buffer it arrived in, not copied.
+    let mut body = core::mem::take(&mut connection.inbox);
+    body.truncate(head.total());
+    body.drain(..head.body_start);
+    let mut request = head.request;
+    request.body = body;
+    Ok(Some(request))
+}
+
+/// Reads what the request has sent, up to its length once its head has
+/// arrived (until then, up to a head and [`MAX_BODY`], which every route
+/// takes); false if the client went.
 fn read(connection: &mut Connection, net: &Net, now_ns: u64) -> bool {
+    let limit = connection.wanted.unwrap_or(MAX_HEAD + MAX_BODY);
     let mut buf = vec![0u8; 4096];
-    loop {
-        match net.recv(connection.id, &mut buf, now_ns) {
+    while connection.inbox.len() < limit {
+        let room = buf.len().min(limit - connection.inbox.len());
+        match net.recv(connection.id, &mut buf[..room], now_ns) {
             Ok(0) => return false,
             Ok(n) => connection.inbox.extend_from_slice(&buf[..n]),
             Err(NetError::WouldBlock) => return true,
             Err(_) => return false,
         }
-        if connection.inbox.len() > crate::http::MAX_HEAD + crate::http::MAX_BODY {
-            return true;
-        }
     }
+    true
 }
 
 /// Whether the client of a waiting or streaming connection closed its

@@ -8,9 +8,9 @@ use aios_api::prometheus::Metrics;
 use aios_api::routes::handle;
 use aios_api::tokens::AuthError;
 use aios_api::{
-    AgentRow, AuditCheck, AuditPage, Denied, EventQuery, Grant, Health, MAX_AUDIT_LIMIT, MAX_LIST,
-    MAX_RECALL, Memo, Node, Outgoing, Polled, Put, Question, Recalled, Refused, Reply, Spawned,
-    StoreListing, StoreQuery, StoredObject, Tokens,
+    AgentRow, AuditCheck, AuditPage, Denied, Deployed, EventQuery, Grant, Health, ImageRow,
+    MAX_AUDIT_LIMIT, MAX_LIST, MAX_RECALL, Memo, Node, Outgoing, Polled, Put, Question, Recalled,
+    Refused, Reply, Spawned, StoreListing, StoreQuery, StoredObject, Tokens,
 };
 use proptest::prelude::*;
 
@@ -65,6 +65,24 @@ impl Node for Accepting {
     }
     fn kill(&self, _: &str, _: u64) -> Result<(), Refused> {
         Ok(())
+    }
+    fn images(&self) -> Vec<ImageRow> {
+        vec![ImageRow {
+            name: "a\"b\r\nX-Injected: 1".into(),
+            deployed: true,
+            start_at_boot: false,
+            refused: Some("\u{0}\\".into()),
+        }]
+    }
+    fn deploy(&self, token: &str, what: &str, image: &[u8]) -> Result<Deployed, Refused> {
+        // Only an admitted token's non-empty body gets here.
+        assert!(!token.is_empty() && what == "POST /v1/images" && !image.is_empty());
+        Ok(Deployed {
+            name: String::from_utf8_lossy(&image[..image.len().min(8)]).into_owned(),
+            publisher: "00".into(),
+            size: image.len(),
+            stored: false,
+        })
     }
     fn store_get(&self, _: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused> {
         // Path values arrive decoded: no escape is left whole.
@@ -137,6 +155,7 @@ fn path() -> impl Strategy<Value = String> {
         Just(String::from("/health")),
         Just(String::from("/metrics")),
         Just(String::from("/v1/agents")),
+        Just(String::from("/v1/images")),
         Just(String::from("/v1/ask")),
         Just(String::from("/v1/events")),
         "/v1/intents/[a-z.*%/]{0,24}",
@@ -152,6 +171,11 @@ fn path() -> impl Strategy<Value = String> {
 fn body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..256),
+        proptest::collection::vec(any::<u8>(), 0..64).prop_map(|tail| [
+            b"AIOSAGNT".as_slice(),
+            &tail
+        ]
+        .concat()),
         "[ -~]{0,128}".prop_map(String::into_bytes),
         "\\{\"(image|text|tags)\":(\"[ -~&&[^\"\\\\]]{0,16}\"|\\[\\]|[0-9]{1,3}|null)\\}"
             .prop_map(String::into_bytes),

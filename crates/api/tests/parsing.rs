@@ -2,10 +2,16 @@
 //! Prometheus writer's checks; then random bytes, which must never panic.
 
 use aios_api::Tokens;
-use aios_api::http::{HttpError, MAX_BODY, MAX_HEAD, Method, parse_request};
+use aios_api::http::{HttpError, MAX_BODY, MAX_HEAD, Method, parse_head};
 use aios_api::prometheus::{Kind, Metrics};
+use aios_api::routes::max_body;
 use aios_api::tokens::{AuthError, hash, hex};
 use proptest::prelude::*;
+
+/// Parses with the route table's body limits, as the server does.
+fn parse_request(bytes: &[u8]) -> Result<Option<(aios_api::http::Request, usize)>, HttpError> {
+    aios_api::http::parse_request(bytes, max_body)
+}
 
 #[test]
 fn a_request_is_parsed_once_whole_and_not_before() {
@@ -77,6 +83,36 @@ fn malformed_requests_say_what_is_wrong() {
     assert_eq!(parse_request(&long_head), Err(HttpError::HeadTooLarge));
     let many = format!("GET / HTTP/1.1\r\n{}\r\n", "A: b\r\n".repeat(65));
     assert_eq!(parse_request(many.as_bytes()), Err(HttpError::HeadTooLarge));
+}
+
+#[test]
+fn an_image_s_deploy_alone_takes_a_body_past_a_mebibyte() {
+    let head = |method: &str, path: &str, length: usize| {
+        format!("{method} {path} HTTP/1.1\r\nContent-Length: {length}\r\n\r\n")
+    };
+    assert_eq!(max_body(Method::Post, "/v1/images"), aios_api::MAX_IMAGE);
+    assert_eq!(max_body(Method::Get, "/v1/images"), MAX_BODY);
+    assert_eq!(max_body(Method::Put, "/v1/store/a/b"), MAX_BODY);
+    assert_eq!(max_body(Method::Post, "/nowhere"), MAX_BODY);
+    // The head alone says whether the body may come: 413 before it does.
+    let upload = head("POST", "/v1/images", aios_api::MAX_IMAGE);
+    let parsed = parse_head(upload.as_bytes(), max_body).unwrap().unwrap();
+    assert_eq!(parsed.length, aios_api::MAX_IMAGE);
+    assert_eq!(parsed.total(), upload.len() + aios_api::MAX_IMAGE);
+    assert_eq!(parse_request(upload.as_bytes()), Ok(None));
+    for (method, path, length) in [
+        ("POST", "/v1/images", aios_api::MAX_IMAGE + 1),
+        ("PUT", "/v1/store/a/b", MAX_BODY + 1),
+        ("POST", "/v1/agents", MAX_BODY + 1),
+        ("GET", "/v1/images", MAX_BODY + 1),
+    ] {
+        let text = head(method, path, length);
+        assert_eq!(
+            parse_head(text.as_bytes(), max_body),
+            Err(HttpError::BodyTooLarge),
+            "{method} {path} {length}"
+        );
+    }
 }
 
 #[test]

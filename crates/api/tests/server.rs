@@ -8,9 +8,9 @@ mod fixtures;
 use aios_api::prometheus::{Kind, Metrics};
 use aios_api::tokens::AuthError;
 use aios_api::{
-    AgentRow, AuditCheck, AuditPage, AuditRow, Denied, EventQuery, Grant, Health, Memo, Node,
-    ObjectRow, Outgoing, Polled, Put, Question, Recalled, Refused, Server, SignedCheckpoint,
-    Spawned, StoreListing, StoreQuery, StoredObject, Tokens,
+    AgentRow, AuditCheck, AuditPage, AuditRow, Denied, Deployed, EventQuery, Grant, Health,
+    ImageRow, MAX_IMAGE, Memo, Node, ObjectRow, Outgoing, Polled, Put, Question, Recalled, Refused,
+    Server, SignedCheckpoint, Spawned, StoreListing, StoreQuery, StoredObject, Tokens,
 };
 use aios_net::memory::wire;
 use aios_net::{Config, EndpointId, Net, NetError};
@@ -35,7 +35,9 @@ struct Script {
 /// two events. It has images `hello` and `broken` (refused at load);
 /// agent 5 has ended. Its store is a map (`aios.*` refused, namespace
 /// `offline` as if no disk were mounted); its audit log holds records 0
-/// to 9, record 4 signed; memories match by a shared word.
+/// to 9, record 4 signed; memories match by a shared word. An image
+/// "verifies" if it is `IMAGE NAME` and any padding; `hello` is the
+/// bundle's.
 #[derive(Default)]
 struct FakeNode {
     audit: RefCell<Vec<String>>,
@@ -47,6 +49,8 @@ struct FakeNode {
     decided: RefCell<Vec<(String, String)>>,
     objects: RefCell<BTreeMap<(String, String), StoredObject>>,
     memories: RefCell<Vec<(String, Memo)>>,
+    /// Images deployed: name and size.
+    deployed: RefCell<Vec<(String, usize)>>,
 }
 
 impl FakeNode {
@@ -213,6 +217,45 @@ impl Node for FakeNode {
             5 => Err(Refused::new(409, "agent 5 has already ended")),
             _ => Err(Refused::new(404, format!("no agent {id}"))),
         }
+    }
+    fn images(&self) -> Vec<ImageRow> {
+        let bundle = [("broken", Some("bad signature")), ("hello", None)];
+        let bundle = bundle.into_iter().map(|(name, refused)| ImageRow {
+            name: name.into(),
+            deployed: false,
+            start_at_boot: name == "hello",
+            refused: refused.map(String::from),
+        });
+        let deployed = self.deployed.borrow();
+        let deployed = deployed.iter().map(|(name, _)| ImageRow {
+            name: name.clone(),
+            deployed: true,
+            start_at_boot: false,
+            refused: None,
+        });
+        bundle.chain(deployed).collect()
+    }
+    fn deploy(&self, token: &str, what: &str, image: &[u8]) -> Result<Deployed, Refused> {
+        // Verified first; only then does the policy see the name.
+        let name = image
+            .strip_prefix(b"IMAGE ")
+            .and_then(|rest| rest.split(|b| *b == b' ').next())
+            .and_then(|name| std::str::from_utf8(name).ok())
+            .ok_or_else(|| Refused::new(422, "the image is refused: bad magic"))?;
+        self.permit(token, "api_images_deploy", name, what)
+            .map_err(|_| Refused::new(403, "denied by the node's policy"))?;
+        if name == "hello" {
+            return Err(Refused::new(409, "the bundle provides hello"));
+        }
+        self.deployed
+            .borrow_mut()
+            .push((name.to_string(), image.len()));
+        Ok(Deployed {
+            name: name.into(),
+            publisher: "ab".repeat(32),
+            size: image.len(),
+            stored: true,
+        })
     }
     fn store_get(&self, _: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused> {
         self.namespace(namespace)?;
@@ -491,6 +534,30 @@ impl Rig {
         .into_bytes();
         request.extend_from_slice(body);
         self.exchange(&request)
+    }
+
+    /// Opens a connection and sends `request` on it, leaving it open.
+    fn open(&mut self, request: &[u8]) -> EndpointId {
+        let config = self.setup.client_config(&Policy::default());
+        let stream = self
+            .client
+            .connect_tls("10.0.0.1", 443, SERVER_NAME, &config, self.clock, 5000 * MS)
+            .unwrap();
+        let mut sent = 0;
+        for _ in 0..20_000 {
+            self.step();
+            if sent == request.len() {
+                for _ in 0..50 {
+                    self.step();
+                }
+                return stream;
+            }
+            sent += self
+                .client
+                .send(stream, &request[sent..], self.clock)
+                .unwrap_or(0);
+        }
+        panic!("the request did not go");
     }
 
     fn get(&mut self, path: &str, token: Option<&str>) -> String {
@@ -1134,4 +1201,125 @@ fn memories_are_remembered_per_token_and_recalled_by_meaning() {
     let scraper = rig.scraper.clone();
     let no_scope = rig.get("/v1/memory?q=x", Some(&scraper));
     assert!(body(&no_scope).contains("lacks scope memory:read"));
+}
+
+/// An image of `size` bytes that the fake node verifies as `name`.
+fn image(name: &str, size: usize) -> Vec<u8> {
+    let mut bytes = format!("IMAGE {name} ").into_bytes();
+    bytes.resize(size.max(bytes.len()), b'x');
+    bytes
+}
+
+/// The head of a request to deploy an image of `length` bytes.
+fn deploy_head(token: Option<&str>, path: &str, length: usize) -> Vec<u8> {
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    let method = if path == "/v1/images" { "POST" } else { "PUT" };
+    format!("{method} {path} HTTP/1.1\r\nHost: node\r\n{auth}Content-Length: {length}\r\n\r\n")
+        .into_bytes()
+}
+
+#[test]
+fn images_are_deployed_once_verified_and_listed() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let octets = "Content-Type: application/octet-stream\r\n";
+    let deploy =
+        |rig: &mut Rig, body: &[u8]| rig.send("POST", "/v1/images", Some(&admin), octets, body);
+    let deployed = deploy(&mut rig, &image("greeter", 64));
+    assert_eq!(status(&deployed), "201", "{deployed}");
+    assert_eq!(
+        body(&deployed),
+        format!(
+            r#"{{"name":"greeter","publisher":"{}","size":64,"stored":true}}"#,
+            "ab".repeat(32)
+        )
+    );
+    let tampered = deploy(&mut rig, b"garbage");
+    assert_eq!(status(&tampered), "422", "{tampered}");
+    assert!(body(&tampered).contains("bad magic"), "{tampered}");
+    let bundled = deploy(&mut rig, &image("hello", 64));
+    assert_eq!(status(&bundled), "409", "{bundled}");
+    let empty = deploy(&mut rig, b"");
+    assert_eq!(status(&empty), "400", "{empty}");
+    assert!(body(&empty).contains(".aimg"), "{empty}");
+    // The policy decided on verified names only: never on the path, nor
+    // on bytes that did not verify.
+    assert_eq!(
+        decided(&rig),
+        [
+            pair("api_images_deploy", "greeter"),
+            pair("api_images_deploy", "hello")
+        ]
+    );
+
+    let listed = rig.get("/v1/images", Some(&admin));
+    assert_eq!(status(&listed), "200", "{listed}");
+    assert_eq!(
+        body(&listed),
+        r#"[{"name":"broken","source":"bundle","start_at_boot":false,"refused":"bad signature"},{"name":"hello","source":"bundle","start_at_boot":true},{"name":"greeter","source":"deployed","start_at_boot":false}]"#
+    );
+    assert_eq!(
+        decided(&rig).last(),
+        Some(&pair("api_images_list", "/v1/images"))
+    );
+
+    let scraper = rig.scraper.clone();
+    let no_scope = rig.send("POST", "/v1/images", Some(&scraper), octets, b"IMAGE x");
+    assert_eq!(status(&no_scope), "403");
+    assert!(body(&no_scope).contains("lacks scope agents:write"));
+    let no_scope = rig.get("/v1/images", Some(&scraper));
+    assert!(body(&no_scope).contains("lacks scope agents:read"));
+    assert_eq!(rig.node.deployed.borrow().len(), 1);
+}
+
+#[test]
+fn a_body_past_a_mebibyte_is_read_only_for_an_image_and_a_token_that_may_send_it() {
+    let mut rig = rig();
+    let admin = rig.admin.clone();
+    let large = image("large", 3 << 20);
+    let deployed = rig.send("POST", "/v1/images", Some(&admin), "", &large);
+    assert_eq!(status(&deployed), "201", "{deployed}");
+    assert!(body(&deployed).contains(r#""size":3145728"#), "{deployed}");
+
+    // Every other route keeps 1 MiB, and no route more than it says: 413
+    // from the head alone.
+    let store = rig.exchange(&deploy_head(Some(&admin), "/v1/store/a/b", 1 << 20 | 1));
+    assert_eq!(status(&store), "413", "{store}");
+    let huge = rig.exchange(&deploy_head(Some(&admin), "/v1/images", MAX_IMAGE + 1));
+    assert_eq!(status(&huge), "413", "{huge}");
+    // Without a token, or without the scope, the body is refused from
+    // its head, before it is read, and the refusal audited.
+    let anonymous = rig.exchange(&deploy_head(None, "/v1/images", 2 << 20));
+    assert_eq!(status(&anonymous), "401", "{anonymous}");
+    let scraper = rig.scraper.clone();
+    let no_scope = rig.exchange(&deploy_head(Some(&scraper), "/v1/images", 2 << 20));
+    assert_eq!(status(&no_scope), "403", "{no_scope}");
+    assert!(body(&no_scope).contains("lacks scope agents:write"));
+    let audit = rig.node.audit.borrow().clone();
+    assert!(
+        audit
+            .iter()
+            .any(|line| line.starts_with("refused POST /v1/images: no token")),
+        "{audit:?}"
+    );
+
+    // One large body at a time: a second waits (503) while the first is
+    // read; small requests go on.
+    let first = rig.open(&deploy_head(Some(&admin), "/v1/images", 2 << 20));
+    let second = rig.exchange(&deploy_head(Some(&admin), "/v1/images", 2 << 20));
+    assert_eq!(status(&second), "503", "{second}");
+    assert!(second.contains("Retry-After: 5\r\n"), "{second}");
+    assert_eq!(status(&rig.get("/health", None)), "200");
+    rig.client.close(first, rig.clock);
+    for _ in 0..200 {
+        rig.step();
+    }
+    let again = rig.send(
+        "POST",
+        "/v1/images",
+        Some(&admin),
+        "",
+        &image("again", 2 << 20),
+    );
+    assert_eq!(status(&again), "201", "{again}");
 }

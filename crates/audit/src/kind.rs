@@ -36,11 +36,14 @@ pub enum Kind {
     /// Another node of the cluster: linked or unlinked, and each message
     /// that came from it.
     Cluster,
+    /// An agent image was deployed at run time (through the API) and
+    /// verified, or restored from the store at boot.
+    ImageDeployed,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Boot,
         Kind::Spawn,
         Kind::Exit,
@@ -56,6 +59,7 @@ impl Kind {
         Kind::Net,
         Kind::Api,
         Kind::Cluster,
+        Kind::ImageDeployed,
     ];
 
     /// The kind's code in the record format.
@@ -76,6 +80,7 @@ impl Kind {
             Kind::Net => 12,
             Kind::Api => 13,
             Kind::Cluster => 14,
+            Kind::ImageDeployed => 15,
         }
     }
 
@@ -102,6 +107,7 @@ impl Kind {
             Kind::Net => "net",
             Kind::Api => "api",
             Kind::Cluster => "cluster",
+            Kind::ImageDeployed => "image-deployed",
         }
     }
 }

@@ -93,4 +93,7 @@ pub enum SecurityAlert {
     /// An agent trapped or was killed for misbehaving.
     #[n(4)]
     AgentFault,
+    /// An agent image was deployed at run time (verified; new code).
+    #[n(5)]
+    ImageDeployed,
 }

@@ -1,10 +1,11 @@
-//! Agent images from the boot bundle: verified once, their compiled
-//! artifact loaded and linked once, kept by name for every later spawn.
+//! Agent images from the boot bundle (and deployed at run time,
+//! `deploy.rs`): verified once, their compiled artifact loaded and linked
+//! once, kept by name for every later spawn.
 
 use crate::{AgentCtx, Runtime};
 use aios_engine::wasmtime::{ExternType, InstancePre, Module, ValType};
-use aios_image::{BootManifest, Manifest};
-use alloc::collections::BTreeMap;
+use aios_image::{BootManifest, Manifest, VerifiedImage};
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -32,6 +33,20 @@ pub(crate) struct LoadedImage {
 pub(crate) struct Images {
     pub(crate) loaded: BTreeMap<String, LoadedImage>,
     pub(crate) refused: BTreeMap<String, String>,
+    /// The publishers the boot manifest trusts (SHA3-256 of their keys):
+    /// an image deployed at run time must be signed by one of them too.
+    pub(crate) trusted: Vec<[u8; 32]>,
+    /// The names in `loaded` and `refused` deployed at run time rather
+    /// than from the bundle.
+    pub(crate) deployed: BTreeSet<String>,
+}
+
+impl Images {
+    /// Whether the bundle provides image `name` (loaded or refused).
+    pub(crate) fn bundle_has(&self, name: &str) -> bool {
+        (self.loaded.contains_key(name) || self.refused.contains_key(name))
+            && !self.deployed.contains(name)
+    }
 }
 
 impl Runtime {
@@ -52,6 +67,7 @@ impl Runtime {
         if let Some(tokens) = bundle.get(crate::API_TOKENS) {
             self.inner.load_bundle_tokens(tokens);
         }
+        self.inner.images.lock().trusted = boot.trusted_publishers.clone();
         let mut loaded = 0;
         for agent in &boot.agents {
             let outcome = match bundle.get(&agent.image) {
@@ -62,27 +78,14 @@ impl Runtime {
             match outcome {
                 Ok((manifest, module)) => {
                     images.refused.remove(&agent.name);
-                    images.loaded.insert(
-                        agent.name.clone(),
-                        LoadedImage {
-                            publisher: aios_audit::fingerprint(&manifest.publisher),
-                            manifest: alloc::sync::Arc::new(manifest),
-                            linked: self.link(&module),
-                            start_at_boot: agent.start_at_boot,
-                        },
-                    );
+                    let image = self.loaded(manifest, &module, agent.start_at_boot);
+                    images.loaded.insert(agent.name.clone(), image);
                     loaded += 1;
                 }
                 Err(reason) => {
                     drop(images);
                     let detail = format!("agent image `{}` refused: {reason}", agent.name);
-                    self.kernel_log(aios_abi::log_level::ERROR, &detail);
-                    self.inner.audit(aios_audit::Kind::ImageRefused, 0, &detail);
-                    self.inner.publish(aios_events::EventKind::Security {
-                        agent: None,
-                        alert: aios_events::SecurityAlert::ImageRefused,
-                        detail,
-                    });
+                    self.image_refused(detail);
                     self.inner
                         .images
                         .lock()
@@ -112,6 +115,19 @@ impl Runtime {
         }
     }
 
+    /// Logs, audits and announces an image refused, as `detail` says.
+    pub(crate) fn image_refused(&self, detail: String) {
+        self.kernel_log(aios_abi::log_level::ERROR, &detail);
+        self.inner.audit(aios_audit::Kind::ImageRefused, 0, &detail);
+        self.inner.publish(aios_events::EventKind::Security {
+            agent: None,
+            alert: aios_events::SecurityAlert::ImageRefused,
+            detail,
+        });
+    }
+
+    /// Verifies the image `bytes` (which the boot manifest names `name`)
+    /// and loads its compiled module.
     fn load_image(
         &self,
         name: &str,
@@ -125,8 +141,30 @@ impl Runtime {
                 image.manifest.name
             ));
         }
+        self.compile(image)
+    }
+
+    /// Loads the compiled module of a verified image: only an artifact
+    /// compiled for this engine, whose identity the signature covers, is
+    /// deserialized.
+    pub(crate) fn compile(&self, image: VerifiedImage<'_>) -> Result<(Manifest, Module), String> {
         let module = aios_engine::load(&self.inner.engine, &image).map_err(|e| e.to_string())?;
         Ok((image.manifest, module))
+    }
+
+    /// A loaded image of `manifest` and `module`, linked once here.
+    pub(crate) fn loaded(
+        &self,
+        manifest: Manifest,
+        module: &Module,
+        start_at_boot: bool,
+    ) -> LoadedImage {
+        LoadedImage {
+            publisher: aios_audit::fingerprint(&manifest.publisher),
+            manifest: alloc::sync::Arc::new(manifest),
+            linked: self.link(module),
+            start_at_boot,
+        }
     }
 
     /// Resolves `module`'s imports against the syscalls and checks its
@@ -152,7 +190,8 @@ impl Runtime {
             .map_err(|e| format!("{e:#}"))
     }
 
-    /// Every image with its boot flag, dependencies and restart policy.
+    /// Every image (the bundle's and those deployed) with its boot flag,
+    /// dependencies and restart policy.
     pub fn image_infos(&self) -> Vec<aios_abi::payload::ImageInfo> {
         use aios_abi::payload::{ImageInfo, restart_mode};
         use aios_image::RestartMode;
@@ -176,6 +215,7 @@ impl Runtime {
                     backoff_initial_ms: restart.backoff_initial_ms,
                     backoff_max_ms: restart.backoff_max_ms,
                     window_ms: restart.window_ms,
+                    deployed: images.deployed.contains(name),
                 }
             })
             .collect();
@@ -189,6 +229,7 @@ impl Runtime {
             backoff_initial_ms: 0,
             backoff_max_ms: 0,
             window_ms: 0,
+            deployed: images.deployed.contains(name),
         }));
         infos.sort_by(|a, b| a.name.cmp(&b.name));
         infos

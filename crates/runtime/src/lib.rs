@@ -14,6 +14,7 @@ extern crate alloc;
 
 mod ai;
 mod api;
+mod deploy;
 mod error;
 mod exec;
 mod guard;
@@ -35,6 +36,7 @@ mod tokens;
 
 pub use ai::InferenceStats;
 pub use api::{ApiError, ApiReply, AuditCheck, AuditSlice, memory_region};
+pub use deploy::{DeployedImage, MAX_DEPLOYED};
 pub use error::{SpawnError, StartError};
 pub use exec::RunOutcome;
 pub use guard::BASELINE_POLICY;
@@ -91,12 +93,15 @@ pub(crate) struct Inner {
 impl Runtime {
     /// Mounts `disk` as the object store behind the `store_*` syscalls
     /// (replaying its journal after a crash) and reloads the persistent
-    /// memory-fabric regions and the minted API tokens kept there.
+    /// memory-fabric regions, the minted API tokens and the deployed
+    /// agent images kept there (call [`load_bundle`](Self::load_bundle)
+    /// first: deployed images are verified against its publishers).
     pub fn attach_store(&self, disk: Disk) -> Result<StoreStatus, MountError> {
         let mut status = self.inner.storage.mount(disk)?;
         status.audit = self.inner.resume_audit();
         self.inner.reload_memory();
         self.inner.reload_tokens();
+        self.reload_images();
         self.inner.models.lock().retry();
         Ok(status)
     }

@@ -1,11 +1,13 @@
 //! The API's calls that the runtime answers at once: agents started and
-//! stopped, store objects, the audit log, memories. Each turns the
+//! stopped, images listed and deployed, store objects, the audit log,
+//! memories. Each turns the
 //! runtime's answer into the API's types, and its failure into a status
 //! and the runtime's words.
 
+use aios_abi::Error;
 use aios_api::{
-    AuditCheck, AuditPage, AuditRow, Memo, ObjectRow, Put, Recalled, Refused, SignedCheckpoint,
-    Spawned, StoreListing, StoreQuery, StoredObject,
+    AuditCheck, AuditPage, AuditRow, Deployed, ImageRow, Memo, ObjectRow, Put, Recalled, Refused,
+    SignedCheckpoint, Spawned, StoreListing, StoreQuery, StoredObject,
 };
 use aios_runtime::{ApiError, Runtime};
 use alloc::string::{String, ToString};
@@ -22,6 +24,42 @@ pub(super) fn spawn(runtime: &Runtime, image: &str) -> Result<Spawned, Refused> 
 
 pub(super) fn kill(runtime: &Runtime, id: u64) -> Result<(), Refused> {
     runtime.api_kill(id).map_err(refused)
+}
+
+pub(super) fn images(runtime: &Runtime) -> Vec<ImageRow> {
+    runtime
+        .image_infos()
+        .into_iter()
+        .map(|image| ImageRow {
+            name: image.name,
+            deployed: image.deployed,
+            start_at_boot: image.start_at_boot,
+            refused: image.refused,
+        })
+        .collect()
+}
+
+pub(super) fn deploy(
+    runtime: &Runtime,
+    token: &str,
+    what: &str,
+    image: &[u8],
+) -> Result<Deployed, Refused> {
+    let deployed = runtime.api_deploy(token, what, image).map_err(|error| {
+        // The image itself is refused (its signature, publisher, engine or
+        // module): 422, where a spawn of a refused image is a conflict.
+        let status = match error.kind {
+            Error::ImageRefused => 422,
+            kind => super::tickets::status(kind),
+        };
+        Refused::new(status, error.why)
+    })?;
+    Ok(Deployed {
+        name: deployed.name,
+        publisher: aios_api::tokens::hex(&deployed.publisher),
+        size: deployed.size,
+        stored: deployed.stored,
+    })
 }
 
 pub(super) fn store_get(

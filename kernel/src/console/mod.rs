@@ -141,8 +141,8 @@ fn help() {
     println!("  help        this list");
     println!("  info        CPUs, memory, uptime, boot measurements");
     println!("  agents      agents: id, name, state, CPU %, memory, restarts");
-    println!("  images      agent images in the bundle and whether they loaded");
-    println!("  spawn NAME  start an agent from the bundle");
+    println!("  images      agent images (the bundle's, deployed ones) and whether they loaded");
+    println!("  spawn NAME  start an agent from an image");
     println!("  kill ID     stop an agent");
     println!("  caps ID     an agent's capabilities");
     println!("  top         live view of agents and CPUs (any key exits)");

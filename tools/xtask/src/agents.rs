@@ -128,6 +128,36 @@ pub fn build(paths: &Paths, seed: &Path) -> Result<BundleAgents, Error> {
     })
 }
 
+/// Agent `name`'s module (built by [`build`]) compiled and signed as an
+/// image named `as_name` by the key whose seed is `seed`: an image the
+/// boot bundle does not hold, for deploying to a running node.
+pub fn sign_as(
+    paths: &Paths,
+    name: &str,
+    as_name: &str,
+    seed: &[u8; 32],
+) -> Result<Vec<u8>, Error> {
+    let agents = discover(paths)?;
+    let agent = agents
+        .iter()
+        .find(|a| a.config.name == name)
+        .ok_or_else(|| Error::Image(format!("no agent named {name}")))?;
+    let fail = |what: String| Error::Image(format!("agent {name} as {as_name}: {what}"));
+    let module = agent.source.module(paths).map_err(fail)?;
+    let compiler = aios_engine::Compiler::new(aios_engine::Target::Kernel)
+        .map_err(|e| fail(format!("the agent compiler: {e}")))?;
+    let artifact = compiler.compile(&module).map_err(|e| fail(e.to_string()))?;
+    let engine = compiler.identity().to_string();
+    let mut manifest = agent.config.manifest(aios_image::public_key(seed));
+    manifest.name = as_name.to_string();
+    let contents = aios_image::Contents {
+        wasm: &module,
+        engine: &engine,
+        artifact: &artifact,
+    };
+    aios_image::sign(seed, &manifest, contents).map_err(|e| fail(e.to_string()))
+}
+
 /// The cargo packages of every agent crate, for building and linting.
 pub fn packages(paths: &Paths) -> Result<Vec<String>, Error> {
     Ok(discover(paths)?
@@ -212,7 +242,7 @@ fn read_text(path: &Path) -> Result<String, Error> {
 }
 
 /// The 32-byte signing seed at `path`.
-fn read_seed(path: &Path) -> Result<[u8; 32], Error> {
+pub(crate) fn read_seed(path: &Path) -> Result<[u8; 32], Error> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
         Error::Image(format!(

@@ -3,10 +3,28 @@
 //! attached, no model on it): an agent started and stopped through the
 //! API and seen in the list; a store object written, read back with its
 //! content type and listed, the kernel's namespaces refused; the audit log
-//! exported and verified; memory refused clearly without the model.
+//! exported and verified; memory refused clearly without the model; a
+//! signed image the bundle does not hold deployed, listed and run, a
+//! tampered copy and one signed by a key the node does not trust
+//! refused, and the deployed image still there after a reboot.
 
+use std::path::Path;
+
+use crate::e2e_agents::{found, send};
+use crate::error::Error;
+use crate::paths::Paths;
 use crate::report::Checks;
+use crate::serial::Session;
 use crate::tls_peer::Peer;
+
+/// The image deployed: the `hello` agent's module signed as `greeter`.
+const DEPLOYED: &str = "greeter";
+/// The image files [`sign_images`] writes: the deployable one, the same
+/// with one byte flipped, and one signed by a key no bundle trusts.
+const IMAGE_FILES: [&str; 3] = ["greeter.aimg", "tampered.aimg", "stranger.aimg"];
+/// The seed of the key no bundle trusts.
+const STRANGER_SEED: [u8; 32] = [0x5a; 32];
+const STEP: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// One answer: the status, the content type and the body.
 struct Answer {
@@ -36,6 +54,156 @@ fn call(
         content_type,
         body,
     })
+}
+
+/// Signs the images [`images`] deploys into `dir`: `hello`'s module as
+/// image `greeter` by the development key (which the bundle trusts), a
+/// copy with the last byte of its artifact flipped, and the same signed
+/// by a key nobody trusts.
+pub(crate) fn sign_images(paths: &Paths, dir: &Path) -> Result<(), Error> {
+    let key = crate::build::signing_key(paths, None)?;
+    let seed = crate::agents::read_seed(&key.seed)?;
+    let image = crate::agents::sign_as(paths, "hello", DEPLOYED, &seed)?;
+    let mut tampered = image.clone();
+    if let Some(last) = tampered.last_mut() {
+        *last ^= 1;
+    }
+    let stranger = crate::agents::sign_as(paths, "hello", DEPLOYED, &STRANGER_SEED)?;
+    for (file, bytes) in IMAGE_FILES.iter().zip([image, tampered, stranger]) {
+        let path = dir.join(file);
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// An image file of `dir` sent to `POST /v1/images` as octets.
+fn deploy(peer: &Peer, port: u16, token: &str, dir: &Path, file: &str) -> Result<Answer, String> {
+    let upload = format!("@{}", dir.join(file).display());
+    let body = Some(("application/octet-stream", upload.as_str()));
+    call(peer, port, token, "POST", "/v1/images", body)
+}
+
+/// Starts an agent of the deployed image through the API and waits for
+/// its line on the serial console.
+fn run_deployed(
+    s: &mut Session,
+    peer: &Peer,
+    port: u16,
+    token: &str,
+) -> Result<(Answer, Result<String, String>), String> {
+    let body = format!("{{\"image\":\"{DEPLOYED}\"}}");
+    let started = call(
+        peer,
+        port,
+        token,
+        "POST",
+        "/v1/agents",
+        Some(("application/json", &body)),
+    )?;
+    let line = found(
+        s.wait_for(STEP, |l| {
+            l.contains(&format!("{DEPLOYED}: hello from agent "))
+        }),
+        "the deployed agent's line",
+    );
+    Ok((started, line))
+}
+
+/// A signed image the bundle does not hold is deployed (201, stored),
+/// listed as deployed, and an agent of it runs; a tampered copy and one
+/// signed by an untrusted key are 422 and change nothing; the audit log
+/// has the deploy and the refusals.
+pub(crate) fn images(
+    s: &mut Session,
+    checks: &mut Checks,
+    peer: &Peer,
+    port: u16,
+    token: &str,
+    dir: &Path,
+) -> Result<(), String> {
+    let deployed = deploy(peer, port, token, dir, IMAGE_FILES[0])?;
+    let size = std::fs::metadata(dir.join(IMAGE_FILES[0])).map_or(0, |m| m.len());
+    let listed = call(peer, port, token, "GET", "/v1/images", None)?;
+    let (started, line) = run_deployed(s, peer, port, token)?;
+    checks.expect(
+        "POST /v1/images deploys a signed image the bundle does not hold (201, stored); \
+         GET /v1/images lists it as deployed beside the bundle's; an agent of it starts and logs",
+        deployed.status == 201
+            && deployed
+                .body
+                .starts_with(&format!("{{\"name\":\"{DEPLOYED}\",\"publisher\":\""))
+            && deployed
+                .body
+                .ends_with(&format!(",\"size\":{size},\"stored\":true}}"))
+            && listed.status == 200
+            && listed.body.contains(&format!(
+                "{{\"name\":\"{DEPLOYED}\",\"source\":\"deployed\",\"start_at_boot\":false}}"
+            ))
+            && listed
+                .body
+                .contains("{\"name\":\"console\",\"source\":\"bundle\"")
+            && started.status == 201
+            && line.is_ok(),
+        || format!("{deployed:?} / {listed:?} / {started:?} / {line:?}"),
+    );
+    let tampered = deploy(peer, port, token, dir, IMAGE_FILES[1])?;
+    let stranger = deploy(peer, port, token, dir, IMAGE_FILES[2])?;
+    let health = call(peer, port, token, "GET", "/health", None)?;
+    let again = call(peer, port, token, "GET", "/v1/images", None)?;
+    checks.expect(
+        "a copy with one byte flipped and one signed by an untrusted key are refused (422, \
+         saying why); the node and its deployed image are unaffected",
+        tampered.status == 422
+            && tampered.body.contains("does not match its signed digest")
+            && stranger.status == 422
+            && stranger.body.contains("not a trusted publisher")
+            && health.status == 200
+            && again.body == listed.body,
+        || format!("{tampered:?} / {stranger:?} / {health:?} / {again:?}"),
+    );
+    send(s, "audit tail 16")?;
+    let deploy_record = found(
+        s.wait_for(STEP, |l| {
+            l.contains(&format!("agent image `{DEPLOYED}` deployed by token admin"))
+        }),
+        "the deploy's record",
+    );
+    let refusal = found(
+        s.wait_for(STEP, |l| {
+            l.contains("agent image deployed by token admin refused: ")
+        }),
+        "a refusal's record",
+    );
+    checks.record(
+        "the audit log records the deploy and the refusals",
+        deploy_record.and(refusal).map(drop),
+    );
+    Ok(())
+}
+
+/// After a reboot on the same disk: the deployed image is listed again
+/// (verified at mount) and an agent of it runs.
+pub(crate) fn after_reboot(
+    s: &mut Session,
+    checks: &mut Checks,
+    peer: &Peer,
+    port: u16,
+    token: &str,
+) -> Result<(), String> {
+    let listed = call(peer, port, token, "GET", "/v1/images", None)?;
+    let (started, line) = run_deployed(s, peer, port, token)?;
+    checks.expect(
+        "after a reboot on the same disk the deployed image is listed (verified again) and an \
+         agent of it runs",
+        listed.status == 200
+            && listed.body.contains(&format!(
+                "{{\"name\":\"{DEPLOYED}\",\"source\":\"deployed\",\"start_at_boot\":false}}"
+            ))
+            && started.status == 201
+            && line.is_ok(),
+        || format!("{listed:?} / {started:?} / {line:?}"),
+    );
+    Ok(())
 }
 
 /// Every check of this file.

@@ -23,7 +23,8 @@
 //!   serves, a body off its schema, bad JSON), `/v1/events` streaming the
 //!   `ipc` event of a message sent meanwhile, and the audit records;
 //!   then the agent, store, audit and memory routes ([`crate::e2e_api`]:
-//!   the virtio run has a data disk, and no model);
+//!   the virtio run has a data disk, and no model), and a signed image
+//!   deployed, run, and still there after a reboot on the same disk;
 //! - the `tcp-echo` agent listens on port 7, reached from the host through
 //!   a host forward on 127.0.0.1: 64 KiB come back intact;
 //! - the audit log names who connected where, and who accepted whom.
@@ -74,6 +75,7 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
     std::fs::write(&server, PAGE_SERVER).map_err(|e| Error::io(&server, e))?;
     let request = dir.join("request.txt");
     let tls_log = dir.join("tls-peer.log");
+    crate::e2e_api::sign_images(paths, &dir)?;
     let serve = |cert: &str, key: &str| {
         format!(
             "cmd:{} serve {} {} {} {}",
@@ -126,6 +128,7 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
             })
             .and_then(|()| power_off(&mut session, checks, nic));
         let log = session.save_log(&paths.logs(), &format!("e2e-net-{nic}"))?;
+        let rebooted = outcome.is_ok() && nic == "virtio";
         if let Err(why) = outcome {
             checks.record(
                 &format!("networking scenario on {nic}"),
@@ -133,6 +136,48 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
             );
             session.kill();
         }
+        if rebooted {
+            reboot(paths, &machine, peer, api_port, checks)?;
+        }
+    }
+    Ok(())
+}
+
+/// Boots `machine` again on the disk the first boot used and checks
+/// that what was deployed through the API is still there.
+fn reboot(
+    paths: &Paths,
+    machine: &crate::qemu::Machine,
+    peer: &Peer,
+    port: u16,
+    checks: &mut Checks,
+) -> Result<(), Error> {
+    println!("xtask: [1/2] e2e networking on virtio, rebooted on the same disk …");
+    let mut session = Session::spawn(machine, false)?;
+    let outcome = found(
+        session.wait_for(READY, crate::protocol::is_ready),
+        "ready line",
+    )
+    .and_then(|_| {
+        found(
+            session.wait_for(READY, |l| {
+                l.contains("supervisor: started console as agent")
+            }),
+            "console agent",
+        )
+    })
+    .and_then(|_| {
+        let token = admin_token(peer)?;
+        crate::e2e_api::after_reboot(&mut session, checks, peer, port, &token)
+    })
+    .and_then(|()| power_off(&mut session, checks, "virtio (rebooted)"));
+    let log = session.save_log(&paths.logs(), "e2e-net-virtio-reboot")?;
+    if let Err(why) = outcome {
+        checks.record(
+            "the node rebooted on the same disk",
+            Err(session.failure(&why, &log)),
+        );
+        session.kill();
     }
     Ok(())
 }
@@ -462,6 +507,7 @@ fn api(
     );
     // After the tail above, which these requests' records would push out.
     crate::e2e_api::routes(checks, peer, port, token)?;
+    crate::e2e_api::images(s, checks, peer, port, token, dir)?;
     minted_token(s, checks, peer, port)
 }
 

@@ -139,5 +139,6 @@ fn alert_name(alert: SecurityAlert) -> &'static str {
         SecurityAlert::QuotaExceeded => "quota-exceeded",
         SecurityAlert::AuditTampered => "audit-tampered",
         SecurityAlert::AgentFault => "agent-fault",
+        SecurityAlert::ImageDeployed => "image-deployed",
     }
 }

@@ -387,5 +387,6 @@ pub fn image(name: &str, refused: Option<&str>) -> ImageInfo {
         backoff_initial_ms: 0,
         backoff_max_ms: 0,
         window_ms: 0,
+        deployed: false,
     }
 }

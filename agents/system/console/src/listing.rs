@@ -10,8 +10,8 @@ pub const HELP: [&str; 35] = [
     "  help              this list",
     "  info              CPUs, memory, uptime, boot measurements",
     "  agents            agents: id, name, state, CPU %, memory, restarts, messages, denials",
-    "  images            agent images in the bundle and whether they loaded",
-    "  spawn NAME        start an agent from the bundle",
+    "  images            agent images (the bundle's, deployed ones) and whether they loaded",
+    "  spawn NAME        start an agent from an image",
     "  kill ID           stop an agent",
     "  caps ID           an agent's capabilities",
     "  top               live view of agents, CPUs and messages (any key exits)",
@@ -186,17 +186,31 @@ mod tests {
             backoff_initial_ms: 0,
             backoff_max_ms: 0,
             window_ms: 0,
+            deployed: false,
         };
         let refused = ImageInfo {
             name: "forged".into(),
             refused: Some("bad signature".into()),
             ..ready.clone()
         };
+        let deployed = ImageInfo {
+            name: "greeter".into(),
+            deployed: true,
+            ..ready.clone()
+        };
+        let stale = ImageInfo {
+            name: "stale".into(),
+            refused: Some("untrusted publisher".into()),
+            deployed: true,
+            ..ready.clone()
+        };
         assert_eq!(
-            images(&[ready, refused]),
+            images(&[ready, refused, deployed, stale]),
             [
                 "hello          ready",
-                "forged         refused: bad signature"
+                "forged         refused: bad signature",
+                "greeter        ready (deployed)",
+                "stale          refused (deployed): untrusted publisher"
             ]
         );
     }

@@ -15,6 +15,7 @@ fn image(name: &str, depends_on: &[&str]) -> ImageInfo {
         backoff_initial_ms: 100,
         backoff_max_ms: 1000,
         window_ms: 60_000,
+        deployed: false,
     }
 }
 

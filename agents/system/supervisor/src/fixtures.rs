@@ -16,6 +16,7 @@ pub fn image(name: &str, mode: u8, depends_on: &[&str]) -> ImageInfo {
         backoff_initial_ms: 100,
         backoff_max_ms: 1000,
         window_ms: 60_000,
+        deployed: false,
     }
 }
 

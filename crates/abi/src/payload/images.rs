@@ -14,7 +14,8 @@ pub mod restart_mode {
     pub const ALWAYS: u8 = 2;
 }
 
-/// One agent image of the bundle, as `image_list` reports it.
+/// One agent image of the bundle or deployed at run time, as
+/// `image_list` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 #[cbor(map)]
 pub struct ImageInfo {
@@ -45,13 +46,19 @@ pub struct ImageInfo {
     /// Window over which restarts are counted.
     #[n(8)]
     pub window_ms: u64,
+    /// Deployed at run time (through the node's API) rather than from the
+    /// signed boot bundle. Absent means false.
+    #[n(9)]
+    #[cbor(default)]
+    pub deployed: bool,
 }
 
 /// Reply of `image_list`.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 #[cbor(map)]
 pub struct ImageList {
-    /// Every image the boot manifest names, by name.
+    /// Every image: those the boot manifest names and those deployed, by
+    /// name.
     #[n(0)]
     pub images: Vec<ImageInfo>,
 }

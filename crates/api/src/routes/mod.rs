@@ -12,6 +12,8 @@
 //! | `GET /v1/agents` | `agents:read` | `api_agents_list` |
 //! | `POST /v1/agents` | `agents:write` | `api_agents_spawn` |
 //! | `DELETE /v1/agents/{id}` | `agents:write` | `api_agents_kill` |
+//! | `GET /v1/images` | `agents:read` | `api_images_list` |
+//! | `POST /v1/images` | `agents:write` | `api_images_deploy` |
 //! | `POST /v1/intents/{intent}` | `intents:send` | `api_intents_send` |
 //! | `POST /v1/ask` | `ask` | `api_ask` |
 //! | `GET /v1/events` | `events:read` | `api_events` |
@@ -25,18 +27,20 @@
 //!
 //! Path values are percent-decoded before anything sees them (a value
 //! that does not decode is 400), so the policy and the node see the
-//! names a client meant.
+//! names a client meant. A body may be [`MAX_BODY`] bytes long, except
+//! on a route that says more ([`max_body`]: an image's deploy).
 
 mod agents;
 mod ask;
 mod audit;
 mod events;
+mod images;
 mod intents;
 mod memory;
 mod node;
 mod store;
 
-use crate::http::{Method, Request, Response};
+use crate::http::{MAX_BODY, Method, Request, Response};
 use crate::percent;
 use crate::prometheus::Metrics;
 use crate::tokens::{AuthError, Grant};
@@ -48,6 +52,7 @@ pub use agents::Spawned;
 pub use ask::Question;
 pub use audit::{AuditCheck, AuditPage, AuditRow, MAX_AUDIT_LIMIT, SignedCheckpoint};
 pub use events::EventQuery;
+pub use images::{Deployed, ImageRow, MAX_IMAGE};
 pub(crate) use intents::replied;
 pub use intents::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, Outgoing};
 pub use memory::{MAX_RECALL, Memo, Recalled};
@@ -174,6 +179,13 @@ pub trait Node {
     fn spawn(&self, token: &str, image: &str) -> Result<Spawned, Refused>;
     /// Stops agent `id` for token `token`.
     fn kill(&self, token: &str, id: u64) -> Result<(), Refused>;
+    /// Every image the node has: the bundle's and those deployed.
+    fn images(&self) -> Vec<ImageRow>;
+    /// Deploys the signed agent image `image` for token `token`: the node
+    /// verifies it first, then asks its policy whether the token may
+    /// deploy the image's (now verified) name, auditing the request as
+    /// `what`, then loads and keeps it.
+    fn deploy(&self, token: &str, what: &str, image: &[u8]) -> Result<Deployed, Refused>;
     /// The object `key` of store namespace `namespace`, whole.
     fn store_get(&self, token: &str, namespace: &str, key: &str) -> Result<StoredObject, Refused>;
     /// Writes `put` as object `key` of `namespace`.
@@ -316,6 +328,10 @@ enum Names {
     /// What the body names (the image to spawn); a body that names
     /// nothing is refused (400) before the policy is asked.
     Body(fn(&Request) -> Result<String, String>),
+    /// What the body names once the node has verified it (a signed
+    /// image's name): the node asks the policy itself, after the
+    /// signature checks, so no unverified name reaches a decision.
+    Verified,
 }
 
 /// One route: its method, its path template (`{name}` matches one
@@ -328,6 +344,8 @@ pub struct Route {
     pub path: &'static str,
     /// What a request needs; `None` for an open route.
     pub guard: Option<Guarded>,
+    /// The longest body it takes (longer is 413 before it is read).
+    pub max_body: usize,
     names: Names,
     handler: Handler,
 }
@@ -347,6 +365,7 @@ const fn route(
         method,
         path,
         guard,
+        max_body: MAX_BODY,
         names: Names::Path,
         handler,
     }
@@ -371,6 +390,7 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         path: "/v1/agents",
         guard: guarded("agents:write", "api_agents_spawn"),
+        max_body: MAX_BODY,
         names: Names::Body(agents::image_named),
         handler: agents::spawn,
     },
@@ -380,6 +400,20 @@ pub const ROUTES: &[Route] = &[
         guarded("agents:write", "api_agents_kill"),
         agents::kill,
     ),
+    route(
+        Method::Get,
+        "/v1/images",
+        guarded("agents:read", "api_images_list"),
+        images::list,
+    ),
+    Route {
+        method: Method::Post,
+        path: "/v1/images",
+        guard: guarded("agents:write", "api_images_deploy"),
+        max_body: MAX_IMAGE,
+        names: Names::Verified,
+        handler: images::deploy,
+    },
     route(
         Method::Post,
         "/v1/intents/{intent}",
@@ -460,6 +494,55 @@ fn matches<'p>(template: &'static str, path: &'p str) -> Option<Vec<(&'static st
     }
 }
 
+/// The route `method` and the raw `path` reach, if any.
+fn route_of(method: Method, path: &str) -> Option<&'static Route> {
+    ROUTES
+        .iter()
+        .find(|r| r.method == method && matches(r.path, path).is_some())
+}
+
+/// The longest body a request of `method` to `path` may carry: its
+/// route's limit, [`MAX_BODY`] where no route answers.
+pub fn max_body(method: Method, path: &str) -> usize {
+    route_of(method, path).map_or(MAX_BODY, |r| r.max_body)
+}
+
+/// Checks the token of a request whose head has arrived and whose body
+/// is longer than [`MAX_BODY`] (only a route that allows more gets one),
+/// before the server reads that body: a client without a token whose
+/// scopes cover the route never makes the node hold more than
+/// [`MAX_BODY`] of it. `Err` is the answer (401 or 403), audited as any
+/// refusal before the policy.
+pub fn admit(request: &Request, node: &dyn Node) -> Result<(), Response> {
+    let Some(guard) = route_of(request.method, &request.path).and_then(|r| r.guard) else {
+        return Ok(());
+    };
+    authorize(request, guard, node).map(drop)
+}
+
+/// The grant of a request's token if its scopes cover `guard`; else the
+/// answer (401 or 403), the refusal audited.
+fn authorize(request: &Request, guard: Guarded, node: &dyn Node) -> Result<Grant, Response> {
+    let what = format!("{} {}", request.method.as_str(), request.path);
+    let grant = match node.authenticate(request.header("authorization")) {
+        Ok(grant) => grant,
+        Err(why) => {
+            node.refused(&what, &format!("{why}"));
+            let mut response = Response::error(401, &format!("{why}"));
+            response
+                .headers
+                .push(("WWW-Authenticate", String::from("Bearer realm=\"aios\"")));
+            return Err(response);
+        }
+    };
+    if !grant.allows(guard.scope) {
+        let why = format!("token {} lacks scope {}", grant.name, guard.scope);
+        node.refused(&what, &why);
+        return Err(Response::error(403, &why));
+    }
+    Ok(grant)
+}
+
 /// Answers `request` at `now_ns`.
 pub fn handle(request: &Request, node: &dyn Node, now_ns: u64) -> Reply {
     let what = format!("{} {}", request.method.as_str(), request.path);
@@ -491,37 +574,30 @@ pub fn handle(request: &Request, node: &dyn Node, now_ns: u64) -> Reply {
     }
     let mut token = String::new();
     if let Some(guard) = route.guard {
-        let grant = match node.authenticate(request.header("authorization")) {
+        let grant = match authorize(request, guard, node) {
             Ok(grant) => grant,
-            Err(why) => {
-                node.refused(&what, &format!("{why}"));
-                let mut response = Response::error(401, &format!("{why}"));
-                response
-                    .headers
-                    .push(("WWW-Authenticate", String::from("Bearer realm=\"aios\"")));
-                return Reply::Now(response);
-            }
+            Err(response) => return Reply::Now(response),
         };
-        if !grant.allows(guard.scope) {
-            let why = format!("token {} lacks scope {}", grant.name, guard.scope);
-            node.refused(&what, &why);
-            return Reply::Now(Response::error(403, &why));
-        }
         // The policy decides on what the request names: the path's
         // first `{…}` value (an intent, an agent, a namespace), what the
-        // body names (an image), or else the path.
+        // body names (an image to spawn), or else the path; the node
+        // asks it itself about what it verifies (an image to deploy).
         let resource = match route.names {
-            Names::Path => decoded
-                .first()
-                .map_or_else(|| request.path.clone(), |(_, v)| v.clone()),
+            Names::Path => Some(
+                decoded
+                    .first()
+                    .map_or_else(|| request.path.clone(), |(_, v)| v.clone()),
+            ),
             Names::Body(named) => match named(request) {
-                Ok(resource) => resource,
+                Ok(resource) => Some(resource),
                 Err(why) => return Reply::Now(Response::error(400, &why)),
             },
+            Names::Verified => None,
         };
-        if node
-            .permit(&grant.name, guard.op, &resource, &what)
-            .is_err()
+        if let Some(resource) = resource
+            && node
+                .permit(&grant.name, guard.op, &resource, &what)
+                .is_err()
         {
             return Reply::Now(Response::error(403, "denied by the node's policy"));
         }

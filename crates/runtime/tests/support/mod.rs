@@ -176,6 +176,52 @@ pub fn bundle_with_policy(agents: &[TestAgent], policy: Option<&str>) -> Vec<u8>
     bundle_with(agents, &entries)
 }
 
+/// The seed of the key the test bundles trust.
+pub const TRUSTED_SEED: [u8; 32] = SEED;
+
+/// `agent`'s image, compiled for this engine and signed with `seed`.
+pub fn signed_image(agent: &TestAgent, seed: &[u8; 32]) -> Vec<u8> {
+    let publisher = aios_image::public_key(seed);
+    let compiler = aios_engine::Compiler::new(aios_engine::Target::Host).expect("compiler");
+    let engine = compiler.identity().to_string();
+    let manifest = Manifest {
+        name: agent.name.into(),
+        version: "0.1.0".into(),
+        publisher,
+        capabilities: agent.caps.clone(),
+        quotas: Quotas {
+            memory_pages: agent.memory_pages,
+            fuel_per_second: agent.fuel_per_second,
+            messages_per_second: agent.messages_per_second,
+            storage_bytes: agent.storage_bytes,
+            io_bytes_per_second: None,
+            net_endpoints: None,
+            net_bytes_per_second: None,
+        },
+        intents: agent.intents.clone(),
+        restart: RestartPolicy {
+            mode: RestartMode::Never,
+            max_restarts: 0,
+            backoff_initial_ms: 100,
+            backoff_max_ms: 1000,
+            window_ms: 60_000,
+        },
+        depends_on: Vec::new(),
+        labels: Vec::new(),
+    };
+    let wasm = match &agent.wasm {
+        Some(wasm) => wasm.clone(),
+        None => wat::parse_str(&agent.wat).expect("test WAT parses"),
+    };
+    let artifact = compiler.compile(&wasm).expect("test module compiles");
+    let contents = aios_image::Contents {
+        wasm: &wasm,
+        engine: &engine,
+        artifact: &artifact,
+    };
+    aios_image::sign(seed, &manifest, contents).expect("signing works")
+}
+
 /// Like [`bundle`], with further bundle entries (name, bytes).
 pub fn bundle_with(agents: &[TestAgent], entries: &[(&str, &[u8])]) -> Vec<u8> {
     let publisher = aios_image::public_key(&SEED);
@@ -184,45 +230,8 @@ pub fn bundle_with(agents: &[TestAgent], entries: &[(&str, &[u8])]) -> Vec<u8> {
         agents: Vec::new(),
         trusted_publishers: vec![aios_bootsig::fingerprint(&publisher)],
     };
-    let compiler = aios_engine::Compiler::new(aios_engine::Target::Host).expect("compiler");
-    let engine = compiler.identity().to_string();
     for agent in agents {
-        let manifest = Manifest {
-            name: agent.name.into(),
-            version: "0.1.0".into(),
-            publisher: publisher.clone(),
-            capabilities: agent.caps.clone(),
-            quotas: Quotas {
-                memory_pages: agent.memory_pages,
-                fuel_per_second: agent.fuel_per_second,
-                messages_per_second: agent.messages_per_second,
-                storage_bytes: agent.storage_bytes,
-                io_bytes_per_second: None,
-                net_endpoints: None,
-                net_bytes_per_second: None,
-            },
-            intents: agent.intents.clone(),
-            restart: RestartPolicy {
-                mode: RestartMode::Never,
-                max_restarts: 0,
-                backoff_initial_ms: 100,
-                backoff_max_ms: 1000,
-                window_ms: 60_000,
-            },
-            depends_on: Vec::new(),
-            labels: Vec::new(),
-        };
-        let wasm = match &agent.wasm {
-            Some(wasm) => wasm.clone(),
-            None => wat::parse_str(&agent.wat).expect("test WAT parses"),
-        };
-        let artifact = compiler.compile(&wasm).expect("test module compiles");
-        let contents = aios_image::Contents {
-            wasm: &wasm,
-            engine: &engine,
-            artifact: &artifact,
-        };
-        let image = aios_image::sign(&SEED, &manifest, contents).expect("signing works");
+        let image = signed_image(agent, &SEED);
         let entry = format!("agents/{}.aimg", agent.name);
         builder.add(&entry, &image).expect("unique entry");
         boot.agents.push(BundleAgent {
