@@ -15,6 +15,7 @@ mod e2e_api;
 mod e2e_cluster;
 mod e2e_ipc;
 mod e2e_net;
+mod e2e_sdk;
 mod e2e_store;
 mod e2e_traps;
 mod error;

@@ -12,11 +12,11 @@ use crate::paths::Paths;
 use crate::process;
 use crate::report::{Checks, Tally};
 use crate::{
-    agents, e2e, e2e_agents, e2e_ai, e2e_cluster, e2e_ipc, e2e_net, e2e_store, ktest, setup,
-    tls_peer,
+    agents, e2e, e2e_agents, e2e_ai, e2e_cluster, e2e_ipc, e2e_net, e2e_sdk, e2e_store, ktest,
+    setup, tls_peer,
 };
 
-const TIERS: usize = 10;
+const TIERS: usize = 11;
 
 /// Runs every tier; an error names the failing tier.
 pub fn run(paths: &Paths) -> Result<(), Error> {
@@ -113,6 +113,13 @@ fn tiers(paths: &Paths, total: &mut Tally) -> Result<(), Error> {
             e2e_net::run(paths, &peer, checks)?;
             e2e_cluster::run(paths, &peer, checks)
         })
+    })?;
+
+    tier(11, "end to end, the Python and TypeScript SDKs", || {
+        build::kernel(paths, Kernel::Production)?;
+        let peer = tls_peer::ensure(paths)?;
+        build::bundle(paths)?;
+        checked(total, |checks| e2e_sdk::run(paths, &peer, checks))
     })
 }
 
