@@ -168,8 +168,13 @@ impl Node for FakeNode {
         Ok(self.issue(polls, Polled::Ended))
     }
     fn watch(&self, _: &str, query: EventQuery) -> Result<u64, Refused> {
-        if query.categories.iter().any(|c| c == "bogus") {
-            return Err(Refused::new(400, "unknown category bogus"));
+        const KNOWN: [&str; 6] = ["agent", "ipc", "capability", "policy", "device", "security"];
+        if let Some(unknown) = query
+            .categories
+            .iter()
+            .find(|c| !KNOWN.contains(&c.as_str()))
+        {
+            return Err(Refused::new(400, &format!("unknown category {unknown}")));
         }
         let polls = vec![
             event("agent", r#"{"seq":1,"agent":3,"state":"running"}"#),
@@ -904,6 +909,17 @@ fn events_stream_until_the_client_goes_and_then_the_watch_is_released() {
         "the watch ends with the client"
     );
     assert_eq!(rig.server.open_connections(), 0);
+
+    // The list percent-encoded whole is the same list.
+    let encoded = format!(
+        "GET /v1/events?categories=agent%2Cipc HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\r\n"
+    );
+    let got = rig.watch_until(encoded.as_bytes(), "event: ipc");
+    assert!(got.starts_with("HTTP/1.1 200 OK\r\n"), "{got}");
+    let torn = format!(
+        "GET /v1/events?categories=agent%2 HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\r\n"
+    );
+    assert_eq!(status(&rig.exchange(torn.as_bytes())), "400");
 
     let bogus = format!(
         "GET /v1/events?categories=bogus HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\r\n"

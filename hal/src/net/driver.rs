@@ -30,6 +30,12 @@ pub(crate) trait Driver: Send + Sync {
     /// Acknowledges the device's interrupt (if any) and reclaims completed
     /// transmit buffers. Returns true if frames are waiting.
     fn poll(&self) -> bool;
+    /// Called in the interrupt, before `poll`: a device that can stop its
+    /// receive interrupts does, until `rx_ready` finds nothing waiting and
+    /// turns them on again (the stack then reads a burst of frames with one
+    /// interrupt, not one each). Devices that moderate their interrupts
+    /// themselves leave this alone.
+    fn quiet_rx(&self) {}
     /// Frames dropped by the driver since start.
     fn dropped(&self) -> u64;
 }

@@ -70,6 +70,7 @@ pub fn set_notify(notify: fn()) {
 impl Shared {
     fn on_interrupt(&self) {
         self.interrupts.fetch_add(1, Ordering::Relaxed);
+        self.driver.quiet_rx();
         self.driver.poll();
         if let Some(notify) = NOTIFY.get() {
             notify();

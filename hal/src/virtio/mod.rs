@@ -6,7 +6,7 @@ mod queue;
 mod transport;
 
 pub(crate) use error::VirtioError;
-pub(crate) use queue::{Access, Queue};
+pub(crate) use queue::{Access, Queue, Used};
 pub(crate) use transport::Transport;
 
 /// VIRTIO_F_VERSION_1: the device follows virtio 1.x (little-endian

@@ -138,6 +138,11 @@ pub fn step() -> bool {
     }
     PENDING.store(false, Ordering::Release);
     net.poll(now);
+    // A poll that left frames waiting (the interface's receive interrupts
+    // stay off until the stack finds none) has another come at once.
+    if nics().first().is_some_and(Nic::rx_ready) {
+        PENDING.store(true, Ordering::Release);
+    }
     LOOK_NS.store(now + POLL_INTERVAL_NS, Ordering::Release);
     POLLING.store(false, Ordering::Release);
     if let Some(runtime) = crate::agents::runtime() {

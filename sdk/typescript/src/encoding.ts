@@ -11,8 +11,8 @@ export function percentEncode(text: string): string {
 
 /**
  * `?name=value&…` of the values given, or nothing when none is. A list is
- * its items encoded and joined by literal commas: the node splits
- * `categories` on `,` before it decodes anything.
+ * its items encoded and joined by literal commas: the node decodes
+ * `categories`, then splits it on `,` (no category name has one).
  */
 export function queryString(values: Record<string, string | number | string[] | undefined>): string {
   const pairs = Object.entries(values).flatMap(([name, value]) => {

@@ -18,10 +18,14 @@ pub struct EventQuery {
 }
 
 pub(super) fn watch(call: &Call<'_>) -> Reply {
-    let categories = call
-        .query("categories")
-        .map(|list| list.split(',').map(ToString::to_string).collect())
-        .unwrap_or_default();
+    // Decoded first, as the other text values are: `agent%2Cipc` (what
+    // a client that encodes every query value sends) is two categories.
+    let categories = match call.query_text("categories") {
+        Ok(list) => list
+            .map(|list| list.split(',').map(ToString::to_string).collect())
+            .unwrap_or_default(),
+        Err(why) => return Reply::Now(Response::error(400, &why)),
+    };
     let agent = match call.query("agent").map(str::parse::<u64>) {
         None => None,
         Some(Ok(agent)) => Some(agent),

@@ -127,6 +127,10 @@ impl Driver for VirtioNet {
         self.rx.receive(&self.transport, consume)
     }
 
+    fn quiet_rx(&self) {
+        self.rx.quiet();
+    }
+
     fn poll(&self) -> bool {
         if self.read_isr {
             self.transport.acknowledge_isr();

@@ -5,7 +5,7 @@ use super::RX_QUEUE;
 use super::buffers::{Buffers, HEADER, Mask};
 use crate::irqlock::IrqMutex;
 use crate::net::MAX_FRAME;
-use crate::virtio::{Access, Queue, Transport, VirtioError};
+use crate::virtio::{Access, Queue, Transport, Used, VirtioError};
 use core::sync::atomic::{AtomicU64, Ordering};
 
 /// Shortest frame passed on: an Ethernet header.
@@ -15,6 +15,27 @@ struct State {
     queue: Queue,
     /// Buffers the device holds (posted, not yet returned).
     posted: Mask,
+}
+
+impl State {
+    /// Whether the device returned a buffer. Finding none turns the
+    /// queue's interrupts back on (after [`Rx::quiet`]) and looks once
+    /// more: a buffer returned in between raised no interrupt.
+    fn has_used(&mut self) -> bool {
+        if self.queue.has_used() {
+            return true;
+        }
+        self.queue.set_interrupts(true);
+        self.queue.has_used()
+    }
+
+    /// The next buffer the device returned, as [`State::has_used`] looks.
+    fn pop_used(&mut self) -> Option<Used> {
+        if !self.has_used() {
+            return None;
+        }
+        self.queue.pop_used()
+    }
 }
 
 pub(super) struct Rx {
@@ -61,7 +82,14 @@ impl Rx {
 
     /// True if the device returned a buffer (a frame, or one to drop).
     pub fn ready(&self) -> bool {
-        self.state.lock().queue.has_used()
+        self.state.lock().has_used()
+    }
+
+    /// Stops the queue's interrupts until [`Rx::ready`] finds it empty:
+    /// the interrupt that asked for a poll has been taken, and the frames
+    /// that come before the poll drains the queue need no other.
+    pub fn quiet(&self) {
+        self.state.lock().queue.set_interrupts(false);
     }
 
     /// Frames dropped: bad lengths, used-ring entries naming no posted
@@ -77,7 +105,7 @@ impl Rx {
         loop {
             let (index, written) = {
                 let mut state = self.state.lock();
-                let used = state.queue.pop_used()?;
+                let used = state.pop_used()?;
                 match self.buffers.index(used.id) {
                     Some(index) if state.posted.remove(index) => (index, used.len),
                     _ => {

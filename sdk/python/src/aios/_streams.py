@@ -50,7 +50,8 @@ def ask_request(
 def events_request(categories: list[str] | None, agent: int | None) -> Request:
     query = []
     if categories:
-        # The node splits this value at literal commas, before any decoding.
+        # The node decodes this value, then splits it at commas (no category
+        # name has one); literal commas read best in a log.
         query.append("categories=" + ",".join(segment(c) for c in categories))
     if agent is not None:
         query.append(f"agent={agent}")
