@@ -67,9 +67,18 @@ fn server(net: &Net, bundle: &[u8]) -> Result<Server, String> {
     Server::start(net, PORT, &config).map_err(|e| alloc::format!("listen: {e}"))
 }
 
-/// Whether the server has connections open (the network service then
-/// polls often enough for replies and streams).
+/// Whether the server has connections at work (reading a request,
+/// waiting for the node, streaming): the network service then polls often
+/// enough for replies and streams.
 pub fn busy() -> bool {
+    SERVER
+        .try_lock()
+        .is_some_and(|server| server.as_ref().is_some_and(|s| s.active_connections() > 0))
+}
+
+/// Whether the server has any connection open, if only one kept idle
+/// between requests (it needs a look now and then for its timeout).
+pub fn connected() -> bool {
     SERVER
         .try_lock()
         .is_some_and(|server| server.as_ref().is_some_and(|s| s.open_connections() > 0))

@@ -1,9 +1,10 @@
 //! HTTP/1.1 requests parsed from untrusted bytes, and responses.
 //!
-//! One request per connection (every response says `Connection: close`):
-//! the API's clients are tools and SDKs that open a connection per call,
-//! and a server that never keeps a connection idle has nothing to time out
-//! but a slow request. Bodies come by `Content-Length` only; a chunked
+//! Connections persist (RFC 9112 §9.3): an HTTP/1.1 request without
+//! `Connection: close` (or an HTTP/1.0 one with `Connection: keep-alive`)
+//! leaves its connection open for the next request, so a client that
+//! keeps it pays for one TLS handshake, not one per call. Event streams
+//! and refused requests close. Bodies come by `Content-Length` only; a chunked
 //! request is refused with 411, as RFC 9112 allows. How long a body may
 //! be is the route's to say (the parser asks `max_body`), so a length
 //! past it is refused with 413 as soon as the head has arrived.
@@ -78,6 +79,10 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body (`Content-Length` bytes).
     pub body: Vec<u8>,
+    /// Whether the client would keep the connection for another request:
+    /// HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with
+    /// `Connection: keep-alive`.
+    pub keep_alive: bool,
 }
 
 impl Request {
@@ -250,6 +255,18 @@ pub fn parse_head(
     if length > max_body(method, &path) {
         return Err(HttpError::BodyTooLarge);
     }
+    let connection = |token: &str| {
+        headers
+            .iter()
+            .filter(|(h, _)| h == "connection")
+            .flat_map(|(_, v)| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
+    };
+    let keep_alive = if version == "HTTP/1.1" {
+        !connection("close")
+    } else {
+        connection("keep-alive")
+    };
     Ok(Some(Head {
         request: Request {
             method,
@@ -257,6 +274,7 @@ pub fn parse_head(
             query,
             headers,
             body: Vec::new(),
+            keep_alive,
         },
         body_start: head_end + 4,
         length,
@@ -316,6 +334,13 @@ impl Response {
     /// The response's bytes, `Connection: close`. A 204 has neither
     /// Content-Type nor Content-Length (RFC 9110 §8.6 forbids the latter).
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.write(false)
+    }
+
+    /// The response's bytes: the connection kept for another request
+    /// (`Connection: keep-alive`, with how long it may stay idle) or
+    /// closed after it.
+    pub fn write(&self, keep_alive: bool) -> Vec<u8> {
         let mut head = alloc::format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         if self.status != 204 {
             let _ = write!(
@@ -325,7 +350,16 @@ impl Response {
                 self.body.len()
             );
         }
-        head.push_str("Connection: close\r\nCache-Control: no-store\r\n");
+        if keep_alive {
+            let _ = write!(
+                head,
+                "Connection: keep-alive\r\nKeep-Alive: timeout={}\r\n",
+                crate::server::IDLE_TIMEOUT_NS / 1_000_000_000
+            );
+        } else {
+            head.push_str("Connection: close\r\n");
+        }
+        head.push_str("Cache-Control: no-store\r\n");
         for (name, value) in &self.headers {
             head.push_str(name);
             head.push_str(": ");

@@ -24,7 +24,7 @@ pub use routes::{
     Spawned, StoreListing, StoreQuery, StoredObject,
 };
 pub use server::{
-    KEEPALIVE_NS, MAX_CONNECTIONS, MAX_UPLOADS, Progress, REQUEST_TIMEOUT_NS, STALL_TIMEOUT_NS,
-    Server, UPLOAD_TIMEOUT_NS,
+    IDLE_TIMEOUT_NS, KEEPALIVE_NS, MAX_CONNECTIONS, MAX_REQUESTS_PER_CONNECTION, MAX_UPLOADS,
+    Progress, REQUEST_TIMEOUT_NS, STALL_TIMEOUT_NS, Server, UPLOAD_TIMEOUT_NS,
 };
 pub use tokens::{Grant, Tokens};

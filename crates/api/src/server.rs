@@ -1,7 +1,8 @@
 //! The server: a TLS listener on the network service and the connections
 //! it accepted, each read until its request is whole, answered (now, once
 //! the node has the reply, or as a stream of server-sent events), and
-//! closed (`close_notify`, then FIN). Polled by the kernel after the
+//! then either read again for the client's next request (a kept
+//! connection) or closed (`close_notify`, then FIN). Polled by the kernel after the
 //! network service, so it never blocks and never holds a lock across
 //! calls into the node.
 
@@ -14,8 +15,14 @@ use alloc::vec::Vec;
 
 /// Most connections served at once; later ones wait in the backlog.
 pub const MAX_CONNECTIONS: usize = 16;
-/// A request not whole by then is answered 408.
+/// A request not whole this long after its first byte is answered 408.
 pub const REQUEST_TIMEOUT_NS: u64 = 10_000_000_000;
+/// A connection with no request started for this long is closed: a new
+/// one whose client never sends, or a kept one between requests. Clients
+/// are told (`Keep-Alive: timeout=15`), so they close first.
+pub const IDLE_TIMEOUT_NS: u64 = 15_000_000_000;
+/// Requests one connection serves before it is closed.
+pub const MAX_REQUESTS_PER_CONNECTION: u32 = 1000;
 /// A request whose body is longer than [`MAX_BODY`] (an image to deploy)
 /// has this long instead.
 pub const UPLOAD_TIMEOUT_NS: u64 = 60_000_000_000;
@@ -42,13 +49,23 @@ enum Stage {
     Waiting { ticket: u64, deadline_ns: u64 },
     /// Streaming ticket `ticket`'s events.
     Streaming { ticket: u64 },
+    /// Sending what `out` holds, then reading the next request.
+    Answered,
     /// Sending what `out` holds, then closing.
     Closing,
 }
 
 struct Connection {
     id: EndpointId,
-    opened_ns: u64,
+    /// When it was accepted or last finished answering: idle since then
+    /// while no request has started.
+    idle_since_ns: u64,
+    /// When the request being read sent its first byte.
+    started_ns: Option<u64>,
+    /// Whether the connection stays open after this request's answer.
+    keep: bool,
+    /// Requests it has been answered.
+    requests: u32,
     inbox: Vec<u8>,
     /// The request's length (head and body), once its head has arrived:
     /// nothing past it is read.
@@ -69,17 +86,28 @@ impl Connection {
     fn ticket(&self) -> Option<u64> {
         match self.stage {
             Stage::Waiting { ticket, .. } | Stage::Streaming { ticket } => Some(ticket),
-            Stage::Reading | Stage::Closing => None,
+            Stage::Reading | Stage::Answered | Stage::Closing => None,
         }
     }
 
-    /// Sends `response` and closes, giving up the ticket it held.
+    /// Sends `response`, giving up the ticket it held; then the next
+    /// request, or the close.
     fn answer(&mut self, response: &Response, node: &dyn Node) {
         if let Some(ticket) = self.ticket() {
             node.release(ticket);
         }
-        self.out.extend_from_slice(&response.to_bytes());
-        self.stage = Stage::Closing;
+        self.out.extend_from_slice(&response.write(self.keep));
+        self.stage = if self.keep {
+            Stage::Answered
+        } else {
+            Stage::Closing
+        };
+    }
+
+    /// Between requests on a kept connection: nothing read, nothing to
+    /// send, nothing awaited.
+    fn idle(&self) -> bool {
+        self.stage == Stage::Reading && self.inbox.is_empty() && self.out.is_empty()
     }
 }
 
@@ -119,15 +147,40 @@ impl Server {
         self.connections.len()
     }
 
+    /// Connections open now that are not idle between requests: reading
+    /// one, waiting for the node, streaming or sending. (The kernel looks
+    /// at the server often while there are any; an idle one needs a look
+    /// only for its timeout, and a new request comes from the wire.)
+    pub fn active_connections(&self) -> usize {
+        self.connections.iter().filter(|c| !c.idle()).count()
+    }
+
     /// Accepts, reads, answers and closes what it can now.
     pub fn poll(&mut self, net: &Net, node: &dyn Node, now_ns: u64) -> Progress {
         let mut progress = Progress::default();
+        // Full: the longest-idle kept connection makes room for one that
+        // may be waiting (its client reconnects if it wants more).
+        if self.connections.len() >= MAX_CONNECTIONS
+            && let Some(index) = self
+                .connections
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.idle() && c.requests > 0)
+                .min_by_key(|(_, c)| c.idle_since_ns)
+                .map(|(index, _)| index)
+        {
+            let idle = self.connections.swap_remove(index);
+            net.close(idle.id, now_ns);
+        }
         while self.connections.len() < MAX_CONNECTIONS {
             match net.accept(self.listener, now_ns) {
                 Ok((id, _)) => {
                     self.connections.push(Connection {
                         id,
-                        opened_ns: now_ns,
+                        idle_since_ns: now_ns,
+                        started_ns: None,
+                        keep: false,
+                        requests: 0,
                         inbox: Vec::new(),
                         wanted: None,
                         uploading: false,
@@ -184,19 +237,31 @@ fn serve(
             } else {
                 REQUEST_TIMEOUT_NS
             };
+            connection.keep = false;
             let reply = match take_request(connection, node, uploads) {
-                Ok(Some(request)) => handle(&request, node, now_ns),
-                Ok(None) if now_ns.saturating_sub(connection.opened_ns) > timeout => {
-                    Reply::Now(Response::error(408, "the request did not arrive in time"))
+                Ok(Some(request)) => {
+                    connection.keep =
+                        request.keep_alive && connection.requests + 1 < MAX_REQUESTS_PER_CONNECTION;
+                    handle(&request, node, now_ns)
                 }
-                Ok(None) => return true,
+                Ok(None) => match connection.started_ns {
+                    None if now_ns.saturating_sub(connection.idle_since_ns) > IDLE_TIMEOUT_NS => {
+                        return false;
+                    }
+                    Some(started) if now_ns.saturating_sub(started) > timeout => {
+                        Reply::Now(Response::error(408, "the request did not arrive in time"))
+                    }
+                    _ => return true,
+                },
                 Err(response) => Reply::Now(response),
             };
             if connection.uploading {
                 connection.uploading = false;
                 *uploads = uploads.saturating_sub(1);
             }
-            connection.inbox = Vec::new();
+            connection.wanted = None;
+            connection.started_ns = None;
+            connection.requests = connection.requests.saturating_add(1);
             connection.progress_ns = now_ns;
             *answered += 1;
             match reply {
@@ -211,6 +276,8 @@ fn serve(
                     }
                 }
                 Reply::Stream { ticket } => {
+                    // A stream ends with its connection.
+                    connection.keep = false;
                     connection.out = stream_head("text/event-stream");
                     connection.stage = Stage::Streaming { ticket };
                 }
@@ -220,7 +287,9 @@ fn serve(
             ticket,
             deadline_ns,
         } => {
-            if client_gone(connection, net, now_ns) {
+            // What a kept connection's client sends meanwhile is its next
+            // request: kept (up to a request's worth), not dropped.
+            if !read(connection, net, now_ns) {
                 return false;
             }
             let response = match node.poll(ticket, now_ns) {
@@ -282,10 +351,16 @@ fn serve(
                 connection.progress_ns = now_ns;
             }
         }
-        Stage::Closing => {}
+        Stage::Answered | Stage::Closing => {}
     }
     if !write(connection, net, now_ns) {
         return false;
+    }
+    if connection.stage == Stage::Answered && connection.out.is_empty() {
+        // Answered whole: the next request, which may be here already.
+        connection.stage = Stage::Reading;
+        connection.idle_since_ns = now_ns;
+        connection.started_ns = (!connection.inbox.is_empty()).then_some(now_ns);
     }
     // Done once a closing connection's last byte went.
     connection.stage != Stage::Closing || connection.sent < connection.out.len()
@@ -332,7 +407,8 @@ fn take_request(
     }
     // The body is taken from the buffer it arrived in, not copied.
     let mut body = core::mem::take(&mut connection.inbox);
-    body.truncate(head.total());
+    // Bytes past it are the client's next request.
+    connection.inbox = body.split_off(head.total());
     body.drain(..head.body_start);
     let mut request = head.request;
     request.body = body;
@@ -349,7 +425,12 @@ fn read(connection: &mut Connection, net: &Net, now_ns: u64) -> bool {
         let room = buf.len().min(limit - connection.inbox.len());
         match net.recv(connection.id, &mut buf[..room], now_ns) {
             Ok(0) => return false,
-            Ok(n) => connection.inbox.extend_from_slice(&buf[..n]),
+            Ok(n) => {
+                if connection.stage == Stage::Reading && connection.started_ns.is_none() {
+                    connection.started_ns = Some(now_ns);
+                }
+                connection.inbox.extend_from_slice(&buf[..n]);
+            }
             Err(NetError::WouldBlock) => return true,
             Err(_) => return false,
         }
@@ -357,8 +438,8 @@ fn read(connection: &mut Connection, net: &Net, now_ns: u64) -> bool {
     true
 }
 
-/// Whether the client of a waiting or streaming connection closed its
-/// side; what it sends after its one request is dropped.
+/// Whether the client of a streaming connection closed its side; what it
+/// sends meanwhile is dropped (a stream ends its connection).
 fn client_gone(connection: &Connection, net: &Net, now_ns: u64) -> bool {
     let mut buf = [0u8; 512];
     loop {

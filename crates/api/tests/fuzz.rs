@@ -219,7 +219,14 @@ proptest! {
         if cbor {
             headers.push(("content-type".to_string(), "application/cbor".to_string()));
         }
-        let request = Request { method, path, query, headers, body };
+        let request = Request {
+            method,
+            path,
+            query,
+            headers,
+            body,
+            keep_alive: true,
+        };
         match handle(&request, &Accepting { tokens }, 0) {
             Reply::Now(response) => {
                 prop_assert_ne!(reason(response.status), "Unknown");

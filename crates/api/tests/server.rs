@@ -9,8 +9,9 @@ use aios_api::prometheus::{Kind, Metrics};
 use aios_api::tokens::AuthError;
 use aios_api::{
     AgentRow, AuditCheck, AuditPage, AuditRow, Denied, Deployed, EventQuery, Grant, Health,
-    ImageRow, MAX_IMAGE, Memo, Node, ObjectRow, Outgoing, Polled, Put, Question, Recalled, Refused,
-    Server, SignedCheckpoint, Spawned, StoreListing, StoreQuery, StoredObject, Tokens,
+    IDLE_TIMEOUT_NS, ImageRow, MAX_IMAGE, Memo, Node, ObjectRow, Outgoing, Polled, Put, Question,
+    Recalled, Refused, Server, SignedCheckpoint, Spawned, StoreListing, StoreQuery, StoredObject,
+    Tokens,
 };
 use aios_net::memory::wire;
 use aios_net::{Config, EndpointId, Net, NetError};
@@ -174,7 +175,7 @@ impl Node for FakeNode {
             .iter()
             .find(|c| !KNOWN.contains(&c.as_str()))
         {
-            return Err(Refused::new(400, &format!("unknown category {unknown}")));
+            return Err(Refused::new(400, format!("unknown category {unknown}")));
         }
         let polls = vec![
             event("agent", r#"{"seq":1,"agent":3,"state":"running"}"#),
@@ -445,36 +446,54 @@ impl Rig {
     }
 
     /// Sends `request` over a fresh TLS connection and reads the response
-    /// to the server's close_notify.
+    /// to the server's close_notify, or (on a connection the server keeps)
+    /// to its end; then closes.
     fn exchange(&mut self, request: &[u8]) -> String {
+        let stream = self.connect();
+        let (got, _) = self.converse(stream, request, 1);
+        self.client.close(stream, self.clock);
+        // Long enough for the server to see a kept connection's close.
+        for _ in 0..50 {
+            self.step();
+        }
+        got
+    }
+
+    /// A fresh TLS connection to the server.
+    fn connect(&mut self) -> EndpointId {
         let config = self.setup.client_config(&Policy::default());
-        let stream = self
-            .client
+        self.client
             .connect_tls("10.0.0.1", 443, SERVER_NAME, &config, self.clock, 5000 * MS)
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Sends `bytes` on `stream` and reads until `responses` whole
+    /// responses have come or the server closed: what came, and whether
+    /// it closed.
+    fn converse(&mut self, stream: EndpointId, bytes: &[u8], responses: usize) -> (String, bool) {
         let mut sent = 0;
         let mut got = Vec::new();
         let mut buf = [0u8; 4096];
         for _ in 0..20_000 {
             self.step();
-            if sent < request.len() {
-                match self.client.send(stream, &request[sent..], self.clock) {
+            if sent < bytes.len() {
+                match self.client.send(stream, &bytes[sent..], self.clock) {
                     Ok(n) => sent += n,
                     Err(NetError::WouldBlock) => {}
                     Err(e) => panic!("send: {e}"),
                 }
             }
             match self.client.recv(stream, &mut buf, self.clock) {
-                Ok(0) => {
-                    self.client.close(stream, self.clock);
-                    return String::from_utf8(got).unwrap();
-                }
+                Ok(0) => return (String::from_utf8(got).unwrap(), true),
                 Ok(n) => got.extend_from_slice(&buf[..n]),
                 Err(NetError::WouldBlock) => {}
                 Err(e) => panic!("recv: {e} after {:?}", String::from_utf8_lossy(&got)),
             }
+            if whole_responses(&got) >= responses {
+                return (String::from_utf8(got).unwrap(), false);
+            }
         }
-        panic!("no response");
+        panic!("no response after {:?}", String::from_utf8_lossy(&got));
     }
 
     fn post(&mut self, path: &str, token: &str, content_type: &str, body: &[u8]) -> String {
@@ -569,6 +588,30 @@ impl Rig {
         let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
         self.exchange(format!("GET {path} HTTP/1.1\r\nHost: node\r\n{auth}\r\n").as_bytes())
     }
+}
+
+/// How many whole responses of a kept connection `got` holds (a response
+/// that closes its connection is whole only at the close).
+fn whole_responses(got: &[u8]) -> usize {
+    let mut count = 0;
+    let mut rest = got;
+    while let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") {
+        let head = String::from_utf8_lossy(&rest[..end]).to_ascii_lowercase();
+        if !head.contains("connection: keep-alive") {
+            return count;
+        }
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .and_then(|l| l.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if rest.len() < end + 4 + length {
+            return count;
+        }
+        count += 1;
+        rest = &rest[end + 4 + length..];
+    }
+    count
 }
 
 fn status(response: &str) -> &str {
@@ -1338,4 +1381,89 @@ fn a_body_past_a_mebibyte_is_read_only_for_an_image_and_a_token_that_may_send_it
         &image("again", 2 << 20),
     );
     assert_eq!(status(&again), "201", "{again}");
+}
+
+#[test]
+fn a_kept_connection_serves_one_request_after_another_until_it_idles_out() {
+    let mut rig = rig();
+    let scraper = rig.scraper.clone();
+    let stream = rig.connect();
+    let (first, closed) = rig.converse(stream, b"GET /health HTTP/1.1\r\nHost: n\r\n\r\n", 1);
+    assert!(!closed, "{first}");
+    assert_eq!(status(&first), "200", "{first}");
+    assert!(
+        first.contains("Connection: keep-alive\r\nKeep-Alive: timeout=15\r\n"),
+        "{first}"
+    );
+    let metrics = format!("GET /metrics HTTP/1.1\r\nAuthorization: Bearer {scraper}\r\n\r\n");
+    let (second, closed) = rig.converse(stream, metrics.as_bytes(), 1);
+    assert!(!closed, "{second}");
+    assert_eq!(status(&second), "200", "{second}");
+    assert_eq!(rig.server.open_connections(), 1);
+    assert_eq!(rig.server.active_connections(), 0, "idle between requests");
+    assert_eq!(rig.server.served(), 2);
+    // Idle past the timeout: the server closes it.
+    for _ in 0..(IDLE_TIMEOUT_NS / MS + 100) {
+        rig.step();
+    }
+    assert_eq!(rig.server.open_connections(), 0);
+    let mut buf = [0u8; 64];
+    assert!(
+        matches!(rig.client.recv(stream, &mut buf, rig.clock), Ok(0) | Err(_)),
+        "the client sees the close"
+    );
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order() {
+    let mut rig = rig();
+    let scraper = rig.scraper.clone();
+    let stream = rig.connect();
+    let both = format!(
+        "GET /health HTTP/1.1\r\n\r\nGET /metrics HTTP/1.1\r\nAuthorization: Bearer {scraper}\r\n\r\n\
+         GET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n"
+    );
+    let (got, closed) = rig.converse(stream, both.as_bytes(), 3);
+    assert!(closed, "the third asked to close: {got}");
+    let statuses: Vec<&str> = got
+        .split("HTTP/1.1 ")
+        .skip(1)
+        .map(|r| r.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(statuses, ["200", "200", "404"], "{got}");
+    assert!(got.contains("\"status\":\"ok\""), "{got}");
+    assert!(got.contains("# TYPE"), "{got}");
+    assert!(got.ends_with("}"), "{got}");
+    for _ in 0..200 {
+        rig.step();
+    }
+    assert_eq!(rig.server.open_connections(), 0);
+}
+
+#[test]
+fn connection_close_http_1_0_and_refusals_end_the_connection() {
+    let mut rig = rig();
+    for (request, wanted) in [
+        (
+            &b"GET /health HTTP/1.1\r\nConnection: close\r\n\r\n"[..],
+            "200",
+        ),
+        (b"GET /health HTTP/1.0\r\n\r\n", "200"),
+        (b"GET /health HTTP/1.1\r\nContent-Length: x\r\n\r\n", "400"),
+    ] {
+        let stream = rig.connect();
+        let (got, closed) = rig.converse(stream, request, 1);
+        assert!(closed, "{got}");
+        assert_eq!(status(&got), wanted, "{got}");
+        assert!(got.contains("Connection: close\r\n"), "{got}");
+        rig.client.close(stream, rig.clock);
+    }
+    // HTTP/1.0 may ask to keep it.
+    let stream = rig.connect();
+    let (got, closed) = rig.converse(
+        stream,
+        b"GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        1,
+    );
+    assert!(!closed && got.contains("Connection: keep-alive"), "{got}");
 }

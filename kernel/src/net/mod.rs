@@ -28,11 +28,12 @@ const POLL_INTERVAL_NS: u64 = 1_000_000;
 /// tokens) comes from the kernel, not from the wire. (Agents' replies wake
 /// it at once: [`wake`].)
 const SERVICE_INTERVAL_NS: u64 = 2_000_000;
-/// While the cluster is on, the service is looked at this often for the
-/// links' timers (pings every second, a silent link dead after three,
-/// redials): what agents send to other nodes wakes it at once ([`wake`]),
-/// and frames from the wire come with interrupts.
-const CLUSTER_INTERVAL_NS: u64 = 100_000_000;
+/// While the cluster is on, or the API keeps a connection idle between
+/// requests, the service is looked at this often for their timers (the
+/// links' pings every second, a silent link dead after three, redials; an
+/// idle connection's timeout): what agents send to other nodes wakes it at
+/// once ([`wake`]), and frames from the wire come with interrupts.
+const TIMER_INTERVAL_NS: u64 = 100_000_000;
 
 /// Probes every supported network interface (once) and logs what was
 /// found.
@@ -124,8 +125,8 @@ pub fn step() -> bool {
     // connect, a send, a ping poll the stack and may set its timers).
     let polled = nics().first().is_some_and(|nic| !nic.has_interrupt());
     let serving = crate::api::busy();
-    let linking = crate::cluster::active();
-    let due = if polled || serving || linking {
+    let waiting = crate::api::connected() || crate::cluster::active();
+    let due = if polled || serving || waiting {
         net.due_ns().min(LOOK_NS.load(Ordering::Acquire))
     } else {
         net.due_ns()
@@ -156,7 +157,7 @@ pub fn step() -> bool {
     } else if crate::api::busy() {
         SERVICE_INTERVAL_NS
     } else {
-        CLUSTER_INTERVAL_NS
+        TIMER_INTERVAL_NS
     };
     LOOK_NS.store(now + interval, Ordering::Release);
     if let Some(lease) = net.lease_change() {

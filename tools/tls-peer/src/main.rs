@@ -18,9 +18,10 @@
 //!   line, the bytes of RESPONSE written back, then `close_notify`. It
 //!   appends what was negotiated and the request line to LOG, or why the
 //!   handshake failed.
-//! - `tls-peer request CA HOST:PORT TOKEN GROUP COUNT METHOD PATH [BODY]`
-//!   makes COUNT HTTPS requests one after the other, each on a new
-//!   connection (the node's API closes after each), trusting only the
+//! - `tls-peer request CA HOST:PORT TOKEN GROUP CONNECTIONS COUNT METHOD
+//!   PATH [BODY]` makes COUNT HTTPS requests one after the other, each on
+//!   a new connection (CONNECTIONS `fresh`, with `Connection: close`) or
+//!   all on one kept connection (`kept`), trusting only the
 //!   certificate authority in CA, offering only GROUP (`hybrid`:
 //!   X25519MLKEM768, or `x25519`), with `Authorization: Bearer` and the
 //!   contents of the file TOKEN, and BODY as JSON if given. It prints one
@@ -48,11 +49,11 @@ fn main() -> ExitCode {
         Some("pki") if args.len() >= 3 => pki(Path::new(&args[1]), &args[2..]),
         Some("serve") if args.len() == 5 => serve(&args[1], &args[2], &args[3], &args[4]),
         Some("relay") if args.len() == 2 => relay(&args[1]),
-        Some("request") if (8..=9).contains(&args.len()) => request(&args[1..]),
+        Some("request") if (9..=10).contains(&args.len()) => request(&args[1..]),
         _ => Err(
             "usage: tls-peer pki DIR NAME... | tls-peer serve CERT KEY RESPONSE LOG | \
              tls-peer relay HOST:PORT | \
-             tls-peer request CA HOST:PORT TOKEN GROUP COUNT METHOD PATH [BODY]"
+             tls-peer request CA HOST:PORT TOKEN GROUP fresh|kept COUNT METHOD PATH [BODY]"
                 .into(),
         ),
     };
@@ -247,7 +248,18 @@ fn relay(address: &str) -> Result<(), String> {
 
 /// `tls-peer request`: see the module's documentation.
 fn request(args: &[String]) -> Result<(), String> {
-    let [ca, address, token, group, count, method, path, rest @ ..] = args else {
+    let [
+        ca,
+        address,
+        token,
+        group,
+        connections,
+        count,
+        method,
+        path,
+        rest @ ..,
+    ] = args
+    else {
         return Err("request: wrong number of arguments".into());
     };
     let mut roots = rustls::RootCertStore::empty();
@@ -277,11 +289,18 @@ fn request(args: &[String]) -> Result<(), String> {
         .ok_or_else(|| format!("{address:?}: expected HOST:PORT"))?;
     let server = rustls::pki_types::ServerName::try_from(host.to_string())
         .map_err(|e| format!("{host:?}: {e}"))?;
+    let kept = match connections.as_str() {
+        "fresh" => false,
+        "kept" => true,
+        other => return Err(format!("connections {other:?}: expected fresh or kept")),
+    };
     let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
-         Connection: close\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n",
         token.trim()
     );
+    if !kept {
+        head.push_str("Connection: close\r\n");
+    }
     let body = rest.first().map(String::as_str).unwrap_or("");
     if !rest.is_empty() {
         head.push_str("Content-Type: application/json\r\n");
@@ -289,6 +308,9 @@ fn request(args: &[String]) -> Result<(), String> {
     head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     let message = [head.as_bytes(), body.as_bytes()].concat();
     let mut out = io::stdout().lock();
+    if kept {
+        return request_kept(&config, server, address, &message, count, &mut out);
+    }
     for _ in 0..count {
         let mut socket =
             std::net::TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
@@ -306,21 +328,87 @@ fn request(args: &[String]) -> Result<(), String> {
         stream
             .read_to_end(&mut response)
             .map_err(|e| format!("{address}: read: {e}"))?;
-        let group = connection
-            .negotiated_key_exchange_group()
-            .map_or("none".to_string(), |g| format!("{:?}", g.name()));
-        let text = String::from_utf8_lossy(&response);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head.split_whitespace().nth(1).unwrap_or("none");
-        writeln!(
-            out,
-            "status={status} group={group} body={}",
-            body.replace('\\', "\\\\")
-                .replace('\n', "\\n")
-                .replace('\r', "\\r")
-        )
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("stdout: {e}"))?;
+        print_response(&mut out, &connection, &response)?;
     }
     Ok(())
+}
+
+/// `tls-peer request … kept`: every request on one connection, each
+/// response read to its `Content-Length`.
+fn request_kept(
+    config: &Arc<rustls::ClientConfig>,
+    server: rustls::pki_types::ServerName<'static>,
+    address: &str,
+    message: &[u8],
+    count: usize,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let mut socket =
+        std::net::TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .map_err(|e| format!("{address}: {e}"))?;
+    let mut connection = rustls::ClientConnection::new(config.clone(), server)
+        .map_err(|e| format!("client: {e}"))?;
+    let mut pending = Vec::new();
+    for _ in 0..count {
+        let mut stream = rustls::Stream::new(&mut connection, &mut socket);
+        stream
+            .write_all(message)
+            .map_err(|e| format!("{address}: write: {e}"))?;
+        let response = read_response(&mut stream, &mut pending)
+            .map_err(|e| format!("{address}: read: {e}"))?;
+        print_response(out, &connection, &response)?;
+    }
+    connection.send_close_notify();
+    let _ = rustls::Stream::new(&mut connection, &mut socket).flush();
+    Ok(())
+}
+
+/// One response: its head, then as many body bytes as its
+/// `Content-Length` says; bytes past it stay in `pending`.
+fn read_response(stream: &mut impl Read, pending: &mut Vec<u8>) -> Result<Vec<u8>, String> {
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        if let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&pending[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(Ok(0), |l| l.trim().parse::<usize>())
+                .map_err(|e| format!("Content-Length: {e}"))?;
+            let total = end + 4 + length;
+            if pending.len() >= total {
+                let rest = pending.split_off(total);
+                return Ok(std::mem::replace(pending, rest));
+            }
+        }
+        match stream.read(&mut buf).map_err(|e| e.to_string())? {
+            0 => return Err("the server closed the connection".into()),
+            n => pending.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// Prints `status=… group=… body=…` for one response.
+fn print_response(
+    out: &mut impl Write,
+    connection: &rustls::ClientConnection,
+    response: &[u8],
+) -> Result<(), String> {
+    let group = connection
+        .negotiated_key_exchange_group()
+        .map_or("none".to_string(), |g| format!("{:?}", g.name()));
+    let text = String::from_utf8_lossy(response);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).unwrap_or("none");
+    writeln!(
+        out,
+        "status={status} group={group} body={}",
+        body.replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r")
+    )
+    .and_then(|()| out.flush())
+    .map_err(|e| format!("stdout: {e}"))
 }

@@ -21,9 +21,10 @@
 //! off. Runs therefore do not repeat bit for bit; each case runs in
 //! [`BATCHES`] batches and the median batch is reported.
 //!
-//! The host side is `tls-peer request` (rustls on aws-lc-rs): a new
-//! connection per request, as the API closes each, offering one key
-//! exchange group. The agent is the example `echo` (intent `demo.echo`),
+//! The host side is `tls-peer request` (rustls on aws-lc-rs), offering
+//! one key exchange group: a new connection per request (`Connection:
+//! close`, as curl makes them), and then all of a batch's requests on one
+//! kept connection (as an SDK with a connection pool makes them). The agent is the example `echo` (intent `demo.echo`),
 //! sent a 64-character text.
 
 use std::path::Path;
@@ -44,7 +45,7 @@ use crate::tls_peer::{self, Peer};
 /// Requests per batch.
 pub(super) const REQUESTS: usize = 20;
 /// Batches per case; the median is reported.
-pub(super) const BATCHES: usize = 3;
+pub(super) const BATCHES: usize = 5;
 /// Requests before the first batch: the first connections fill the
 /// caches and the allocator's pools.
 pub(super) const WARM_UP: usize = 5;
@@ -109,15 +110,21 @@ pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
         }
         let snapshot = snapshot_cost(s)?;
         let mut measures = Vec::new();
-        let mut per_request = |name: &str, case: &Case<'_>, group: &str| {
-            let batch = batches(s, snapshot, || node.requests(case, group, REQUESTS))?;
+        let mut per_request = |name: &str, case: &Case<'_>, group: &str, connections: &str| {
+            let batch = batches(s, snapshot, || {
+                node.requests_on(case, group, connections, REQUESTS)
+            })?;
             measures.extend(batch.measures(name));
             Ok::<(), String>(())
         };
-        per_request("intent_round_trip_hybrid", &intent, "hybrid")?;
-        per_request("intent_round_trip_x25519", &intent, "x25519")?;
-        per_request("health_hybrid", &health, "hybrid")?;
-        per_request("health_x25519", &health, "x25519")?;
+        per_request("intent_round_trip_hybrid", &intent, "hybrid", "fresh")?;
+        per_request("intent_round_trip_x25519", &intent, "x25519", "fresh")?;
+        per_request("health_hybrid", &health, "hybrid", "fresh")?;
+        per_request("health_x25519", &health, "x25519", "fresh")?;
+        // One connection for the whole batch: its handshake is shared by
+        // the batch's requests, so what is left is the request itself.
+        per_request("intent_round_trip_kept", &intent, "hybrid", "kept")?;
+        per_request("health_kept", &health, "hybrid", "kept")?;
         measures.push(instructions("info_snapshot", snapshot));
         Ok(measures)
     })
@@ -155,13 +162,25 @@ pub(super) struct Node<'a> {
 }
 
 impl Node<'_> {
-    /// Makes `count` requests of `case` with `tls-peer`, offering `group`;
-    /// fails unless each is answered 200 with the expected body over that
-    /// group.
+    /// Makes `count` requests of `case` with `tls-peer`, offering `group`,
+    /// each on a fresh connection; fails unless each is answered 200 with
+    /// the expected body over that group.
     pub(super) fn requests(
         &self,
         case: &Case<'_>,
         group: &str,
+        count: usize,
+    ) -> Result<(), String> {
+        self.requests_on(case, group, "fresh", count)
+    }
+
+    /// As [`Node::requests`], on `connections`: `fresh` (one each) or
+    /// `kept` (all on one).
+    pub(super) fn requests_on(
+        &self,
+        case: &Case<'_>,
+        group: &str,
+        connections: &str,
         count: usize,
     ) -> Result<(), String> {
         let mut command = Command::new(&self.peer.binary);
@@ -171,6 +190,7 @@ impl Node<'_> {
             .arg(format!("127.0.0.1:{}", self.port))
             .arg(self.peer.pki.join("api-token"))
             .arg(group)
+            .arg(connections)
             .arg(count.to_string())
             .arg(case.method)
             .arg(case.path);

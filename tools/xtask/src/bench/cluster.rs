@@ -6,7 +6,8 @@
 //! guest instructions on each node, measured as the `api` suite measures
 //! (`-icount shift=0,sleep=on`, one CPU each, `info` snapshots around
 //! batches; see there why `sleep=on`), with `/health` on `node-a` for what
-//! the API's connection costs by itself, and each node's busy
+//! the API's connection costs by itself, the round trip again with every
+//! request of a batch on one kept connection (no handshake), and each node's busy
 //! instructions per second while nothing is asked of it (the links'
 //! pings and the network service's looks while a link is up).
 
@@ -153,15 +154,22 @@ fn measure(a: &mut Session, b: &mut Session, node: &Node<'_>) -> Result<Vec<Meas
     let bare = pair_batches(&mut nodes, cost, || {
         node.requests(&health, "hybrid", REQUESTS)
     })?;
+    // On one kept connection: no handshake per request.
+    let kept = pair_batches(&mut nodes, cost, || {
+        node.requests_on(&intent, "hybrid", "kept", REQUESTS)
+    })?;
     let quiet = pair_batches(&mut nodes, cost, || {
         std::thread::sleep(QUIET);
         Ok(())
     })?;
     let [cross_a, cross_b] = cross;
     let [bare_a, _] = bare;
+    let [kept_a, kept_b] = kept;
     measures.extend(cross_a.measures("round_trip_node_a"));
     measures.extend(cross_b.measures("round_trip_node_b"));
     measures.extend(bare_a.measures("health_node_a"));
+    measures.extend(kept_a.measures("round_trip_kept_node_a"));
+    measures.extend(kept_b.measures("round_trip_kept_node_b"));
     measures.push(instructions(
         "round_trip_over_health_both_nodes",
         cross_a.busy - bare_a.busy + cross_b.busy,
