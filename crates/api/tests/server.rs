@@ -510,11 +510,7 @@ impl Rig {
     /// Opens a stream with `request`, reads until `until` has come, then
     /// closes its side and lets the server notice: what came.
     fn watch_until(&mut self, request: &[u8], until: &str) -> String {
-        let config = self.setup.client_config(&Policy::default());
-        let stream = self
-            .client
-            .connect_tls("10.0.0.1", 443, SERVER_NAME, &config, self.clock, 5000 * MS)
-            .unwrap();
+        let stream = self.connect();
         let mut sent = 0;
         let mut got = Vec::new();
         let mut buf = [0u8; 4096];
@@ -562,11 +558,7 @@ impl Rig {
 
     /// Opens a connection and sends `request` on it, leaving it open.
     fn open(&mut self, request: &[u8]) -> EndpointId {
-        let config = self.setup.client_config(&Policy::default());
-        let stream = self
-            .client
-            .connect_tls("10.0.0.1", 443, SERVER_NAME, &config, self.clock, 5000 * MS)
-            .unwrap();
+        let stream = self.connect();
         let mut sent = 0;
         for _ in 0..20_000 {
             self.step();

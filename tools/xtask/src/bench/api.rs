@@ -93,18 +93,7 @@ pub fn run(paths: &Paths) -> Result<Vec<Measure>, Error> {
             "spawn line",
         )?;
         let node = Node { peer: &peer, port };
-        let intent = Case {
-            method: "POST",
-            path: "/v1/intents/demo.echo",
-            body: Some(&body),
-            expect: "\"reply\":{\"text\":\"aaaa",
-        };
-        let health = Case {
-            method: "GET",
-            path: "/health",
-            body: None,
-            expect: "\"status\":\"ok\"",
-        };
+        let (intent, health) = cases(&body);
         for group in ["hybrid", "x25519"] {
             node.requests(&intent, group, WARM_UP)?;
         }
@@ -144,6 +133,24 @@ pub(super) fn ready(s: &mut Session) -> Result<(), String> {
         "console agent",
     )
     .map(drop)
+}
+
+/// The two requests measured: `demo.echo` with `body`, and `/health`.
+pub(super) fn cases(body: &str) -> (Case<'_>, Case<'static>) {
+    (
+        Case {
+            method: "POST",
+            path: "/v1/intents/demo.echo",
+            body: Some(body),
+            expect: "\"reply\":{\"text\":\"aaaa",
+        },
+        Case {
+            method: "GET",
+            path: "/health",
+            body: None,
+            expect: "\"status\":\"ok\"",
+        },
+    )
 }
 
 /// A request the benchmark makes, and a piece of the body every answer

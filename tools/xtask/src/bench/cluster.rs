@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::Measure;
 use super::api::{
-    BATCHES, Case, GUEST_ADDRESS, ICOUNT_SLEEP, Node, REQUESTS, Snapshot, WARM_UP, echo_body,
+    BATCHES, GUEST_ADDRESS, ICOUNT_SLEEP, Node, REQUESTS, Snapshot, WARM_UP, cases, echo_body,
     instructions, ready, snapshot, snapshot_cost, summarise,
 };
 use crate::build::{self, Kernel};
@@ -124,18 +124,7 @@ fn measure(a: &mut Session, b: &mut Session, node: &Node<'_>) -> Result<Vec<Meas
         "spawn line",
     )?;
     let body = echo_body();
-    let intent = Case {
-        method: "POST",
-        path: "/v1/intents/demo.echo",
-        body: Some(&body),
-        expect: "\"reply\":{\"text\":\"aaaa",
-    };
-    let health = Case {
-        method: "GET",
-        path: "/health",
-        body: None,
-        expect: "\"status\":\"ok\"",
-    };
+    let (intent, health) = cases(&body);
     // node-a learns what node-b serves with the pings, once a second.
     let started = Instant::now();
     while let Err(why) = node.requests(&intent, "hybrid", 1) {
