@@ -221,7 +221,7 @@ impl Node for KernelNode<'_> {
             (
                 "aios_net_dropped_total",
                 "Frames dropped (bad, or no room).",
-                info.stats.rx_dropped + info.tx_lost,
+                info.stats.rx_dropped + info.tx_lost + info.rx_bad_checksum,
             ),
         ] {
             out.family(name, help, Kind::Counter);

@@ -45,6 +45,8 @@ pub struct Info {
     pub stats: LinkStats,
     /// Frames the stack produced that the link refused.
     pub tx_lost: u64,
+    /// Received TCP and UDP segments dropped for a wrong checksum.
+    pub rx_bad_checksum: u64,
     /// Echo probes in flight.
     pub probes: usize,
 }

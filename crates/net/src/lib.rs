@@ -11,6 +11,7 @@
 
 extern crate alloc;
 
+pub mod checksum;
 mod config;
 mod endpoint;
 mod info;

@@ -2,7 +2,7 @@
 //! (a NIC in the kernel, a queue in tests), and its adapter to smoltcp's
 //! `phy::Device`.
 
-use smoltcp::phy::{self, DeviceCapabilities, Medium};
+use smoltcp::phy::{self, Checksum, DeviceCapabilities, Medium};
 use smoltcp::time::Instant;
 
 /// Largest frame the link carries, without the FCS.
@@ -56,16 +56,24 @@ pub(crate) struct Phy<'a> {
     link: &'a dyn Link,
     /// Frames smoltcp produced that the link refused.
     pub(crate) tx_lost: u64,
+    /// Frames dropped for a wrong TCP or UDP checksum
+    /// ([`crate::checksum::transport_ok`]).
+    pub(crate) rx_bad: u64,
 }
 
 impl<'a> Phy<'a> {
     pub(crate) fn new(link: &'a dyn Link) -> Phy<'a> {
-        Phy { link, tx_lost: 0 }
+        Phy {
+            link,
+            tx_lost: 0,
+            rx_bad: 0,
+        }
     }
 }
 
-pub(crate) struct Rx<'a> {
+pub(crate) struct Rx<'a, 'b> {
     link: &'a dyn Link,
+    bad: &'b mut u64,
 }
 
 pub(crate) struct Tx<'a, 'b> {
@@ -75,7 +83,7 @@ pub(crate) struct Tx<'a, 'b> {
 
 impl<'a> phy::Device for Phy<'a> {
     type RxToken<'t>
-        = Rx<'a>
+        = Rx<'a, 't>
     where
         Self: 't;
     type TxToken<'t>
@@ -89,7 +97,10 @@ impl<'a> phy::Device for Phy<'a> {
         }
         let link = self.link;
         Some((
-            Rx { link },
+            Rx {
+                link,
+                bad: &mut self.rx_bad,
+            },
             Tx {
                 link,
                 lost: &mut self.tx_lost,
@@ -112,19 +123,33 @@ impl<'a> phy::Device for Phy<'a> {
         caps.medium = Medium::Ethernet;
         caps.max_transmission_unit = MAX_FRAME;
         caps.max_burst_size = Some(16);
+        // Received TCP and UDP checksums are checked as each frame is
+        // read (`Rx::consume`), 64 bits at a time; smoltcp still computes
+        // them on what it sends.
+        caps.checksum.tcp = Checksum::Tx;
+        caps.checksum.udp = Checksum::Tx;
         caps
     }
 }
 
-impl phy::RxToken for Rx<'_> {
+impl phy::RxToken for Rx<'_, '_> {
     fn consume<R, F>(self, f: F) -> R
     where
         F: FnOnce(&[u8]) -> R,
     {
         let mut f = Some(f);
         let mut out = None;
+        let bad = self.bad;
         self.link.receive(&mut |frame| {
             if let Some(g) = f.take() {
+                // A segment whose checksum is wrong reaches smoltcp as an
+                // empty frame, which it drops.
+                let frame = if crate::checksum::transport_ok(frame) {
+                    frame
+                } else {
+                    *bad += 1;
+                    &[]
+                };
                 out = Some(g(frame));
             }
         });

@@ -119,6 +119,8 @@ pub(crate) struct Stack {
     next_probe: u64,
     next_seq: u16,
     tx_lost: u64,
+    /// Received TCP and UDP segments dropped for a wrong checksum.
+    rx_bad_checksum: u64,
     /// Agents' TCP and UDP endpoints.
     pub(crate) endpoints: crate::endpoint::Endpoints,
     /// Where each poll leaves its next due time ([`Net::due_ns`]).
@@ -174,6 +176,7 @@ impl Net {
             next_probe: 1,
             next_seq: 1,
             tx_lost: 0,
+            rx_bad_checksum: 0,
             endpoints: crate::endpoint::Endpoints::new(config.seed),
             due: Arc::new(AtomicU64::new(0)),
         };
@@ -292,6 +295,7 @@ impl Stack {
         let mut phy = Phy::new(self.link.as_ref());
         self.iface.poll(now, &mut phy, &mut self.sockets);
         self.tx_lost += phy.tx_lost;
+        self.rx_bad_checksum += phy.rx_bad;
     }
 
     fn dhcp_events(&mut self, now_ns: u64) {
@@ -544,6 +548,7 @@ impl Stack {
             dns: self.dns_servers(),
             stats: self.link.stats(),
             tx_lost: self.tx_lost,
+            rx_bad_checksum: self.rx_bad_checksum,
             probes: self.probes.len(),
         }
     }

@@ -64,3 +64,43 @@ proptest! {
         prop_assert_eq!(reply.map(|r| r.address), Some(IpAddress::v4(10, 0, 0, 1)));
     }
 }
+
+/// An IPv4 or IPv6 header (its version, lengths and protocol as given)
+/// in front of random bytes, so the checksum check walks real-looking
+/// packets of every shape.
+fn ip_like(v6: bool, protocol: u8, length: u16, rest: &[u8]) -> Vec<u8> {
+    let mut body = if v6 {
+        let mut ip = vec![0u8; 40];
+        ip[0] = 0x60;
+        ip[4..6].copy_from_slice(&length.to_be_bytes());
+        ip[6] = protocol;
+        ip
+    } else {
+        let mut ip = vec![0u8; 20];
+        ip[0] = 0x45;
+        ip[2..4].copy_from_slice(&length.to_be_bytes());
+        ip[9] = protocol;
+        ip
+    };
+    body.extend_from_slice(rest);
+    framed(if v6 { 0x86DD } else { 0x0800 }, &body)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The checksum check on received frames (`aios_net::checksum`) takes
+    /// any bytes, raw or behind an IP header of any lengths, without
+    /// panicking (what it passes and refuses: its unit tests).
+    #[test]
+    fn the_checksum_check_takes_any_frame(
+        raw in proptest::collection::vec(any::<u8>(), 0..1600),
+        v6 in any::<bool>(),
+        protocol in prop_oneof![Just(6u8), Just(17), Just(0), Just(43), Just(60), Just(44), any::<u8>()],
+        length in prop_oneof![Just(0u16), 0u16..1600, any::<u16>()],
+        rest in proptest::collection::vec(any::<u8>(), 0..1600),
+    ) {
+        let _ = aios_net::checksum::transport_ok(&raw);
+        let _ = aios_net::checksum::transport_ok(&ip_like(v6, protocol, length, &rest));
+    }
+}

@@ -59,7 +59,7 @@ pub(super) fn net_info(
         tx_bytes: info.stats.tx_bytes,
         rx_frames: info.stats.rx_frames,
         rx_bytes: info.stats.rx_bytes,
-        dropped: info.stats.rx_dropped + info.tx_lost,
+        dropped: info.stats.rx_dropped + info.tx_lost + info.rx_bad_checksum,
         interrupts: info.stats.interrupts,
     };
     write_reply(caller, out, cap, &aios_abi::encode(&reply))
