@@ -312,12 +312,7 @@ fn request(args: &[String]) -> Result<(), String> {
         return request_kept(&config, server, address, &message, count, &mut out);
     }
     for _ in 0..count {
-        let mut socket =
-            std::net::TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
-        // A node that stops answering fails the run instead of hanging it.
-        socket
-            .set_read_timeout(Some(std::time::Duration::from_secs(120)))
-            .map_err(|e| format!("{address}: {e}"))?;
+        let mut socket = connect(address)?;
         let mut connection = rustls::ClientConnection::new(config.clone(), server.clone())
             .map_err(|e| format!("client: {e}"))?;
         let mut stream = rustls::Stream::new(&mut connection, &mut socket);
@@ -343,11 +338,7 @@ fn request_kept(
     count: usize,
     out: &mut impl Write,
 ) -> Result<(), String> {
-    let mut socket =
-        std::net::TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
-    socket
-        .set_read_timeout(Some(std::time::Duration::from_secs(120)))
-        .map_err(|e| format!("{address}: {e}"))?;
+    let mut socket = connect(address)?;
     let mut connection = rustls::ClientConnection::new(config.clone(), server)
         .map_err(|e| format!("client: {e}"))?;
     let mut pending = Vec::new();
@@ -363,6 +354,17 @@ fn request_kept(
     connection.send_close_notify();
     let _ = rustls::Stream::new(&mut connection, &mut socket).flush();
     Ok(())
+}
+
+/// A TCP connection to `address` whose reads give up after two minutes:
+/// a node that stops answering fails the run instead of hanging it.
+fn connect(address: &str) -> Result<std::net::TcpStream, String> {
+    let socket =
+        std::net::TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .map_err(|e| format!("{address}: {e}"))?;
+    Ok(socket)
 }
 
 /// One response: its head, then as many body bytes as its

@@ -52,18 +52,17 @@ pub fn run(paths: &Paths, peer: &Peer, checks: &mut Checks) -> Result<(), Error>
             Err("the node serves no API (no `api: https on port` line)".to_string())
         }
     });
-    let outcome = ready.map(|()| {
-        let env = [
-            ("AIOS_URL", format!("https://127.0.0.1:{port}")),
-            ("AIOS_CA", peer.pki.join("ca.pem").display().to_string()),
-            (
-                "AIOS_TOKEN",
-                crate::e2e_net::admin_token(peer).unwrap_or_default(),
-            ),
-        ];
-        python(paths, &env, checks);
-        typescript(paths, &env, checks);
-    });
+    let outcome = ready
+        .and_then(|()| crate::e2e_net::admin_token(peer))
+        .map(|token| {
+            let env = [
+                ("AIOS_URL", format!("https://127.0.0.1:{port}")),
+                ("AIOS_CA", peer.pki.join("ca.pem").display().to_string()),
+                ("AIOS_TOKEN", token),
+            ];
+            python(paths, &env, checks);
+            typescript(paths, &env, checks);
+        });
     let outcome = outcome.and_then(|()| crate::e2e_store::power_off(&mut session));
     if outcome.is_err() {
         session.kill();

@@ -344,7 +344,12 @@ fn batches(
 /// The median of each and the spread of `busy` ((max − min) / median).
 pub(super) fn summarise(busy: &mut [f64], wall: &mut [f64]) -> Batches {
     let middle = median(busy);
-    let spread = busy.last().copied().unwrap_or(f64::NAN) - busy.first().copied().unwrap_or(0.0);
+    let (low, high) = busy
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &b| {
+            (low.min(b), high.max(b))
+        });
+    let spread = high - low;
     Batches {
         busy: middle,
         wall_ms: median(wall),
