@@ -67,21 +67,29 @@ fn server(net: &Net, bundle: &[u8]) -> Result<Server, String> {
     Server::start(net, PORT, &config).map_err(|e| alloc::format!("listen: {e}"))
 }
 
-/// Whether the server has connections at work (reading a request,
-/// waiting for the node, streaming): the network service then polls often
-/// enough for replies and streams.
-pub fn busy() -> bool {
-    SERVER
-        .try_lock()
-        .is_some_and(|server| server.as_ref().is_some_and(|s| s.active_connections() > 0))
+/// What the server's connections need from the network service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// None open (or the server is busy on another CPU right now).
+    None,
+    /// Only connections kept idle between requests: a look now and then
+    /// for their timeout.
+    Kept,
+    /// Connections at work (reading a request, waiting for the node,
+    /// streaming): looks often enough for replies and streams.
+    Busy,
 }
 
-/// Whether the server has any connection open, if only one kept idle
-/// between requests (it needs a look now and then for its timeout).
-pub fn connected() -> bool {
-    SERVER
-        .try_lock()
-        .is_some_and(|server| server.as_ref().is_some_and(|s| s.open_connections() > 0))
+/// What the server's connections need now (one `try_lock`).
+pub fn activity() -> Activity {
+    let Some(server) = SERVER.try_lock() else {
+        return Activity::None;
+    };
+    match server.as_ref() {
+        Some(s) if s.active_connections() > 0 => Activity::Busy,
+        Some(s) if s.open_connections() > 0 => Activity::Kept,
+        _ => Activity::None,
+    }
 }
 
 /// Serves what the network brought; called after each network poll.

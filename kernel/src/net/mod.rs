@@ -124,9 +124,9 @@ pub fn step() -> bool {
     // The service's own due time counts polls that requests made (a
     // connect, a send, a ping poll the stack and may set its timers).
     let polled = nics().first().is_some_and(|nic| !nic.has_interrupt());
-    let serving = crate::api::busy();
-    let waiting = crate::api::connected() || crate::cluster::active();
-    let due = if polled || serving || waiting {
+    let timed =
+        polled || crate::api::activity() != crate::api::Activity::None || crate::cluster::active();
+    let due = if timed {
         net.due_ns().min(LOOK_NS.load(Ordering::Acquire))
     } else {
         net.due_ns()
@@ -154,7 +154,7 @@ pub fn step() -> bool {
     // After the API's step: a client it just took counts.
     let interval = if polled {
         POLL_INTERVAL_NS
-    } else if crate::api::busy() {
+    } else if crate::api::activity() == crate::api::Activity::Busy {
         SERVICE_INTERVAL_NS
     } else {
         TIMER_INTERVAL_NS

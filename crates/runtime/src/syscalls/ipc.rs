@@ -90,7 +90,8 @@ fn try_send(
         },
     )?;
     // Leaving for another node: the policy decides that too.
-    if rt.is_peer(prepared.to) {
+    let to_peer = rt.is_peer(prepared.to);
+    if to_peer {
         permit(
             caller,
             Operation {
@@ -144,7 +145,7 @@ fn try_send(
         }
     }
     rt.inner.platform.kick();
-    if to == crate::post::API || rt.is_peer(to) {
+    if to == crate::post::API || to_peer {
         rt.inner.platform.outbound();
     }
     Ok(sent)
